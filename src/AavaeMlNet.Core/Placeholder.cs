@@ -1,0 +1,1 @@
+namespace AavaeMlNet; internal static class Placeholder {}

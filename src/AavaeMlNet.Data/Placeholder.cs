@@ -1,0 +1,1 @@
+namespace AavaeMlNet.Data; internal static class Placeholder {}
