@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AavaeMlNet.Model;
+
+/// <summary>
+/// Architecture and objective of an AAVAE model. Every default is the paper's unless noted.
+/// A checkpoint stores this record, so a resume re-checks the architecture before loading weights.
+/// </summary>
+public sealed record AavaeConfig
+{
+    /// <summary>Number of image channels: 3 for RGB, 1 for grayscale.</summary>
+    public int Channels { get; init; } = 3;
+    /// <summary>Input height in pixels; the decoder reconstructs exactly this height.</summary>
+    public int Height { get; init; } = 32;
+    /// <summary>Input width in pixels; the decoder reconstructs exactly this width.</summary>
+    public int Width { get; init; } = 32;
+    /// <summary>Encoder depth (paper default ResNet-50; ResNet-18 is the CPU-friendly choice).</summary>
+    public Depth Depth { get; init; } = Depth.ResNet50;
+    /// <summary>Encoder stem, chosen by input size (Sec. 4: CIFAR stem for 32x32, STL stem for 96x96).</summary>
+    public Stem Stem { get; init; } = Stem.Cifar;
+    /// <summary>Width multiplier on the standard ResNet widths (64, 128, 256, 512); 0.25 fits a CPU budget.</summary>
+    public double WidthMultiplier { get; init; } = 1.0;
+    /// <summary>Size of z (paper default 128; Fig. 4b: 64..512 makes no difference).</summary>
+    public int LatentDim { get; init; } = 128;
+    /// <summary>Which of the paper's four models (Table 1) this network trains as.</summary>
+    public Variant Variant { get; init; } = Variant.Aavae;
+    /// <summary>KL weight; null takes the variant's default (0.1 for the VAE, 0 otherwise). Fig. 3 sweeps it.</summary>
+    public double? Beta { get; init; }
+    /// <summary>Initial log-variance of the Gaussian likelihood (sigma = exp(LogScale / 2)); the paper fixes it at 0.</summary>
+    public double LogScale { get; init; } = 0.0;
+    /// <summary>Learn the log scale instead of keeping it fixed (Fig. 2a).</summary>
+    public bool LearnLogScale { get; init; } = false;
+
+    /// <summary>The KL weight in force: <see cref="Beta"/> or the variant's default.</summary>
+    [JsonIgnore]
+    public double EffectiveBeta => Beta ?? Variant.DefaultBeta();
+
+    /// <summary>Channel count of the first ResNet stage (64 x width multiplier, at least 4).</summary>
+    [JsonIgnore]
+    public int BaseWidth => Math.Max(4, (int)Math.Round(64 * WidthMultiplier));
+
+    /// <summary>Size h of the pooled backbone features: 8 x base width, times 4 for ResNet-50.</summary>
+    [JsonIgnore]
+    public int FeatureDim => BaseWidth * 8 * DepthLayout.Expansion(Depth);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (Channels < 1) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "Channels must be at least 1.");
+        if (Height < 8 || Width < 8)
+            throw new ArgumentOutOfRangeException(nameof(Height), $"{Height}x{Width}", "Images must be at least 8x8 pixels.");
+        if (!Enum.IsDefined(Depth)) throw new ArgumentOutOfRangeException(nameof(Depth), Depth, "Depth must be ResNet18, ResNet34 or ResNet50.");
+        if (!Enum.IsDefined(Stem)) throw new ArgumentOutOfRangeException(nameof(Stem), Stem, "Unknown stem.");
+        if (!(WidthMultiplier > 0 && WidthMultiplier <= 4))
+            throw new ArgumentOutOfRangeException(nameof(WidthMultiplier), WidthMultiplier, "WidthMultiplier must be in (0, 4].");
+        if (LatentDim < 1) throw new ArgumentOutOfRangeException(nameof(LatentDim), LatentDim, "LatentDim must be at least 1.");
+        if (FeatureDim % 16 != 0)
+            throw new ArgumentOutOfRangeException(nameof(WidthMultiplier), WidthMultiplier,
+                $"The decoder reshapes h = {FeatureDim} features to (h/16, 4, 4): choose a width multiplier that makes h a multiple of 16.");
+        if (Beta is { } b && !(b >= 0 && double.IsFinite(b)))
+            throw new ArgumentOutOfRangeException(nameof(Beta), Beta, "Beta must be a finite number >= 0.");
+        if (!double.IsFinite(LogScale)) throw new ArgumentOutOfRangeException(nameof(LogScale), LogScale, "LogScale must be finite.");
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = false,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>Serializes the config (enums as names) for checkpoints.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads a config written by <see cref="ToJson"/>.</summary>
+    public static AavaeConfig FromJson(string json) =>
+        JsonSerializer.Deserialize<AavaeConfig>(json, JsonOptions)
+        ?? throw new InvalidDataException("The AAVAE config JSON is empty.");
+}

@@ -1,0 +1,96 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace AavaeMlNet.Model;
+
+/// <summary>
+/// The "inverted" ResNet decoder of the reference implementation, without BatchNorm:
+/// z -> ReLU(Linear(latent, h)) -> ReLU(Linear(h, h)) -> reshape (h/16, 4, 4) -> 1x1 conv -> four residual stages
+/// (mirroring the encoder's depth) that upsample by nearest-neighbour resize-convs -> 3x3 conv to the base width
+/// + ReLU -> 3x3 conv to C channels, with no output activation.
+/// The stages reach sizes ceil(H/4), ceil(H/2), H, H (likewise for W), so the output is exactly the input size
+/// for any H and W (28, 32, 96, ...). Shape: (N, latent) -> (N, C, H, W).
+/// </summary>
+public sealed class ResNetDecoder : Module<Tensor, Tensor>
+{
+    private const int SeedSide = 4;
+
+    private readonly Linear fc1;
+    private readonly Linear fc2;
+    private readonly Conv2d conv1;
+    private readonly ModuleList<DecoderBlock> layer1;
+    private readonly ModuleList<DecoderBlock> layer2;
+    private readonly ModuleList<DecoderBlock> layer3;
+    private readonly ModuleList<DecoderBlock> layer4;
+    private readonly Conv2d conv2;
+    private readonly Conv2d conv3;
+    private readonly int featureDim;
+    private readonly long[][] stageSizes;
+
+    public ResNetDecoder(AavaeConfig config) : base(nameof(ResNetDecoder))
+    {
+        config.Validate();
+        featureDim = config.FeatureDim;
+        int width = config.BaseWidth;
+        bool bottleneck = DepthLayout.UsesBottleneck(config.Depth);
+        int expansion = DepthLayout.Expansion(config.Depth);
+        int[] blocks = DepthLayout.Blocks(config.Depth);
+
+        fc1 = Linear(config.LatentDim, featureDim);
+        fc2 = Linear(featureDim, featureDim);
+        int inPlanes = width * 8 * expansion;
+        conv1 = Conv2d(featureDim / (SeedSide * SeedSide), inPlanes, 1);
+        layer1 = MakeStage(ref inPlanes, width * 8, blocks[3], bottleneck);
+        layer2 = MakeStage(ref inPlanes, width * 4, blocks[2], bottleneck);
+        layer3 = MakeStage(ref inPlanes, width * 2, blocks[1], bottleneck);
+        layer4 = MakeStage(ref inPlanes, width, blocks[0], bottleneck);
+        conv2 = Conv2d(inPlanes, width, 3, padding: 1);
+        conv3 = Conv2d(width, config.Channels, 3, padding: 1);
+
+        long h = config.Height, w = config.Width;
+        stageSizes =
+        [
+            [CeilDiv(h, 4), CeilDiv(w, 4)],
+            [CeilDiv(h, 2), CeilDiv(w, 2)],
+            [h, w],
+            [h, w],
+        ];
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor z)
+    {
+        using var scope = NewDisposeScope();
+        var x = functional.relu(fc2.forward(functional.relu(fc1.forward(z))));
+        x = conv1.forward(x.view(-1, featureDim / (SeedSide * SeedSide), SeedSide, SeedSide));
+        x = RunStage(layer1, x, stageSizes[0]);
+        x = RunStage(layer2, x, stageSizes[1]);
+        x = RunStage(layer3, x, stageSizes[2]);
+        x = RunStage(layer4, x, stageSizes[3]);
+        x = functional.relu(conv2.forward(x));
+        return conv3.forward(x).MoveToOuterDisposeScope();
+    }
+
+    // The first block of a stage resizes; the others keep the size.
+    private static Tensor RunStage(ModuleList<DecoderBlock> stage, Tensor x, long[] size)
+    {
+        foreach (var block in stage) x = block.forward(x, size);
+        return x;
+    }
+
+    private static ModuleList<DecoderBlock> MakeStage(ref int inPlanes, int planes, int count, bool bottleneck)
+    {
+        var stage = new ModuleList<DecoderBlock>();
+        for (int i = 0; i < count; i++)
+        {
+            var block = new DecoderBlock(inPlanes, planes, bottleneck);
+            stage.Add(block);
+            inPlanes = block.OutPlanes;
+        }
+        return stage;
+    }
+
+    private static long CeilDiv(long a, long b) => (a + b - 1) / b;
+}

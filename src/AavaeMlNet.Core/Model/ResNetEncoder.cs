@@ -1,0 +1,111 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace AavaeMlNet.Model;
+
+/// <summary>
+/// ResNet backbone with an explicit stem (paper Sec. 4) and a width multiplier. Its output is the globally
+/// average-pooled feature vector used for the linear-probe evaluation.
+/// Shape: (N, C, H, W) -> (N, h) with h = <see cref="AavaeConfig.FeatureDim"/>.
+/// </summary>
+public sealed class ResNetEncoder : Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly MaxPool2d? maxpool;
+    private readonly Sequential layer1;
+    private readonly Sequential layer2;
+    private readonly Sequential layer3;
+    private readonly Sequential layer4;
+
+    public ResNetEncoder(AavaeConfig config) : base(nameof(ResNetEncoder))
+    {
+        config.Validate();
+        Stem = config.Stem;
+        int width = config.BaseWidth;
+        (conv1, maxpool) = config.Stem switch
+        {
+            Stem.Stl => (Conv2d(config.Channels, width, 7, stride: 2, padding: 3, bias: false), (MaxPool2d?)null),
+            Stem.ImageNet => (Conv2d(config.Channels, width, 7, stride: 2, padding: 3, bias: false), MaxPool2d(3, stride: 2, padding: 1)),
+            _ => (Conv2d(config.Channels, width, 3, stride: 1, padding: 1, bias: false), null),
+        };
+        bn1 = BatchNorm2d(width);
+
+        int[] blocks = DepthLayout.Blocks(config.Depth);
+        bool bottleneck = DepthLayout.UsesBottleneck(config.Depth);
+        int lastStride = config.Stem == Stem.Small ? 1 : 2;
+        int inPlanes = width;
+        layer1 = MakeStage(ref inPlanes, width, blocks[0], 1, bottleneck);
+        layer2 = MakeStage(ref inPlanes, width * 2, blocks[1], 2, bottleneck);
+        layer3 = MakeStage(ref inPlanes, width * 4, blocks[2], 2, bottleneck);
+        layer4 = MakeStage(ref inPlanes, width * 8, blocks[3], lastStride, bottleneck);
+        FeatureDim = inPlanes;
+        RegisterComponents();
+        InitializeWeights();
+    }
+
+    /// <summary>The stem this encoder was built with.</summary>
+    public Stem Stem { get; }
+
+    /// <summary>Size h of the pooled output.</summary>
+    public int FeatureDim { get; }
+
+    /// <summary>The stem conv and its BatchNorm, for exporters.</summary>
+    public (Conv2d Conv, BatchNorm2d Norm) StemLayers => (conv1, bn1);
+
+    /// <summary>The stem max-pool (ImageNet stem only), for exporters.</summary>
+    public MaxPool2d? StemPool => maxpool;
+
+    /// <summary>The four residual stages in order, for exporters.</summary>
+    public IReadOnlyList<Sequential> Stages => [layer1, layer2, layer3, layer4];
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = functional.relu(bn1.forward(conv1.forward(input)));
+        if (maxpool is not null) x = maxpool.forward(x);
+        x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
+        return x.mean([2L, 3L]).MoveToOuterDisposeScope();
+    }
+
+    private static Sequential MakeStage(ref int inPlanes, int planes, int count, int stride, bool bottleneck)
+    {
+        var blocks = new List<Module<Tensor, Tensor>>();
+        for (int i = 0; i < count; i++)
+        {
+            int blockStride = i == 0 ? stride : 1;
+            if (bottleneck)
+            {
+                blocks.Add(new Bottleneck(inPlanes, planes, blockStride));
+                inPlanes = planes * Bottleneck.Expansion;
+            }
+            else
+            {
+                blocks.Add(new BasicBlock(inPlanes, planes, blockStride));
+                inPlanes = planes;
+            }
+        }
+        return Sequential(blocks);
+    }
+
+    // Kaiming-normal (fan_out, ReLU) for convs, BN weight 1 / bias 0: the reference implementation's init.
+    private void InitializeWeights()
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (_, module) in named_modules())
+        {
+            switch (module)
+            {
+                case Conv2d conv:
+                    init.kaiming_normal_(conv.weight!, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+                    break;
+                case BatchNorm2d norm:
+                    init.ones_(norm.weight!);
+                    init.zeros_(norm.bias!);
+                    break;
+            }
+        }
+    }
+}

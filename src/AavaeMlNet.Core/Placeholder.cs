@@ -1,1 +1,0 @@
-namespace AavaeMlNet; internal static class Placeholder {}

@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using AavaeMlNet.Augmentations;
+using AavaeMlNet.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AavaeMlNet.Training;
+
+/// <summary>
+/// Pretrains an <see cref="AavaeModel"/> (paper Sec. 4): Adam, linear warmup then constant learning rate, one
+/// dispose scope per step, NaN/inf detection before the update, atomic checkpoints, exact resumption and
+/// cancellation that leaves a loadable checkpoint.
+/// </summary>
+public sealed class AavaeTrainer : IDisposable
+{
+    private readonly TorchSharp.Modules.OptimizerHelper optimizer;
+    private readonly Generator generator;
+    private readonly Generator samplingGenerator;
+    private readonly SimClrAugmentation augmentation;
+    private readonly Device device;
+    private int epoch;
+    private int stepInEpoch;
+    private long step;
+    private string? lastCheckpoint;
+
+    /// <summary>Creates a trainer with freshly initialized weights (seeded by <see cref="TrainingOptions.Seed"/>).</summary>
+    public AavaeTrainer(AavaeConfig config, AugmentationOptions augmentation, TrainingOptions options)
+    {
+        config.Validate();
+        options.Validate();
+        if (augmentation.Normalization.Channels != config.Channels)
+            throw new ArgumentException(
+                $"The augmentation normalizes {augmentation.Normalization.Channels} channel(s) but the model takes {config.Channels}.", nameof(augmentation));
+        Options = options;
+        this.augmentation = new SimClrAugmentation(augmentation);
+        device = ComputeDevice.Resolve(options.Device);
+        if (options.Threads is { } threads) set_num_threads(threads);
+
+        random.manual_seed(options.Seed); // initial weights
+        Model = new AavaeModel(config);
+        Model.to(device);
+        optimizer = optim.Adam(Model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        generator = new Generator((ulong)options.Seed);
+        samplingGenerator = device.type == DeviceType.CPU ? generator : new Generator((ulong)options.Seed, device);
+    }
+
+    /// <summary>
+    /// Continues the run saved in <paramref name="checkpointPath"/> exactly where it stopped: same weights, optimizer
+    /// moments, step, data order and random streams. <paramref name="epochs"/> may extend the run.
+    /// </summary>
+    public static AavaeTrainer Resume(string checkpointPath, int? epochs = null, DeviceKind? device = null)
+    {
+        var header = Checkpoint.ReadHeader(checkpointPath);
+        var options = header.Training with
+        {
+            Epochs = epochs ?? header.Training.Epochs,
+            Device = device ?? header.Training.Device,
+        };
+        var trainer = new AavaeTrainer(header.Config, header.Augmentation, options);
+        try
+        {
+            trainer.Model.to(CPU);
+            Checkpoint.Restore(checkpointPath, trainer.Model, trainer.optimizer, trainer.Generators);
+            trainer.Model.to(trainer.device);
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+        trainer.epoch = header.Epoch;
+        trainer.stepInEpoch = header.StepInEpoch;
+        trainer.step = header.Step;
+        trainer.lastCheckpoint = Path.GetFullPath(checkpointPath);
+        return trainer;
+    }
+
+    /// <summary>The model being trained.</summary>
+    public AavaeModel Model { get; }
+
+    /// <summary>The settings of this run.</summary>
+    public TrainingOptions Options { get; private set; }
+
+    /// <summary>The device the model lives on.</summary>
+    public Device Device => device;
+
+    /// <summary>The view distribution.</summary>
+    public AugmentationOptions Augmentation => augmentation.Options;
+
+    /// <summary>Optimisation steps taken so far.</summary>
+    public long Step => step;
+
+    /// <summary>0-based epoch the next step belongs to.</summary>
+    public int Epoch => epoch;
+
+    /// <summary>Path of the last checkpoint written or resumed from.</summary>
+    public string? LastCheckpoint => lastCheckpoint;
+
+    /// <summary>Raised every <see cref="TrainingOptions.LogEverySteps"/> steps and at the end of each epoch.</summary>
+    public event Action<TrainingProgress>? Progress;
+
+    /// <summary>Raised after each epoch with the 0-based epoch number, before its checkpoint is written.</summary>
+    public event Action<int>? EpochCompleted;
+
+    private IReadOnlyList<Generator> Generators =>
+        ReferenceEquals(generator, samplingGenerator) ? [generator] : [generator, samplingGenerator];
+
+    /// <summary>
+    /// Trains until <see cref="TrainingOptions.Epochs"/> epochs are done. On cancellation a checkpoint of the exact
+    /// position is written (when a checkpoint directory is set) and <see cref="OperationCanceledException"/> is thrown.
+    /// </summary>
+    public void Fit(IImageBatchSource data, CancellationToken cancellationToken = default)
+    {
+        var shape = data.ImageShape;
+        var config = Model.Config;
+        if (shape != (config.Channels, config.Height, config.Width))
+            throw new ArgumentException(
+                $"The data holds {shape.Channels}x{shape.Height}x{shape.Width} images but the model was built for {config.Channels}x{config.Height}x{config.Width}.", nameof(data));
+        int batchSize = Options.BatchSize;
+        int stepsPerEpoch = (int)(data.Count / batchSize) + (data.Count % batchSize >= 2 ? 1 : 0);
+        if (stepsPerEpoch == 0)
+            throw new ArgumentException($"The data holds {data.Count} image(s): at least 2 are needed for one training step.", nameof(data));
+        long warmupSteps = (long)Math.Round(Options.WarmupEpochs * stepsPerEpoch);
+
+        Model.train();
+        var clock = Stopwatch.StartNew();
+        while (epoch < Options.Epochs)
+        {
+            var window = new ProgressWindow(clock.Elapsed);
+            var epochWindow = new ProgressWindow(clock.Elapsed);
+            foreach (var batch in data.Batches(epoch, batchSize, Options.Seed, stepInEpoch, cancellationToken))
+            {
+                using var scope = NewDisposeScope();
+                scope.Attach(batch);
+                if (batch.shape[0] < 2) break; // BatchNorm needs two samples: a trailing single image is dropped
+                if (cancellationToken.IsCancellationRequested) break;
+
+                double rate = LearningRateSchedule.At(step, Options.LearningRate, warmupSteps);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+
+                var images = batch.to(device);
+                var target = augmentation.Target(images);
+                var input = config.Variant.AugmentsInput() ? augmentation.View(images, generator) : target;
+                var loss = Model.Loss(input, target, samplingGenerator);
+                double total = loss.Total.item<float>();
+                if (!double.IsFinite(total))
+                    throw new TrainingDivergedException(step, epoch, total, lastCheckpoint);
+
+                optimizer.zero_grad();
+                loss.Total.backward();
+                optimizer.step();
+
+                double reconstruction = loss.Reconstruction.item<float>(), kl = loss.Kl.item<float>();
+                window.Add(total, reconstruction, kl, batch.shape[0]);
+                epochWindow.Add(total, reconstruction, kl, batch.shape[0]);
+                step++;
+                stepInEpoch++;
+                if (stepInEpoch % Options.LogEverySteps == 0 && stepInEpoch < stepsPerEpoch)
+                {
+                    Progress?.Invoke(window.Report(epoch, step - 1, stepInEpoch, stepsPerEpoch, rate, clock.Elapsed, epochEnd: false));
+                    window = new ProgressWindow(clock.Elapsed);
+                }
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                WriteCheckpoint(stepsPerEpoch, numbered: false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            if (epochWindow.Steps > 0)
+                Progress?.Invoke(epochWindow.Report(epoch, step - 1, stepInEpoch, stepsPerEpoch,
+                    LearningRateSchedule.At(step - 1, Options.LearningRate, warmupSteps), clock.Elapsed, epochEnd: true));
+            EpochCompleted?.Invoke(epoch);
+            Model.train();
+            epoch++;
+            stepInEpoch = 0;
+            if (epoch % Options.CheckpointEveryEpochs == 0 || epoch == Options.Epochs)
+                WriteCheckpoint(stepsPerEpoch, numbered: Options.KeepEpochCheckpoints);
+        }
+        Model.eval();
+    }
+
+    /// <summary>Writes a checkpoint of the current position now (no-op without a checkpoint directory).</summary>
+    public string? WriteCheckpoint(int stepsPerEpoch, bool numbered)
+    {
+        if (Options.CheckpointDirectory is not { } directory) return null;
+        var header = new CheckpointHeader(Model.Config, augmentation.Options, Options, epoch, stepInEpoch, step, stepsPerEpoch);
+        bool wasTraining = Model.training;
+        Model.to(CPU);
+        try
+        {
+            string latest = Path.Combine(directory, Checkpoint.LatestFileName);
+            Checkpoint.Save(latest, header, Model, optimizer, Generators);
+            if (numbered) File.Copy(latest, Path.Combine(directory, $"epoch-{epoch:D4}.ckpt"), overwrite: true);
+            lastCheckpoint = Path.GetFullPath(latest);
+        }
+        finally
+        {
+            Model.to(device);
+            Model.train(wasTraining);
+        }
+        return lastCheckpoint;
+    }
+
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        if (!ReferenceEquals(samplingGenerator, generator)) samplingGenerator.Dispose();
+        generator.Dispose();
+        Model.Dispose();
+    }
+
+    private sealed class ProgressWindow(TimeSpan start)
+    {
+        private double loss, reconstruction, kl;
+        private long images;
+        public int Steps { get; private set; }
+
+        public void Add(double loss, double reconstruction, double kl, long batchImages)
+        {
+            this.loss += loss;
+            this.reconstruction += reconstruction;
+            this.kl += kl;
+            images += batchImages;
+            Steps++;
+        }
+
+        public TrainingProgress Report(int epoch, long step, int stepInEpoch, int stepsPerEpoch, double rate, TimeSpan now, bool epochEnd)
+        {
+            double seconds = Math.Max(1e-9, (now - start).TotalSeconds);
+            int n = Math.Max(1, Steps);
+            return new TrainingProgress(epoch, step, stepInEpoch, stepsPerEpoch, loss / n, reconstruction / n, kl / n, rate,
+                images / seconds, now, epochEnd);
+        }
+    }
+}

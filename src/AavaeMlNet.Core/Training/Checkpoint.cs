@@ -1,0 +1,156 @@
+using System.Text;
+using AavaeMlNet.Model;
+using static TorchSharp.torch;
+
+namespace AavaeMlNet.Training;
+
+/// <summary>
+/// The native checkpoint: header (JSON), random-generator state, model weights and buffers, optimizer state, and
+/// an end marker that exposes truncation. Written atomically (temporary file in the same directory, then rename),
+/// so an interrupted write never replaces a good checkpoint.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>File name of the most recent checkpoint in a checkpoint directory.</summary>
+    public const string LatestFileName = "last.ckpt";
+
+    private static readonly byte[] Magic = "AAVAECK1"u8.ToArray();
+    private static readonly byte[] EndMarker = "AAVAEEND"u8.ToArray();
+
+    /// <summary>Writes a checkpoint atomically to <paramref name="path"/>.</summary>
+    public static void Save(string path, CheckpointHeader header, AavaeModel model, TorchSharp.Modules.OptimizerHelper? optimizer, IEnumerable<Generator> generators)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8))
+            {
+                writer.Write(Magic);
+                writer.Write(header.ToJson());
+                var states = generators.Select(g => { using var s = g.get_state(); return s.data<byte>().ToArray(); }).ToList();
+                writer.Write(states.Count);
+                foreach (var state in states)
+                {
+                    writer.Write(state.Length);
+                    writer.Write(state);
+                }
+                model.save(writer);
+                // Length-prefixed, so that a weights-only load can skip it and still reach the end marker.
+                byte[] optimizerState = [];
+                if (optimizer is not null)
+                {
+                    using var buffer = new MemoryStream();
+                    using (var bufferWriter = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(bufferWriter);
+                    optimizerState = buffer.ToArray();
+                }
+                writer.Write(optimizerState.Length);
+                writer.Write(optimizerState);
+                writer.Write(EndMarker);
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Reads only the header of a checkpoint.</summary>
+    public static CheckpointHeader ReadHeader(string path)
+    {
+        using var reader = Open(path);
+        return ReadHeader(reader, path);
+    }
+
+    /// <summary>Builds a model from a checkpoint's config and loads its weights (inference or fine-tuning).</summary>
+    public static (AavaeModel Model, CheckpointHeader Header) LoadModel(string path)
+    {
+        var header = ReadHeader(path);
+        var model = new AavaeModel(header.Config);
+        try
+        {
+            Restore(path, model, optimizer: null, generators: []);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return (model, header);
+    }
+
+    /// <summary>
+    /// Loads weights (and, when given, optimizer and generator states) into objects built for the checkpoint's config.
+    /// The architecture is re-checked first, so a mismatch is reported by name rather than as a tensor-shape error.
+    /// </summary>
+    public static CheckpointHeader Restore(string path, AavaeModel model, TorchSharp.Modules.OptimizerHelper? optimizer, IReadOnlyList<Generator> generators)
+    {
+        using var reader = Open(path);
+        var header = ReadHeader(reader, path);
+        if (ArchitectureOf(header.Config) != ArchitectureOf(model.Config))
+            throw new InvalidDataException(
+                $"Checkpoint '{path}' holds a model with config {header.Config.ToJson()}, which does not match the model being restored ({model.Config.ToJson()}).");
+        try
+        {
+            int count = reader.ReadInt32();
+            var states = new List<byte[]>();
+            for (int i = 0; i < count; i++) states.Add(reader.ReadBytes(reader.ReadInt32()));
+            for (int i = 0; i < Math.Min(states.Count, generators.Count); i++)
+            {
+                using var state = tensor(states[i], dtype: ScalarType.Byte);
+                generators[i].set_state(state);
+            }
+            model.load(reader);
+            int optimizerLength = reader.ReadInt32();
+            var optimizerState = reader.ReadBytes(optimizerLength);
+            if (optimizerState.Length != optimizerLength) throw new EndOfStreamException();
+            if (!reader.ReadBytes(EndMarker.Length).AsSpan().SequenceEqual(EndMarker))
+                throw new InvalidDataException($"Checkpoint '{path}' is truncated or corrupt: its end marker is missing.");
+            if (optimizer is not null)
+            {
+                if (optimizerLength == 0) throw new InvalidDataException($"Checkpoint '{path}' holds no optimizer state, so training cannot resume from it.");
+                using var optimizerReader = new BinaryReader(new MemoryStream(optimizerState), Encoding.UTF8);
+                optimizer.load_state_dict(optimizerReader);
+            }
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"Checkpoint '{path}' is truncated: it ended at byte {reader.BaseStream.Position}.", e);
+        }
+        return header;
+    }
+
+    // The settings that decide tensor shapes; the objective (variant, beta) may change when fine-tuning.
+    private static string ArchitectureOf(AavaeConfig config) =>
+        $"{config.Channels}x{config.Height}x{config.Width}/{config.Depth}/{config.Stem}/{config.BaseWidth}/{config.LatentDim}/{config.LearnLogScale}";
+
+    private static BinaryReader Open(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
+        return new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+    }
+
+    private static CheckpointHeader ReadHeader(BinaryReader reader, string path)
+    {
+        try
+        {
+            var magic = reader.ReadBytes(Magic.Length);
+            if (!magic.AsSpan().SequenceEqual(Magic))
+                throw new InvalidDataException($"'{path}' is not an AavaeMlNet checkpoint: expected the magic bytes 'AAVAECK1' at offset 0.");
+            return CheckpointHeader.FromJson(reader.ReadString(), path);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"Checkpoint '{path}' is truncated inside its header.", e);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"Checkpoint '{path}' has an unreadable header: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AavaeMlNet.Augmentations;
+using AavaeMlNet.Model;
+
+namespace AavaeMlNet.Training;
+
+/// <summary>
+/// What a checkpoint says about itself: the architecture, the view distribution, the training settings and where
+/// in the run it was taken. Readable without loading any weights.
+/// </summary>
+/// <param name="Config">Architecture and objective; a resume rebuilds the model from it.</param>
+/// <param name="Augmentation">The view distribution A(x).</param>
+/// <param name="Training">The optimisation settings of the run.</param>
+/// <param name="Epoch">0-based epoch to continue from.</param>
+/// <param name="StepInEpoch">Steps of <paramref name="Epoch"/> already taken (0 at an epoch boundary).</param>
+/// <param name="Step">Optimisation steps taken in total.</param>
+/// <param name="StepsPerEpoch">Steps in a full epoch of the run's data.</param>
+public sealed record CheckpointHeader(
+    AavaeConfig Config, AugmentationOptions Augmentation, TrainingOptions Training,
+    int Epoch, int StepInEpoch, long Step, int StepsPerEpoch)
+{
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        IncludeFields = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    internal string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    internal static CheckpointHeader FromJson(string json, string path) =>
+        JsonSerializer.Deserialize<CheckpointHeader>(json, JsonOptions)
+        ?? throw new InvalidDataException($"Checkpoint '{path}' has an empty header.");
+}

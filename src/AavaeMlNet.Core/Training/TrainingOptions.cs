@@ -1,0 +1,47 @@
+namespace AavaeMlNet.Training;
+
+/// <summary>
+/// Optimisation settings (paper Sec. 4): Adam, linear warmup then a CONSTANT learning rate, weight decay 0, fp32.
+/// CIFAR-10 in the paper: lr 2.5e-4, batch 256; STL-10: lr 5e-4, batch 512. The loss decomposes over examples,
+/// so the batch size can be chosen for the hardware (Fig. 4a); scale lr and warmup linearly with it.
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Number of passes over the data.</summary>
+    public int Epochs { get; init; } = 10;
+    /// <summary>Images per optimisation step. A trailing batch of one image is dropped (BatchNorm needs two).</summary>
+    public int BatchSize { get; init; } = 256;
+    /// <summary>Adam learning rate after warmup (paper, CIFAR-10: 2.5e-4).</summary>
+    public double LearningRate { get; init; } = 2.5e-4;
+    /// <summary>Length of the linear warmup in epochs (paper: 10); may be fractional.</summary>
+    public double WarmupEpochs { get; init; } = 10;
+    /// <summary>Adam weight decay (paper: 0).</summary>
+    public double WeightDecay { get; init; } = 0;
+    /// <summary>Seed of the data order, the augmentations, the latent noise and the initial weights.</summary>
+    public long Seed { get; init; } = 42;
+    /// <summary>Device to train on.</summary>
+    public DeviceKind Device { get; init; } = DeviceKind.Auto;
+    /// <summary>Directory for checkpoints; null writes none.</summary>
+    public string? CheckpointDirectory { get; init; }
+    /// <summary>Write a checkpoint every this many epochs (and always after the last one and on cancellation).</summary>
+    public int CheckpointEveryEpochs { get; init; } = 1;
+    /// <summary>Also keep one numbered checkpoint per saved epoch (epoch-0005.ckpt) besides last.ckpt.</summary>
+    public bool KeepEpochCheckpoints { get; init; } = false;
+    /// <summary>Report progress every this many steps (epoch ends are always reported).</summary>
+    public int LogEverySteps { get; init; } = 50;
+    /// <summary>Intra-op CPU threads for libtorch; null keeps libtorch's default (one per core).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be at least 1.");
+        if (BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 2 (BatchNorm needs two samples).");
+        if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be a positive number.");
+        if (!(WarmupEpochs >= 0)) throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs, "WarmupEpochs must be >= 0.");
+        if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be >= 0.");
+        if (CheckpointEveryEpochs < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEveryEpochs), CheckpointEveryEpochs, "CheckpointEveryEpochs must be at least 1.");
+        if (LogEverySteps < 1) throw new ArgumentOutOfRangeException(nameof(LogEverySteps), LogEverySteps, "LogEverySteps must be at least 1.");
+        if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1.");
+    }
+}

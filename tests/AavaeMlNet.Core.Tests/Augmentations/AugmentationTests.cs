@@ -1,0 +1,156 @@
+using AavaeMlNet.Augmentations;
+using static TorchSharp.torch;
+
+namespace AavaeMlNet.Core.Tests.Augmentations;
+
+public class AugmentationTests
+{
+    // One textured image repeated over the batch: any difference between outputs comes from per-sample draws.
+    private static Tensor RepeatedImage(int n, int channels, int side)
+    {
+        using var g = new Generator(99);
+        using var image = rand([1, channels, side, side], generator: g);
+        return image.expand(n, channels, side, side).contiguous();
+    }
+
+    private static void AssertSamplesDiffer(Tensor output)
+    {
+        long n = output.shape[0];
+        for (long i = 0; i < n; i++)
+            for (long j = i + 1; j < n; j++)
+                Assert.False(output[i].allclose(output[j]), $"samples {i} and {j} got the same augmentation");
+    }
+
+    public static TheoryData<string> Ops() => new() { "crop", "jitter", "grayscale", "blur", "pipeline" };
+
+    private static Tensor Run(string op, Tensor images, Generator g) => op switch
+    {
+        "crop" => RandomResizedCrop.Apply(images, RandomResizedCrop.Draw(images.shape[0], 16, 16, (0.08, 1), (0.75, 4.0 / 3), 0.5, g), 16, 16),
+        "jitter" => ColorJitter.Apply(images, 1.0, 1.0, chroma: true, g),
+        "grayscale" => RandomGrayscale.Apply(images, 0.5, g),
+        "blur" => GaussianBlur.Apply(images, 1.0, (0.1, 2.0), 0.2, g),
+        _ => new SimClrAugmentation(AugmentationOptions.Stl10).View(images, g),
+    };
+
+    [Theory]
+    [MemberData(nameof(Ops))]
+    public void Each_op_draws_independently_per_sample(string op)
+    {
+        // Grayscale has only two outcomes per sample, so it is checked over a batch of two whose draws differ.
+        int n = op == "grayscale" ? 2 : 6;
+        using var images = RepeatedImage(n, 3, 16);
+        using var g = new Generator(op == "grayscale" ? 5UL : 1UL);
+        using var output = Run(op, images, g);
+        if (op == "grayscale")
+        {
+            bool first = output[0].allclose(images[0]), second = output[1].allclose(images[1]);
+            Assert.NotEqual(first, second);
+        }
+        else AssertSamplesDiffer(output);
+    }
+
+    [Theory]
+    [MemberData(nameof(Ops))]
+    public void Each_op_is_reproducible_for_a_seed_and_changes_with_it(string op)
+    {
+        using var images = RepeatedImage(8, 3, 16);
+        using var g1 = new Generator(11);
+        using var g2 = new Generator(11);
+        using var g3 = new Generator(12);
+        using var a = Run(op, images, g1);
+        using var b = Run(op, images, g2);
+        using var c = Run(op, images, g3);
+        Assert.True(a.eq(b).all().item<bool>());
+        Assert.False(a.allclose(c));
+    }
+
+    [Fact]
+    public void Full_box_crop_is_the_identity_and_flip_mirrors()
+    {
+        using var images = arange(16f).view(1, 1, 4, 4) / 16;
+        using var same = RandomResizedCrop.Apply(images, [new(0, 0, 4, 4, false)], 4, 4);
+        using var mirrored = RandomResizedCrop.Apply(images, [new(0, 0, 4, 4, true)], 4, 4);
+        Assert.True(same.allclose(images, atol: 1e-6));
+        Assert.True(mirrored.allclose(images.flip(3), atol: 1e-6));
+    }
+
+    [Fact]
+    public void Crop_of_the_right_half_upsamples_that_half()
+    {
+        // Columns 2 and 3 of a 4x4 image stretched to 4 columns. The sampling grid spans the crop's outer edges, so the
+        // samples fall at pixel coordinates 1.75, 2.25, 2.75, 3.25 (the last clamped to the border): bilinear values.
+        using var row = tensor(new float[] { 0, 1, 2, 3 });
+        using var images = row.view(1, 1, 1, 4).expand(1, 1, 4, 4).contiguous();
+        using var output = RandomResizedCrop.Apply(images, [new(2, 0, 2, 4, false)], 4, 4);
+        var firstRow = output[0, 0, 0].data<float>().ToArray();
+        Assert.Equal(new[] { 1.75f, 2.25f, 2.75f, 3.0f }, firstRow.Select(v => MathF.Round(v, 4)));
+    }
+
+    [Fact]
+    public void Draw_respects_the_scale_and_ratio_ranges()
+    {
+        using var g = new Generator(4);
+        var boxes = RandomResizedCrop.Draw(500, 64, 64, (0.2, 0.5), (0.75, 4.0 / 3), 0.5, g);
+        foreach (var box in boxes)
+        {
+            Assert.InRange(box.Width * box.Height / (64.0 * 64), 0.17, 0.53); // rounding of sides
+            Assert.InRange(box.Width / box.Height, 0.7, 1.43);
+            Assert.True(box.Left >= 0 && box.Left + box.Width <= 64 && box.Top >= 0 && box.Top + box.Height <= 64);
+        }
+        Assert.InRange(boxes.Count(b => b.Flip), 200, 300);
+    }
+
+    [Fact]
+    public void Colour_ops_match_their_definitions()
+    {
+        using var red = tensor(new float[] { 1, 0, 0 }).view(1, 3, 1, 1);
+        using var half = full(1, 1, 1, 1, 0.5f);
+        using var third = full(1, 1, 1, 1, 1f / 3);
+        using var zero = zeros(1, 1, 1, 1);
+        Assert.Equal(new[] { 0.5f, 0f, 0f }, ColorOps.AdjustBrightness(red, half).data<float>().ToArray());
+        Assert.Equal(0.2989f, ColorOps.Grayscale(red).item<float>(), 5);
+        var green = ColorOps.AdjustHue(red, third).data<float>().ToArray(); // a third of a turn: red -> green
+        Assert.Equal(new[] { 0f, 1f, 0f }, green.Select(v => MathF.Round(v, 4)));
+        using var image = tensor(new float[] { 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1 }).view(1, 3, 2, 2);
+        var flat = ColorOps.AdjustContrast(image, zero).data<float>().ToArray(); // factor 0: the mean grey everywhere
+        Assert.All(flat, v => Assert.Equal(0.5f, v, 4));
+    }
+
+    [Fact]
+    public void Blur_kernel_is_normalized_and_symmetric_and_keeps_constant_images()
+    {
+        Assert.Equal(9, GaussianBlur.KernelSize(96, 0.1));
+        Assert.Equal(3, GaussianBlur.KernelSize(32, 0.1));
+        var kernel = GaussianBlur.Kernel(9, 1.5);
+        Assert.Equal(1.0, kernel.Sum(), 5);
+        Assert.Equal(kernel, kernel.Reverse());
+        using var constant = full(3, 3, 20, 20, 0.3f);
+        using var g = new Generator(1);
+        using var blurred = GaussianBlur.Apply(constant, 1.0, (0.1, 2.0), 0.1, g);
+        Assert.True(blurred.allclose(constant, atol: 1e-6));
+    }
+
+    [Fact]
+    public void Grayscale_preset_works_on_one_channel_and_none_preset_only_normalizes()
+    {
+        using var images = RepeatedImage(4, 1, 28);
+        using var g = new Generator(1);
+        using var view = new SimClrAugmentation(AugmentationOptions.Grayscale).View(images, g);
+        Assert.Equal(images.shape, view.shape);
+        var none = new SimClrAugmentation(AugmentationOptions.None(Normalization.FashionMnist));
+        using var plain = none.View(images, g);
+        using var target = none.Target(images);
+        Assert.True(plain.allclose(target, atol: 1e-6));
+        using var expected = (images - 0.2860f) / 0.3530f;
+        Assert.True(target.allclose(expected, atol: 1e-5));
+    }
+
+    [Fact]
+    public void Wrong_channel_count_is_reported_with_the_expected_shape()
+    {
+        using var images = rand(2, 3, 8, 8);
+        using var g = new Generator(1);
+        var error = Assert.Throws<ArgumentException>(() => new SimClrAugmentation(AugmentationOptions.Grayscale).View(images, g));
+        Assert.Contains("(N, 1, H, W)", error.Message);
+    }
+}
