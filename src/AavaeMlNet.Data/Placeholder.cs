@@ -1,1 +1,0 @@
-namespace AavaeMlNet.Data; internal static class Placeholder {}

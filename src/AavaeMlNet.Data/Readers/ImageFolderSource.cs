@@ -1,0 +1,113 @@
+using Microsoft.ML.Data;
+
+namespace AavaeMlNet.Data.Readers;
+
+/// <summary>
+/// Reads PNG and JPEG files from a folder (decoded by ML.NET's <see cref="MLImage"/>).
+/// Layout: class subfolders give labels, numbered by the subfolder names in ordinal order
+/// (files inside a class folder are read recursively); a folder with only files is unlabeled.
+/// Files are read in ordinal order of their relative paths; every image is converted to the
+/// requested channel count and resized to the requested size.
+/// </summary>
+public sealed class ImageFolderSource : ImageSource
+{
+    private readonly (string Path, int Label)[] files;
+    private readonly ImageFolderOptions options;
+    private int skipped;
+
+    /// <summary>Lists the image files under <paramref name="directory"/>.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">The folder mixes class subfolders with loose images.</exception>
+    public ImageFolderSource(string directory, ImageFolderOptions? options = null)
+    {
+        this.options = options ?? new ImageFolderOptions();
+        if (this.options.Channels is not (1 or 3))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), this.options.Channels, "Channels must be 1 or 3.");
+        }
+        if (this.options.Width < 1 || this.options.Height < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "Width and Height must be positive.");
+        }
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"Image folder '{directory}' does not exist.");
+        }
+        var classDirs = Directory.GetDirectories(directory).Order(StringComparer.Ordinal).ToArray();
+        var loose = ImageFiles(directory, SearchOption.TopDirectoryOnly);
+        string[] classNames = [];
+        if (classDirs.Length == 0)
+        {
+            files = loose.Select(f => (f, ImageRecord.NoLabel)).ToArray();
+        }
+        else
+        {
+            if (loose.Length > 0)
+            {
+                throw new InvalidDataException(
+                    $"Image folder '{directory}' has class subfolders and also loose image files such as '{loose[0]}'; " +
+                    "expected either one subfolder per class or a flat folder of unlabeled images.");
+            }
+            classNames = classDirs.Select(Path.GetFileName).ToArray()!;
+            files = classDirs.SelectMany((d, label) => ImageFiles(d, SearchOption.AllDirectories).Select(f => (f, label))).ToArray();
+        }
+        Info = new ImageSetInfo(this.options.Channels, this.options.Height, this.options.Width, classNames);
+    }
+
+    /// <inheritdoc/>
+    public override ImageSetInfo Info { get; }
+
+    /// <summary>Number of image files found (records actually read may be fewer when files are skipped).</summary>
+    public override int Count => files.Length;
+
+    /// <inheritdoc/>
+    public override bool IsCountExact => options.OnUndecodable == UndecodableImagePolicy.Throw;
+
+    /// <summary>Files skipped as undecodable so far, over all enumerations.</summary>
+    public int SkippedCount => Volatile.Read(ref skipped);
+
+    private string[] ImageFiles(string dir, SearchOption search) =>
+        Directory.GetFiles(dir, "*", search)
+            .Where(f => options.Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+    /// <inheritdoc/>
+    protected internal override IEnumerable<ImageRecord> ReadCore(int[]? ascendingIndices)
+    {
+        int n = ascendingIndices?.Length ?? files.Length;
+        for (int k = 0; k < n; k++)
+        {
+            int i = ascendingIndices is null ? k : ascendingIndices[k];
+            var (path, label) = files[i];
+            byte[]? pixels;
+            try
+            {
+                pixels = Decode(path);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                string message = $"File '{path}' (record {i}) could not be decoded as a PNG or JPEG image: {ex.Message}";
+                if (options.OnUndecodable == UndecodableImagePolicy.Throw)
+                {
+                    throw new InvalidDataException(message, ex);
+                }
+                Interlocked.Increment(ref skipped);
+                options.OnSkipped?.Invoke(message);
+                continue;
+            }
+            yield return new ImageRecord(pixels, label, i);
+        }
+    }
+
+    private byte[] Decode(string path)
+    {
+        using var image = MLImage.CreateFromFile(path);
+        var rgb = PixelConversion.ToRgbChw(image.Pixels, image.Width, image.Height, image.PixelFormat == MLPixelFormat.Bgra32);
+        if (image.Width != options.Width || image.Height != options.Height)
+        {
+            rgb = PixelConversion.ResizeBilinear(rgb, 3, image.Height, image.Width, options.Height, options.Width);
+        }
+        return options.Channels == 3 ? rgb : PixelConversion.ToGray(rgb, options.Height * options.Width);
+    }
+}
