@@ -1,0 +1,29 @@
+namespace AavaeMlNet.Onnx;
+
+/// <summary>Names and shapes of the exported graph. The defaults match the documented ONNX interface.</summary>
+public sealed record EncoderExportOptions
+{
+    /// <summary>Name of the input: float32 (N, C, H, W) with values in [0, 1], not normalized.</summary>
+    public string InputName { get; init; } = "image";
+
+    /// <summary>Name of the output with the pooled backbone features, float32 (N, h): the paper's representation.</summary>
+    public string EmbeddingName { get; init; } = "embedding";
+
+    /// <summary>Also output the projection head's mean of q(z|x), float32 (N, latent). Needs an <c>AavaeModel</c>.</summary>
+    public bool IncludeMu { get; init; } = false;
+
+    /// <summary>Name of the optional mu output.</summary>
+    public string MuName { get; init; } = "mu";
+
+    /// <summary>Symbolic name of the batch dimension.</summary>
+    public string BatchDimName { get; init; } = "N";
+
+    /// <summary>
+    /// Fixed input height; null takes the model's configured height when exporting an <c>AavaeModel</c>, and a
+    /// symbolic "H" when exporting a bare encoder (the encoder itself accepts any size).
+    /// </summary>
+    public int? Height { get; init; }
+
+    /// <summary>Fixed input width; null as for <see cref="Height"/> (symbolic "W").</summary>
+    public int? Width { get; init; }
+}

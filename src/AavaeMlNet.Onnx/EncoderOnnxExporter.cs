@@ -1,0 +1,256 @@
+using System.Globalization;
+using AavaeMlNet.Augmentations;
+using AavaeMlNet.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static AavaeMlNet.Onnx.OnnxAttribute;
+
+namespace AavaeMlNet.Onnx;
+
+/// <summary>
+/// Writes the trained AAVAE encoder as an ONNX model (TorchSharp has no exporter), so that ML.NET's
+/// OnnxTransformer, ONNX Runtime hosts and other engines can embed images without TorchSharp.
+/// <para>
+/// Graph (opset <see cref="OpsetVersion"/>, IR version <see cref="IrVersion"/>): input "image" float32 (N, C, H, W)
+/// in [0, 1] -> Sub/Div by the normalization constants -> stem Conv (BatchNorm folded) -> Relu -> [MaxPool] ->
+/// residual stages (Conv/Relu with folded BatchNorm, 1x1 projection shortcuts, Add, Relu) -> GlobalAveragePool ->
+/// Flatten -> output "embedding" float32 (N, h). Optionally the projection head's mu (Gemm with folded BatchNorm1d
+/// -> Relu -> Gemm) as output "mu" float32 (N, latent).
+/// </para>
+/// The graph computes the model in eval mode: BatchNorm uses its running statistics whatever the module's mode.
+/// </summary>
+public static class EncoderOnnxExporter
+{
+    /// <summary>ONNX operator set of the default domain that the graph uses.</summary>
+    public const int OpsetVersion = 13;
+
+    /// <summary>ONNX IR version written into the model (IR 8 pairs with opsets up to 18).</summary>
+    public const int IrVersion = 8;
+
+    /// <summary>Exports the backbone of <paramref name="encoder"/> to <paramref name="destination"/>.</summary>
+    public static void Export(ResNetEncoder encoder, Normalization normalization, EncoderExportOptions options, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        Build(encoder, head: null, normalization, options).WriteModel(destination, ModelInfo(encoder, normalization, options));
+    }
+
+    /// <summary>Exports the backbone of <paramref name="encoder"/> to a file, replacing it atomically.</summary>
+    public static void Export(ResNetEncoder encoder, Normalization normalization, EncoderExportOptions options, string path)
+    {
+        var graph = Build(encoder, head: null, normalization, options);
+        WriteAtomically(path, stream => graph.WriteModel(stream, ModelInfo(encoder, normalization, options)));
+    }
+
+    /// <summary>
+    /// Exports the encoder of <paramref name="model"/> (and its mu head if <see cref="EncoderExportOptions.IncludeMu"/>);
+    /// a null <see cref="EncoderExportOptions.Height"/>/<see cref="EncoderExportOptions.Width"/> takes the model's size.
+    /// </summary>
+    public static void Export(AavaeModel model, Normalization normalization, EncoderExportOptions options, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var sized = WithModelSize(model, options);
+        Build(model.Encoder, MuHead(model, sized), normalization, sized).WriteModel(destination, ModelInfo(model.Encoder, normalization, sized));
+    }
+
+    /// <summary>As the stream overload, to a file replaced atomically (temporary file in the same folder, then rename).</summary>
+    public static void Export(AavaeModel model, Normalization normalization, EncoderExportOptions options, string path)
+    {
+        var sized = WithModelSize(model, options);
+        var graph = Build(model.Encoder, MuHead(model, sized), normalization, sized);
+        WriteAtomically(path, stream => graph.WriteModel(stream, ModelInfo(model.Encoder, normalization, sized)));
+    }
+
+    /// <summary>The layers of the projection head that mu goes through (paper Sec. 3; <see cref="ProjectionHead"/>).</summary>
+    private sealed record MuHeadLayers(Linear Fc, BatchNorm1d Norm, Linear Mu);
+
+    private static MuHeadLayers? MuHead(AavaeModel model, EncoderExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.IncludeMu) return null;
+        var modules = model.named_modules().ToDictionary(m => m.name, m => m.module);
+        T Find<T>(string name) where T : class =>
+            modules.TryGetValue(name, out var module) && module is T typed
+                ? typed
+                : throw new InvalidOperationException($"The model has no {typeof(T).Name} named '{name}', so its mu head cannot be exported.");
+        return new MuHeadLayers(Find<Linear>("projection.fc"), Find<BatchNorm1d>("projection.bn"), Find<Linear>("projection.mu"));
+    }
+
+    private static EncoderExportOptions WithModelSize(AavaeModel model, EncoderExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        return options with { Height = options.Height ?? model.Config.Height, Width = options.Width ?? model.Config.Width };
+    }
+
+    private static OnnxGraphBuilder Build(ResNetEncoder encoder, MuHeadLayers? head, Normalization normalization, EncoderExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(normalization);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.IncludeMu && head is null)
+            throw new ArgumentException("IncludeMu needs the projection head: export the AavaeModel rather than its encoder.", nameof(options));
+        var (stemConv, stemNorm) = encoder.StemLayers;
+        int channels = checked((int)stemConv.in_channels);
+        CheckNormalization(normalization, channels);
+
+        var graph = new OnnxGraphBuilder();
+        var batch = OnnxDim.Symbolic(options.BatchDimName);
+        graph.AddInput(options.InputName, batch, OnnxDim.Fixed(channels),
+            options.Height is { } h ? OnnxDim.Fixed(h) : OnnxDim.Symbolic("H"),
+            options.Width is { } w ? OnnxDim.Fixed(w) : OnnxDim.Symbolic("W"));
+
+        long[] perChannel = [1, channels, 1, 1];
+        var x = graph.AddNode("Sub", "normalize.centered",
+            [options.InputName, graph.AddInitializer("normalize.mean", perChannel, normalization.Mean)]);
+        x = graph.AddNode("Div", "normalize.output", [x, graph.AddInitializer("normalize.std", perChannel, normalization.Std)]);
+
+        x = graph.AddNode("Relu", "stem.relu", [Conv(graph, "stem.conv1", x, stemConv, stemNorm)]);
+        if (encoder.StemPool is { } pool) x = MaxPool(graph, "stem.maxpool", x, pool);
+
+        for (int s = 0; s < encoder.Stages.Count; s++)
+        {
+            int b = 0;
+            foreach (var block in encoder.Stages[s].children())
+            {
+                var prefix = $"layer{s + 1}.{b++}";
+                x = block switch
+                {
+                    BasicBlock basic => ResidualBlock(graph, prefix, x, basic.ConvNormPairs, basic.Downsample),
+                    Bottleneck bottleneck => ResidualBlock(graph, prefix, x, bottleneck.ConvNormPairs, bottleneck.Downsample),
+                    _ => throw new NotSupportedException($"Cannot export residual block '{prefix}' of type {block.GetType().Name}."),
+                };
+            }
+        }
+
+        var pooled = graph.AddNode("GlobalAveragePool", "pool", [x]);
+        var embedding = graph.AddNode("Flatten", options.EmbeddingName, [pooled], new Int("axis", 1));
+        graph.AddOutput(embedding, batch, OnnxDim.Fixed(encoder.FeatureDim));
+
+        if (head is not null)
+        {
+            var fc = BatchNormFolding.Fold(head.Fc, head.Norm, "projection.fc");
+            var hidden = graph.AddNode("Gemm", "projection.fc", [embedding,
+                graph.AddInitializer("projection.fc.weight", fc.Shape, fc.Weight),
+                graph.AddInitializer("projection.fc.bias", [fc.Shape[0]], fc.Bias)], new Int("transB", 1));
+            hidden = graph.AddNode("Relu", "projection.relu", [hidden]);
+            long[] muShape = head.Mu.weight.shape;
+            float[] muWeight = head.Mu.weight.detach().cpu().to_type(torch.ScalarType.Float32).contiguous().data<float>().ToArray();
+            var mu = graph.AddNode("Gemm", options.MuName, [hidden, graph.AddInitializer("projection.mu.weight", muShape, muWeight)],
+                new Int("transB", 1));
+            graph.AddOutput(mu, batch, OnnxDim.Fixed(muShape[0]));
+        }
+        return graph;
+    }
+
+    /// <summary>conv-bn(-relu) along the main path, a shortcut (identity or 1x1 conv-bn), Add, Relu (He et al. 2016).</summary>
+    private static string ResidualBlock(OnnxGraphBuilder graph, string prefix, string input,
+        (Conv2d Conv, BatchNorm2d Norm)[] mainPath, Sequential? downsample)
+    {
+        var x = input;
+        for (int i = 0; i < mainPath.Length; i++)
+        {
+            x = Conv(graph, $"{prefix}.conv{i + 1}", x, mainPath[i].Conv, mainPath[i].Norm);
+            if (i < mainPath.Length - 1) x = graph.AddNode("Relu", $"{prefix}.relu{i + 1}", [x]);
+        }
+        var shortcut = input;
+        if (downsample is not null)
+        {
+            var layers = downsample.children().ToArray();
+            if (layers is not [Conv2d conv, BatchNorm2d norm])
+                throw new NotSupportedException($"Shortcut of '{prefix}' is not a 1x1 conv followed by BatchNorm2d.");
+            shortcut = Conv(graph, $"{prefix}.downsample", input, conv, norm);
+        }
+        var sum = graph.AddNode("Add", $"{prefix}.add", [x, shortcut]);
+        return graph.AddNode("Relu", $"{prefix}.output", [sum]);
+    }
+
+    private static string Conv(OnnxGraphBuilder graph, string name, string input, Conv2d conv, BatchNorm2d norm)
+    {
+        if (conv.padding_type is not null || conv.padding is null || conv.padding_mode != PaddingModes.Zeros)
+            throw new NotSupportedException($"Conv '{name}' must use explicit zero padding to be exported.");
+        var folded = BatchNormFolding.Fold(conv, norm, name);
+        var weight = graph.AddInitializer($"{name}.weight", folded.Shape, folded.Weight);
+        var bias = graph.AddInitializer($"{name}.bias", [folded.Shape[0]], folded.Bias);
+        long[] padding = conv.padding;
+        return graph.AddNode("Conv", name, [input, weight, bias],
+            new Ints("kernel_shape", conv.kernel_size),
+            new Ints("strides", conv.stride),
+            new Ints("pads", [padding[0], padding[1], padding[0], padding[1]]),
+            new Ints("dilations", conv.dilation),
+            new Int("group", conv.groups));
+    }
+
+    private static string MaxPool(OnnxGraphBuilder graph, string name, string input, MaxPool2d pool)
+    {
+        long[] kernel = Pair(pool.kernel_size, "kernel_size");
+        long[] stride = pool.stride is { Length: > 0 } s ? Pair(s, "stride") : kernel;
+        long[] padding = pool.padding is { Length: > 0 } p ? Pair(p, "padding") : [0, 0];
+        long[] dilation = pool.dilation is { Length: > 0 } d ? Pair(d, "dilation") : [1, 1];
+        return graph.AddNode("MaxPool", name, [input],
+            new Ints("kernel_shape", kernel),
+            new Ints("strides", stride),
+            new Ints("pads", [padding[0], padding[1], padding[0], padding[1]]),
+            new Ints("dilations", dilation),
+            new Int("ceil_mode", pool.ceil_mode ? 1 : 0));
+
+        long[] Pair(long[] values, string what) => values.Length switch
+        {
+            1 => [values[0], values[0]],
+            2 => values,
+            _ => throw new NotSupportedException($"Max-pool '{name}' has a {values.Length}-element {what}."),
+        };
+    }
+
+    private static void CheckNormalization(Normalization normalization, int channels)
+    {
+        if (normalization.Mean.Length != normalization.Std.Length)
+            throw new ArgumentException($"Normalization has {normalization.Mean.Length} means but {normalization.Std.Length} standard deviations.", nameof(normalization));
+        if (normalization.Channels != channels)
+            throw new ArgumentException($"Normalization is for {normalization.Channels} channel(s) but the encoder takes {channels}.", nameof(normalization));
+        if (normalization.Std.Any(s => !(s > 0 && float.IsFinite(s))))
+            throw new ArgumentException("Normalization standard deviations must be finite and positive.", nameof(normalization));
+    }
+
+    private static OnnxModelInfo ModelInfo(ResNetEncoder encoder, Normalization normalization, EncoderExportOptions options)
+    {
+        static string Join(float[] values) => string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        return new OnnxModelInfo(
+            IrVersion, OpsetVersion,
+            ProducerName: "AavaeMlNet",
+            ProducerVersion: typeof(EncoderOnnxExporter).Assembly.GetName().Version?.ToString() ?? "0",
+            GraphName: "aavae_encoder",
+            DocString: $"AAVAE ResNet encoder: '{options.InputName}' float32 (N, C, H, W) in [0, 1], normalized inside the graph, "
+                + $"-> '{options.EmbeddingName}' float32 (N, {encoder.FeatureDim})" + (options.IncludeMu ? $" and '{options.MuName}' (mean of q(z|x))." : "."),
+            Metadata:
+            [
+                new("aavae.stem", encoder.Stem.ToString()),
+                new("aavae.feature_dim", encoder.FeatureDim.ToString(CultureInfo.InvariantCulture)),
+                new("aavae.normalization.mean", Join(normalization.Mean)),
+                new("aavae.normalization.std", Join(normalization.Std)),
+            ]);
+    }
+
+    private static void WriteAtomically(string path, Action<Stream> write)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var fullPath = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no parent folder.", nameof(path));
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+}

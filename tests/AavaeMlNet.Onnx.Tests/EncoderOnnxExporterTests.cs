@@ -1,0 +1,187 @@
+using AavaeMlNet.Augmentations;
+using AavaeMlNet.Model;
+using Microsoft.ML.OnnxRuntime;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace AavaeMlNet.Onnx.Tests;
+
+public class EncoderOnnxExporterTests(ITestOutputHelper output)
+{
+    private const float Tolerance = 1e-4f;
+
+    public static TheoryData<Depth, Stem, int, int> DepthsAndStems()
+    {
+        var data = new TheoryData<Depth, Stem, int, int>();
+        foreach (var depth in new[] { Depth.ResNet18, Depth.ResNet50 })
+        {
+            data.Add(depth, Stem.Cifar, 3, 32);
+            data.Add(depth, Stem.Stl, 3, 96);
+            data.Add(depth, Stem.ImageNet, 3, 64);
+            data.Add(depth, Stem.Small, 1, 28);
+        }
+        return data;
+    }
+
+    private static Normalization NormalizationFor(int channels) => channels == 1 ? Normalization.FashionMnist : Normalization.Cifar10;
+
+    private static byte[] Exported(ResNetEncoder encoder, Normalization normalization, EncoderExportOptions options)
+    {
+        using var stream = new MemoryStream();
+        EncoderOnnxExporter.Export(encoder, normalization, options, stream);
+        return stream.ToArray();
+    }
+
+    private static byte[] Exported(AavaeModel model, Normalization normalization, EncoderExportOptions options)
+    {
+        using var stream = new MemoryStream();
+        EncoderOnnxExporter.Export(model, normalization, options, stream);
+        return stream.ToArray();
+    }
+
+    [Theory]
+    [MemberData(nameof(DepthsAndStems))]
+    public void Onnx_embedding_matches_TorchSharp_eval_forward_for_every_depth_and_stem(Depth depth, Stem stem, int channels, int side)
+    {
+        manual_seed(1234);
+        var config = new AavaeConfig { Channels = channels, Height = side, Width = side, Depth = depth, Stem = stem, WidthMultiplier = 0.125 };
+        using var encoder = new ResNetEncoder(config);
+        ModelFixtures.RandomizeBatchNorms(encoder, seed: 99);
+        encoder.eval();
+        var normalization = NormalizationFor(channels);
+
+        using var session = new InferenceSession(Exported(encoder, normalization, new EncoderExportOptions()));
+        foreach (int batch in new[] { 1, 3 })
+        {
+            using var noGrad = no_grad();
+            using var images = rand(batch, channels, side, side);
+            using var normalized = normalization.Apply(images);
+            using var expected = encoder.forward(normalized);
+
+            var outputs = OnnxRunner.Run(session, "image", ModelFixtures.Floats(images), images.shape);
+            var (shape, values) = outputs["embedding"];
+            Assert.Equal(new long[] { batch, config.FeatureDim }, shape);
+            var expectedValues = ModelFixtures.Floats(expected);
+            float diff = OnnxRunner.MaxAbsDifference(expectedValues, values);
+            output.WriteLine($"{depth} {stem} batch {batch}: max |TorchSharp - ONNX| = {diff:E2} (max |embedding| = {expectedValues.Max(Math.Abs):F3})");
+            Assert.True(diff <= Tolerance, $"max abs difference {diff} exceeds {Tolerance}");
+        }
+    }
+
+    [Fact]
+    public void Onnx_mu_matches_AavaeModel_Encode_in_eval_mode()
+    {
+        manual_seed(4321);
+        var config = new AavaeConfig { Depth = Depth.ResNet18, Stem = Stem.Cifar, WidthMultiplier = 0.125, LatentDim = 16 };
+        using var model = new AavaeModel(config);
+        ModelFixtures.RandomizeBatchNorms(model, seed: 7);
+        using (var noGrad = no_grad())
+        {
+            foreach (var (name, parameter) in model.named_parameters())
+                if (name == "projection.fc.bias") parameter.copy_(randn(parameter.shape) * 0.3);
+        }
+        model.eval();
+        var normalization = Normalization.Cifar10;
+
+        using var session = new InferenceSession(Exported(model, normalization, new EncoderExportOptions { IncludeMu = true }));
+        foreach (int batch in new[] { 1, 3 })
+        {
+            using var noGrad = no_grad();
+            using var images = rand(batch, 3, 32, 32);
+            using var normalized = normalization.Apply(images);
+            var (mu, logVar) = model.Encode(normalized);
+            using var features = model.forward(normalized);
+
+            var outputs = OnnxRunner.Run(session, "image", ModelFixtures.Floats(images), images.shape);
+            Assert.Equal(new long[] { batch, 16 }, outputs["mu"].Shape);
+            float muDiff = OnnxRunner.MaxAbsDifference(ModelFixtures.Floats(mu), outputs["mu"].Values);
+            float embeddingDiff = OnnxRunner.MaxAbsDifference(ModelFixtures.Floats(features), outputs["embedding"].Values);
+            output.WriteLine($"batch {batch}: max |mu diff| = {muDiff:E2}, max |embedding diff| = {embeddingDiff:E2}");
+            Assert.True(muDiff <= Tolerance, $"mu: max abs difference {muDiff} exceeds {Tolerance}");
+            Assert.True(embeddingDiff <= Tolerance, $"embedding: max abs difference {embeddingDiff} exceeds {Tolerance}");
+            mu.Dispose();
+            logVar.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Exported_model_declares_the_documented_names_shapes_and_metadata()
+    {
+        var config = new AavaeConfig { Depth = Depth.ResNet18, Stem = Stem.Cifar, WidthMultiplier = 0.125, LatentDim = 16 };
+        using var model = new AavaeModel(config);
+        using var session = new InferenceSession(Exported(model, Normalization.Cifar10, new EncoderExportOptions { IncludeMu = true }));
+
+        var input = Assert.Single(session.InputMetadata);
+        Assert.Equal("image", input.Key);
+        Assert.Equal(typeof(float), input.Value.ElementType);
+        Assert.Equal(new[] { -1, 3, 32, 32 }, input.Value.Dimensions);
+        Assert.Equal("N", input.Value.SymbolicDimensions[0]);
+
+        Assert.Equal(new[] { "embedding", "mu" }, session.OutputNames);
+        Assert.Equal(new[] { -1, 64 }, session.OutputMetadata["embedding"].Dimensions);
+        Assert.Equal(new[] { -1, 16 }, session.OutputMetadata["mu"].Dimensions);
+        Assert.Equal("N", session.OutputMetadata["embedding"].SymbolicDimensions[0]);
+
+        var metadata = session.ModelMetadata;
+        Assert.Equal("AavaeMlNet", metadata.ProducerName);
+        Assert.Equal("Cifar", metadata.CustomMetadataMap["aavae.stem"]);
+        Assert.Equal("64", metadata.CustomMetadataMap["aavae.feature_dim"]);
+        Assert.Equal("0.4914,0.4822,0.4465", metadata.CustomMetadataMap["aavae.normalization.mean"]);
+    }
+
+    [Fact]
+    public void Bare_encoder_export_has_symbolic_spatial_size_and_runs_at_any_size()
+    {
+        var config = new AavaeConfig { Depth = Depth.ResNet18, Stem = Stem.Cifar, WidthMultiplier = 0.125 };
+        using var encoder = new ResNetEncoder(config);
+        encoder.eval();
+        using var session = new InferenceSession(Exported(encoder, Normalization.Cifar10, new EncoderExportOptions()));
+        Assert.Equal(new[] { "N", "", "H", "W" }, session.InputMetadata["image"].SymbolicDimensions);
+
+        using var noGrad = no_grad();
+        using var images = rand(2, 3, 40, 24);
+        using var normalized = Normalization.Cifar10.Apply(images);
+        using var expected = encoder.forward(normalized);
+        var (shape, values) = OnnxRunner.Run(session, "image", ModelFixtures.Floats(images), images.shape)["embedding"];
+        Assert.Equal(new long[] { 2, 64 }, shape);
+        Assert.True(OnnxRunner.MaxAbsDifference(ModelFixtures.Floats(expected), values) <= Tolerance);
+    }
+
+    [Fact]
+    public void Export_to_a_path_replaces_the_file_and_leaves_no_temporary_files()
+    {
+        var folder = Directory.CreateTempSubdirectory("aavae-onnx-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "encoder.onnx");
+            File.WriteAllText(path, "stale");
+            var config = new AavaeConfig { Depth = Depth.ResNet18, Stem = Stem.Small, Channels = 1, Height = 28, Width = 28, WidthMultiplier = 0.125 };
+            using var model = new AavaeModel(config);
+            EncoderOnnxExporter.Export(model, Normalization.FashionMnist, new EncoderExportOptions(), path);
+
+            Assert.Equal(new[] { path }, Directory.GetFiles(folder.FullName));
+            using var session = new InferenceSession(path);
+            Assert.Equal(new[] { -1, 1, 28, 28 }, session.InputMetadata["image"].Dimensions);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Mu_output_from_a_bare_encoder_is_rejected()
+    {
+        using var encoder = new ResNetEncoder(new AavaeConfig { Depth = Depth.ResNet18, WidthMultiplier = 0.125 });
+        var error = Assert.Throws<ArgumentException>(() => Exported(encoder, Normalization.Cifar10, new EncoderExportOptions { IncludeMu = true }));
+        Assert.Contains("AavaeModel", error.Message);
+    }
+
+    [Fact]
+    public void Normalization_for_another_channel_count_is_rejected()
+    {
+        using var encoder = new ResNetEncoder(new AavaeConfig { Depth = Depth.ResNet18, WidthMultiplier = 0.125 });
+        var error = Assert.Throws<ArgumentException>(() => Exported(encoder, Normalization.FashionMnist, new EncoderExportOptions()));
+        Assert.Contains("1 channel(s) but the encoder takes 3", error.Message);
+    }
+}
