@@ -15,6 +15,12 @@ public sealed record EncoderExportOptions
     /// <summary>Name of the optional mu output.</summary>
     public string MuName { get; init; } = "mu";
 
+    /// <summary>
+    /// One image per call: the batch dimension is fixed at 1 and the outputs are squeezed to rank 1, (h) and
+    /// (latent). This is the form ML.NET's OnnxTransformer maps to plain Vector&lt;Single, h&gt; columns.
+    /// </summary>
+    public bool SingleImage { get; init; } = false;
+
     /// <summary>Symbolic name of the batch dimension.</summary>
     public string BatchDimName { get; init; } = "N";
 

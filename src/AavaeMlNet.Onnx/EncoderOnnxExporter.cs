@@ -95,7 +95,7 @@ public static class EncoderOnnxExporter
         CheckNormalization(normalization, channels);
 
         var graph = new OnnxGraphBuilder();
-        var batch = OnnxDim.Symbolic(options.BatchDimName);
+        var batch = options.SingleImage ? OnnxDim.Fixed(1) : OnnxDim.Symbolic(options.BatchDimName);
         graph.AddInput(options.InputName, batch, OnnxDim.Fixed(channels),
             options.Height is { } h ? OnnxDim.Fixed(h) : OnnxDim.Symbolic("H"),
             options.Width is { } w ? OnnxDim.Fixed(w) : OnnxDim.Symbolic("W"));
@@ -124,8 +124,13 @@ public static class EncoderOnnxExporter
         }
 
         var pooled = graph.AddNode("GlobalAveragePool", "pool", [x]);
-        var embedding = graph.AddNode("Flatten", options.EmbeddingName, [pooled], new Int("axis", 1));
-        graph.AddOutput(embedding, batch, OnnxDim.Fixed(encoder.FeatureDim));
+        var embedding = graph.AddNode("Flatten", options.SingleImage ? "embedding.batch" : options.EmbeddingName, [pooled], new Int("axis", 1));
+        if (options.SingleImage)
+        {
+            var single = graph.AddNode("Squeeze", options.EmbeddingName, [embedding]); // (1, h) -> (h)
+            graph.AddOutput(single, OnnxDim.Fixed(encoder.FeatureDim));
+        }
+        else graph.AddOutput(embedding, batch, OnnxDim.Fixed(encoder.FeatureDim));
 
         if (head is not null)
         {
@@ -136,9 +141,11 @@ public static class EncoderOnnxExporter
             hidden = graph.AddNode("Relu", "projection.relu", [hidden]);
             long[] muShape = head.Mu.weight.shape;
             float[] muWeight = head.Mu.weight.detach().cpu().to_type(torch.ScalarType.Float32).contiguous().data<float>().ToArray();
-            var mu = graph.AddNode("Gemm", options.MuName, [hidden, graph.AddInitializer("projection.mu.weight", muShape, muWeight)],
-                new Int("transB", 1));
-            graph.AddOutput(mu, batch, OnnxDim.Fixed(muShape[0]));
+            var mu = graph.AddNode("Gemm", options.SingleImage ? "mu.batch" : options.MuName,
+                [hidden, graph.AddInitializer("projection.mu.weight", muShape, muWeight)], new Int("transB", 1));
+            if (options.SingleImage)
+                graph.AddOutput(graph.AddNode("Squeeze", options.MuName, [mu]), OnnxDim.Fixed(muShape[0]));
+            else graph.AddOutput(mu, batch, OnnxDim.Fixed(muShape[0]));
         }
         return graph;
     }

@@ -1,0 +1,233 @@
+using AavaeMlNet.Augmentations;
+using AavaeMlNet.Model;
+using AavaeMlNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+
+namespace AavaeMlNet.MLNet;
+
+/// <summary>
+/// Pretrains an AAVAE model (augmentation-augmented VAE: the encoder sees an augmented view, the decoder reconstructs
+/// the original) on the images of an IDataView and returns an <see cref="AavaeTransformer"/> that adds an embedding
+/// column for downstream ML.NET trainers.
+/// <list type="table">
+/// <item><term>Input column</term><description>Image of known size (LoadImages + ResizeImages), or Vector&lt;Single&gt; of known size in CHW order with values in [0, 1]</description></item>
+/// <item><term>Output column</term><description>Vector&lt;Single&gt; of known size (h backbone features, or latent size for mu)</description></item>
+/// <item><term>Package</term><description>AavaeMlNet (TorchSharp for training; ONNX Runtime for saved models)</description></item>
+/// <item><term>Exportable to ONNX</term><description>Yes (the encoder; <see cref="AavaeTransformer.ExportOnnx"/>)</description></item>
+/// </list>
+/// </summary>
+public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
+{
+    /// <summary>Every model, augmentation and training setting. Defaults follow the paper unless noted.</summary>
+    public sealed class Options
+    {
+        /// <summary>Input column: image of known size, or Vector&lt;Single&gt; of CHW pixels in [0, 1].</summary>
+        public string InputColumnName = "Image";
+        /// <summary>Name of the embedding column added by the transformer.</summary>
+        public string OutputColumnName = "Embedding";
+        /// <summary>Channels to read: 1 (grayscale) or 3 (RGB). Null: 3 for image columns, inferred for vectors.</summary>
+        public int? Channels;
+        /// <summary>Image height for a vector column (null: infer a square image from the vector size).</summary>
+        public int? ImageHeight;
+        /// <summary>Image width for a vector column (null: infer a square image from the vector size).</summary>
+        public int? ImageWidth;
+
+        /// <summary>Which of the paper's models to train (Table 1): AAVAE by default.</summary>
+        public Variant Variant = Variant.Aavae;
+        /// <summary>Encoder depth; the paper uses ResNet-50, ResNet-18 suits a CPU.</summary>
+        public Depth Depth = Depth.ResNet18;
+        /// <summary>Encoder stem; null picks by image size (up to 64: CIFAR stem, up to 160: STL stem, else ImageNet).</summary>
+        public Stem? Stem;
+        /// <summary>Width multiplier on the ResNet widths (1 = 64..512 channels); 0.25 fits a CPU budget.</summary>
+        public double WidthMultiplier = 1.0;
+        /// <summary>Size of z (paper: 128; Fig. 4b: 64..512 makes no difference).</summary>
+        public int LatentDim = 128;
+        /// <summary>KL weight; null takes the variant's default (0.1 for the VAE, 0 otherwise).</summary>
+        public double? Beta;
+        /// <summary>Initial log-variance of the Gaussian likelihood (paper: fixed at 0).</summary>
+        public double LogScale = 0;
+        /// <summary>Learn the log scale (Fig. 2a) instead of keeping it fixed.</summary>
+        public bool LearnLogScale;
+
+        /// <summary>View distribution; null picks a preset: grayscale for 1 channel, CIFAR-10 up to 64 pixels, STL-10 above.</summary>
+        public AugmentationOptions? Augmentation;
+
+        /// <summary>Passes over the data (the paper trains 400..3200 epochs on GPUs).</summary>
+        public int Epochs = 10;
+        /// <summary>Images per step (paper, CIFAR-10: 256).</summary>
+        public int BatchSize = 256;
+        /// <summary>Adam learning rate after warmup (paper, CIFAR-10: 2.5e-4).</summary>
+        public double LearningRate = 2.5e-4;
+        /// <summary>Linear warmup length in epochs (paper: 10).</summary>
+        public double WarmupEpochs = 10;
+        /// <summary>Adam weight decay (paper: 0).</summary>
+        public double WeightDecay;
+        /// <summary>Seed of the weights, data order, augmentations and latent noise.</summary>
+        public long Seed = 42;
+        /// <summary>Device for training and in-process embedding.</summary>
+        public DeviceKind Device = DeviceKind.Auto;
+        /// <summary>libtorch intra-op threads; null keeps libtorch's default.</summary>
+        public int? Threads;
+
+        /// <summary>Directory for training checkpoints (last.ckpt); null writes none.</summary>
+        public string? CheckpointDirectory;
+        /// <summary>Checkpoint every this many epochs.</summary>
+        public int CheckpointEveryEpochs = 1;
+        /// <summary>Resume an interrupted run from this checkpoint (exactly where it stopped).</summary>
+        public string? ResumeFrom;
+        /// <summary>Start from the weights of this checkpoint (e.g. from <see cref="AavaeTransformer.SaveCheckpoint"/>) and train anew.</summary>
+        public string? InitialCheckpoint;
+
+        /// <summary>Hold all training pixels in memory as float32 when they fit <see cref="CacheBudgetMegabytes"/> (exact shuffles, no re-decoding).</summary>
+        public bool CacheInMemory;
+        /// <summary>Memory budget of the cache in MiB.</summary>
+        public int CacheBudgetMegabytes = 2048;
+        /// <summary>Rows in the streaming shuffle pool when the data is not cached.</summary>
+        public int ShufflePoolSize = 8192;
+
+        /// <summary>Which vector the transformer emits: backbone features (paper protocol) or mu.</summary>
+        public Representation Representation = Representation.Backbone;
+        /// <summary>Images per network call when transforming.</summary>
+        public int InferenceBatchSize = 256;
+
+        /// <summary>Receives every progress report (also written to <see cref="Context"/>'s Log when set).</summary>
+        public Action<TrainingProgress>? Progress;
+        /// <summary>Called after each epoch with the 0-based epoch and the model (e.g. for an online probe).</summary>
+        public Action<int, AavaeModel>? EpochCompleted;
+        /// <summary>
+        /// The MLContext whose Log receives progress and epoch summaries. ML.NET's public API gives no way to reach
+        /// it from a TransformsCatalog, so the catalog methods take it from here.
+        /// </summary>
+        public MLContext? Context;
+        /// <summary>Stops training; a checkpoint of the exact position is written when a checkpoint directory is set.</summary>
+        public CancellationToken CancellationToken;
+    }
+
+    private readonly TransformsCatalog catalog;
+    private readonly Options options;
+
+    /// <summary>Creates the estimator; prefer <c>mlContext.Transforms.PretrainAavae(...)</c>.</summary>
+    public AavaeEstimator(TransformsCatalog catalog, Options options)
+    {
+        this.catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+        if (string.IsNullOrWhiteSpace(options.InputColumnName)) throw new ArgumentException("InputColumnName must be set.", nameof(options));
+        if (string.IsNullOrWhiteSpace(options.OutputColumnName)) throw new ArgumentException("OutputColumnName must be set.", nameof(options));
+        if (options.InferenceBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "InferenceBatchSize must be at least 1.");
+    }
+
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ImageInput.CheckShape(inputSchema, options.InputColumnName, nameof(inputSchema));
+        var column = inputSchema.Last(c => c.Name == options.InputColumnName);
+        // SchemaShape.Column has no public constructor: take the Vector<Single> column from ML.NET's own estimators.
+        IEstimator<ITransformer> shaper = column.ItemType is Microsoft.ML.Transforms.Image.ImageDataViewType
+            ? catalog.ExtractPixels(options.OutputColumnName, options.InputColumnName)
+            : catalog.CopyColumns(options.OutputColumnName, options.InputColumnName);
+        return shaper.GetOutputSchema(inputSchema);
+    }
+
+    public AavaeTransformer Fit(IDataView input)
+    {
+        var declared = options.ImageHeight is { } h && options.ImageWidth is { } w ? (h, w) : ((int, int)?)null;
+        if ((options.ImageHeight is null) != (options.ImageWidth is null))
+            throw new ArgumentException("Set both ImageHeight and ImageWidth, or neither.", nameof(options));
+        var image = ImageInput.FromSchema(input.Schema, options.InputColumnName, options.Channels, declared, nameof(input));
+
+        var config = new AavaeConfig
+        {
+            Channels = image.Channels, Height = image.Height, Width = image.Width,
+            Depth = options.Depth, Stem = options.Stem ?? DefaultStem(image), WidthMultiplier = options.WidthMultiplier,
+            LatentDim = options.LatentDim, Variant = options.Variant, Beta = options.Beta,
+            LogScale = options.LogScale, LearnLogScale = options.LearnLogScale,
+        };
+        var augmentation = options.Augmentation ?? DefaultAugmentation(image);
+        var training = new TrainingOptions
+        {
+            Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
+            WarmupEpochs = options.WarmupEpochs, WeightDecay = options.WeightDecay, Seed = options.Seed,
+            Device = options.Device, Threads = options.Threads, CheckpointDirectory = options.CheckpointDirectory,
+            CheckpointEveryEpochs = options.CheckpointEveryEpochs,
+        };
+
+        var pixelEstimator = PixelColumns.Estimator(catalog, image, options.OutputColumnName);
+        var pixelTransformer = pixelEstimator?.Fit(input);
+        var pixels = pixelTransformer?.Transform(input) ?? input;
+        var source = new DataViewBatchSource(pixels, PixelColumns.SourceColumn(image, options.OutputColumnName),
+            (image.Channels, image.Height, image.Width), options.CacheInMemory ? (long)options.CacheBudgetMegabytes << 20 : 0, options.ShufflePoolSize);
+
+        using var channel = options.Context is null ? null : ((IChannelProvider)options.Context).Start("AavaeEstimator");
+        if (source.CacheDeclined is { } reason) channel?.Warning(MessageSensitivity.None, $"In-memory cache not used: {reason}; streaming instead.");
+        channel?.Info(MessageSensitivity.None, $"Pretraining {config.Variant} ({config.Depth}, width x{config.WidthMultiplier}, {config.Stem} stem) on {source.Count} " +
+                      $"{image.Channels}x{image.Height}x{image.Width} images for {training.Epochs} epochs, batch {training.BatchSize}.");
+
+        var trainer = CreateTrainer(config, augmentation, training);
+        try
+        {
+            if (source.ImageShape != (trainer.Model.Config.Channels, trainer.Model.Config.Height, trainer.Model.Config.Width))
+                throw new ArgumentOutOfRangeException(nameof(input),
+                    $"Schema mismatch for input column '{image.ColumnName}': the checkpoint's model takes {trainer.Model.Config.Channels}x{trainer.Model.Config.Height}x{trainer.Model.Config.Width} images, the column holds {image.Channels}x{image.Height}x{image.Width}");
+            trainer.Progress += progress =>
+            {
+                options.Progress?.Invoke(progress);
+                if (channel is null) return;
+                string line = $"epoch {progress.Epoch + 1}/{training.Epochs} step {progress.StepInEpoch}/{progress.StepsPerEpoch}: " +
+                              $"loss {progress.Loss:F2} (reconstruction {progress.Reconstruction:F2}, KL {progress.Kl:F2}), " +
+                              $"lr {progress.LearningRate:G3}, {progress.ImagesPerSecond:F0} images/s";
+                if (progress.IsEpochEnd) channel.Info(MessageSensitivity.None, $"Epoch summary: {line}, elapsed {progress.Elapsed:hh\\:mm\\:ss}");
+                else channel.Trace(MessageSensitivity.None, line);
+            };
+            if (options.EpochCompleted is { } epochCompleted)
+                trainer.EpochCompleted += epoch => epochCompleted(epoch, trainer.Model);
+            trainer.Fit(source, options.CancellationToken);
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+        var model = trainer.Model;
+        var device = trainer.Device;
+        var finalTraining = trainer.Options;
+        var finalAugmentation = trainer.Augmentation;
+        return new AavaeTransformer(catalog, model, image, options.OutputColumnName, options.Representation,
+            options.InferenceBatchSize, pixelTransformer, finalAugmentation, finalTraining, device);
+    }
+
+    private AavaeTrainer CreateTrainer(AavaeConfig config, AugmentationOptions augmentation, TrainingOptions training)
+    {
+        if (options.ResumeFrom is { } resume)
+            return AavaeTrainer.Resume(resume, training.Epochs, training.Device);
+        var trainer = new AavaeTrainer(config, augmentation, training);
+        if (options.InitialCheckpoint is { } initial)
+        {
+            try
+            {
+                trainer.Model.to(TorchSharp.torch.CPU);
+                Checkpoint.Restore(initial, trainer.Model, optimizer: null, generators: []);
+                trainer.Model.to(trainer.Device);
+            }
+            catch
+            {
+                trainer.Dispose();
+                throw;
+            }
+        }
+        return trainer;
+    }
+
+    private static Stem DefaultStem(ImageInput image) => Math.Max(image.Height, image.Width) switch
+    {
+        <= 64 => Model.Stem.Cifar,
+        <= 160 => Model.Stem.Stl,
+        _ => Model.Stem.ImageNet,
+    };
+
+    private static AugmentationOptions DefaultAugmentation(ImageInput image) =>
+        image.Channels == 1 ? AugmentationOptions.Grayscale
+        : Math.Max(image.Height, image.Width) <= 64 ? AugmentationOptions.Cifar10
+        : AugmentationOptions.Stl10;
+}

@@ -1,0 +1,183 @@
+using AavaeMlNet.Augmentations;
+using AavaeMlNet.Model;
+using AavaeMlNet.Onnx;
+using AavaeMlNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+using static TorchSharp.torch;
+
+namespace AavaeMlNet.MLNet;
+
+/// <summary>
+/// A pretrained AAVAE encoder as an ML.NET transformer: adds a fixed-size Vector&lt;Single&gt; embedding column
+/// (backbone features by default, the paper's protocol; or mu). Transform is lazy and batched; the transformer is a
+/// row-to-row mapper (PredictionEngine) and safe for concurrent cursors.
+/// <para>Saving: <c>mlContext.Model.Save</c> stores the encoder as an ONNX model inside ML.NET's own
+/// <c>OnnxTransformer</c> (preceded by the same pixel extraction), so a loaded model needs ONNX Runtime but no
+/// TorchSharp and yields the same column (within 1e-4). <see cref="SaveCheckpoint"/> keeps the TorchSharp weights
+/// for further pretraining.</para>
+/// </summary>
+public sealed class AavaeTransformer : ITransformer, IDisposable
+{
+    private readonly TransformsCatalog catalog;
+    private readonly EmbeddingModel model;
+    private readonly ITransformer? pixelTransformer;
+    private readonly DataViewSchema pixelInputSchema;
+    private readonly int batchSize;
+    private bool disposed;
+
+    internal AavaeTransformer(TransformsCatalog catalog, AavaeModel model, ImageInput input, string outputColumnName,
+        Representation representation, int batchSize, ITransformer? pixelTransformer, AugmentationOptions augmentation,
+        TrainingOptions training, Device device)
+    {
+        this.catalog = catalog;
+        this.model = new EmbeddingModel(model, augmentation.Normalization, representation, device);
+        Input = input;
+        OutputColumnName = outputColumnName;
+        this.batchSize = batchSize;
+        this.pixelTransformer = pixelTransformer;
+        Augmentation = augmentation;
+        Training = training;
+        var builder = new DataViewSchema.Builder();
+        if (input.Kind == ImageColumnKind.Image) builder.AddColumn(input.ColumnName, new ImageDataViewType(input.Height, input.Width));
+        else builder.AddColumn(input.ColumnName, new VectorDataViewType(NumberDataViewType.Single, input.Length));
+        pixelInputSchema = builder.ToSchema();
+    }
+
+    /// <summary>The input column and image shape the encoder was trained on.</summary>
+    public ImageInput Input { get; }
+
+    /// <summary>Name of the embedding column.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>Length of the embedding vector.</summary>
+    public int EmbeddingSize => model.Size;
+
+    /// <summary>Which vector is emitted.</summary>
+    public Representation Representation => model.Representation;
+
+    /// <summary>The architecture and objective of the pretrained model.</summary>
+    public AavaeConfig Config => model.Model.Config;
+
+    /// <summary>The view distribution used in pretraining (its normalization is applied before the encoder).</summary>
+    public AugmentationOptions Augmentation { get; }
+
+    /// <summary>The optimisation settings of the pretraining run.</summary>
+    public TrainingOptions Training { get; }
+
+    /// <summary>The TorchSharp model (evaluation mode), e.g. for reconstructions and analyses.</summary>
+    public AavaeModel Model => model.Model;
+
+    public bool IsRowToRowMapper => true;
+
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        CheckInput(inputSchema, nameof(inputSchema));
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(inputSchema);
+        builder.AddColumn(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, EmbeddingSize));
+        return builder.ToSchema();
+    }
+
+    public IDataView Transform(IDataView input)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var schema = GetOutputSchema(input.Schema);
+        var pixels = pixelTransformer?.Transform(input) ?? input;
+        return new EmbeddingDataView(input, pixels, PixelColumns.SourceColumn(Input, OutputColumnName), schema, model, batchSize);
+    }
+
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        CheckInput(inputSchema, nameof(inputSchema));
+        return new EmbeddingRowMapper(this, inputSchema, pixelTransformer, PixelColumns.SourceColumn(Input, OutputColumnName));
+    }
+
+    /// <summary>Embeds one image (CHW pixels in [0, 1]) into <paramref name="embedding"/>.</summary>
+    public void EmbedOne(float[] pixels, float[] embedding)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        model.Embed(pixels, 1, embedding);
+    }
+
+    /// <summary>Embeds <paramref name="count"/> images stored back to back (CHW, [0, 1]); writes count * EmbeddingSize floats.</summary>
+    public void EmbedBatch(float[] pixels, int count, float[] embeddings)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        model.Embed(pixels, count, embeddings);
+    }
+
+    /// <summary>Writes the ONNX model of the encoder (input: CHW pixels in [0, 1], output: the embedding).</summary>
+    /// <param name="destination">Where the model is written.</param>
+    /// <param name="inputName">Name of the input; defaults to the pixel column's name.</param>
+    /// <param name="outputName">Name of the embedding output; defaults to the output column's name.</param>
+    /// <param name="singleImage">Fix the batch at 1 and output rank-1 vectors (the form ML.NET's OnnxTransformer needs).</param>
+    public void ExportOnnx(Stream destination, string? inputName = null, string? outputName = null, bool singleImage = false)
+    {
+        var options = new EncoderExportOptions
+        {
+            SingleImage = singleImage,
+            InputName = inputName ?? PixelColumns.SourceColumn(Input, OutputColumnName),
+            EmbeddingName = Representation == Representation.Backbone ? outputName ?? OutputColumnName : $"{OutputColumnName}.Backbone",
+            IncludeMu = Representation == Representation.Mu,
+            MuName = outputName ?? OutputColumnName,
+        };
+        model.OnCpu(m => EncoderOnnxExporter.Export(m, model.Normalization, options, destination));
+    }
+
+    /// <summary>
+    /// Writes a native TorchSharp checkpoint of the pretrained model (weights, config, view distribution and
+    /// training settings), from which <see cref="AavaeEstimator.Options.InitialCheckpoint"/> continues pretraining.
+    /// </summary>
+    public void SaveCheckpoint(string path)
+    {
+        var header = new CheckpointHeader(Config, Augmentation, Training, Training.Epochs, 0, 0, 0);
+        model.OnCpu(m => Checkpoint.Save(path, header, m, optimizer: null, generators: []));
+    }
+
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var onnx = new MemoryStream();
+        var stages = new List<ITransformer>();
+        var schema = pixelInputSchema;
+        if (pixelTransformer is not null)
+        {
+            stages.Add(pixelTransformer);
+            schema = pixelTransformer.GetOutputSchema(schema);
+        }
+        // The single-image form makes OnnxTransformer type the output Vector<Single, h>, the type downstream trainers saw.
+        ExportOnnx(onnx, singleImage: true);
+        onnx.Position = 0;
+        var scorer = catalog.ApplyOnnxModel(OutputColumnName, PixelColumns.SourceColumn(Input, OutputColumnName), onnx).Fit(new EmptyDataView(schema));
+        stages.Add(scorer);
+        schema = scorer.GetOutputSchema(schema);
+        var temporary = PixelColumns.TemporaryColumns(Input, OutputColumnName);
+        if (temporary.Length > 0) stages.Add(catalog.DropColumns(temporary).Fit(new EmptyDataView(schema)));
+        try
+        {
+            ((ICanSaveModel)new TransformerChain<ITransformer>(stages.ToArray())).Save(ctx);
+        }
+        finally
+        {
+            scorer.Dispose();
+        }
+    }
+
+    private void CheckInput(DataViewSchema inputSchema, string parameterName)
+    {
+        var actual = ImageInput.FromSchema(inputSchema, Input.ColumnName, Input.Channels, (Input.Height, Input.Width), parameterName);
+        if (actual.Kind != Input.Kind)
+            throw new ArgumentOutOfRangeException(parameterName,
+                $"Schema mismatch for input column '{Input.ColumnName}': the encoder was trained on {(Input.Kind == ImageColumnKind.Image ? "an image column" : "a Vector<Single> column")}, got {inputSchema[Input.ColumnName].Type}");
+    }
+
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        model.Dispose();
+    }
+}

@@ -1,0 +1,177 @@
+using AavaeMlNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using static TorchSharp.torch;
+
+namespace AavaeMlNet.MLNet;
+
+/// <summary>
+/// Streams training batches out of an IDataView column of CHW pixel vectors in [0, 1], through a fresh cursor every
+/// epoch. Order: with the in-memory cache, an exact permutation from (seed, epoch); without it, a seeded shuffle pool
+/// (as ML.NET's own shuffling transform), so the data never has to fit in managed memory.
+/// Every row is checked: wrong length, NaN/infinite values and values outside [0, 1] are reported by row.
+/// </summary>
+public sealed class DataViewBatchSource : IImageBatchSource
+{
+    private readonly IDataView data;
+    private readonly DataViewSchema.Column column;
+    private readonly int length;
+    private readonly int shufflePoolSize;
+    private float[]? cache;
+    private long count = -1;
+
+    /// <param name="data">The view holding the pixel column.</param>
+    /// <param name="columnName">A Vector&lt;Single&gt; column of C*H*W values in CHW order, in [0, 1].</param>
+    /// <param name="shape">The image shape.</param>
+    /// <param name="cacheBudgetBytes">Cache all pixels as float32 when they fit this budget; 0 disables the cache.</param>
+    /// <param name="shufflePoolSize">Rows held by the streaming shuffle pool.</param>
+    public DataViewBatchSource(IDataView data, string columnName, (int Channels, int Height, int Width) shape, long cacheBudgetBytes, int shufflePoolSize = 8192)
+    {
+        this.data = data;
+        column = data.Schema[columnName];
+        ImageShape = shape;
+        length = shape.Channels * shape.Height * shape.Width;
+        this.shufflePoolSize = Math.Max(1, shufflePoolSize);
+        long? rows = data.GetRowCount();
+        if (cacheBudgetBytes > 0)
+        {
+            long needed = (rows ?? CountRows()) * length * sizeof(float);
+            if (needed <= cacheBudgetBytes) cache = Load();
+            else CacheDeclined = $"the pixels need {needed / (1 << 20)} MiB, more than the {cacheBudgetBytes / (1 << 20)} MiB cache budget";
+        }
+        if (count < 0) count = rows ?? CountRows();
+        if (count == 0) throw new ArgumentException($"The training data has no rows in column '{columnName}': at least 2 images are needed.", nameof(data));
+    }
+
+    /// <summary>True when the pixels are held in memory.</summary>
+    public bool IsCached => cache is not null;
+
+    /// <summary>Why the cache was not used although asked for, or null.</summary>
+    public string? CacheDeclined { get; }
+
+    public long Count => count;
+
+    public (int Channels, int Height, int Width) ImageShape { get; }
+
+    public IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches, CancellationToken cancellationToken) =>
+        cache is not null ? CachedBatches(epoch, batchSize, seed, skipBatches, cancellationToken)
+                          : StreamedBatches(epoch, batchSize, seed, skipBatches, cancellationToken);
+
+    private IEnumerable<Tensor> CachedBatches(int epoch, int batchSize, long seed, int skipBatches, CancellationToken cancellationToken)
+    {
+        var order = EpochOrder.Permutation((int)count, seed, epoch);
+        var buffer = new float[(long)batchSize * length];
+        for (long start = (long)skipBatches * batchSize; start < count; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int n = (int)Math.Min(batchSize, count - start);
+            for (int i = 0; i < n; i++)
+                Array.Copy(cache!, (long)order[start + i] * length, buffer, (long)i * length, length);
+            yield return ToTensor(buffer, n);
+        }
+    }
+
+    private IEnumerable<Tensor> StreamedBatches(int epoch, int batchSize, long seed, int skipBatches, CancellationToken cancellationToken)
+    {
+        var random = new SplitMix(seed, epoch);
+        var pool = new List<float[]>(Math.Min(shufflePoolSize, (int)Math.Min(count, int.MaxValue)));
+        var buffer = new float[(long)batchSize * length];
+        int filled = 0;
+        long batchIndex = 0;
+
+        IEnumerable<float[]> Shuffled()
+        {
+            foreach (var row in Rows(cancellationToken))
+            {
+                if (pool.Count < shufflePoolSize) { pool.Add(row); continue; }
+                int j = random.Below(pool.Count);
+                yield return pool[j];
+                pool[j] = row;
+            }
+            while (pool.Count > 0)
+            {
+                int j = random.Below(pool.Count);
+                yield return pool[j];
+                pool[j] = pool[^1];
+                pool.RemoveAt(pool.Count - 1);
+            }
+        }
+
+        foreach (var row in Shuffled())
+        {
+            Array.Copy(row, 0, buffer, (long)filled * length, length);
+            if (++filled < batchSize) continue;
+            filled = 0;
+            if (batchIndex++ >= skipBatches) yield return ToTensor(buffer, batchSize);
+        }
+        if (filled > 0 && batchIndex >= skipBatches) yield return ToTensor(buffer, filled);
+    }
+
+    private Tensor ToTensor(float[] buffer, int n) =>
+        tensor(buffer.AsSpan(0, n * length).ToArray(), [n, ImageShape.Channels, ImageShape.Height, ImageShape.Width]);
+
+    private IEnumerable<float[]> Rows(CancellationToken cancellationToken)
+    {
+        using var cursor = data.GetRowCursor([column]);
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        var value = default(VBuffer<float>);
+        long row = 0;
+        while (cursor.MoveNext())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            getter(ref value);
+            var pixels = new float[length];
+            Copy(value, pixels, row);
+            yield return pixels;
+            row++;
+        }
+    }
+
+    private void Copy(in VBuffer<float> value, float[] destination, long row)
+    {
+        if (value.Length != length)
+            throw new InvalidDataException($"Row {row} of column '{column.Name}' holds {value.Length} values; expected {length} (C*H*W).");
+        value.CopyTo(destination);
+        for (int i = 0; i < destination.Length; i++)
+        {
+            float v = destination[i];
+            if (!float.IsFinite(v))
+                throw new InvalidDataException($"Row {row} of column '{column.Name}' holds {v} at element {i}: pixel values must be finite numbers in [0, 1].");
+            if (v < -1e-4f || v > 1.0001f)
+                throw new InvalidDataException(
+                    $"Row {row} of column '{column.Name}' holds {v} at element {i}: pixel values must lie in [0, 1] (scale 8-bit pixels by 1/255).");
+        }
+    }
+
+    private float[] Load()
+    {
+        var rows = new List<float[]>();
+        foreach (var row in Rows(CancellationToken.None)) rows.Add(row);
+        count = rows.Count;
+        var all = new float[(long)rows.Count * length];
+        for (int i = 0; i < rows.Count; i++) Array.Copy(rows[i], 0, all, (long)i * length, length);
+        return all;
+    }
+
+    private long CountRows()
+    {
+        using var cursor = data.GetRowCursor([]);
+        long n = 0;
+        while (cursor.MoveNext()) n++;
+        return n;
+    }
+
+    /// <summary>SplitMix64 seeded by (seed, epoch): the shuffle pool's draws are the same on every machine.</summary>
+    private struct SplitMix(long seed, int epoch)
+    {
+        private ulong state = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ ((ulong)epoch + 1) * 0xD1B54A32D192ED03UL);
+
+        public int Below(int bound)
+        {
+            ulong z = state += 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return (int)((z ^ (z >> 31)) % (ulong)bound);
+        }
+    }
+}

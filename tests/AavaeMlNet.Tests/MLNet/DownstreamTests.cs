@@ -1,0 +1,75 @@
+using AavaeMlNet.MLNet;
+using AavaeMlNet.Training;
+using Microsoft.ML;
+using static AavaeMlNet.Tests.MLNet.SyntheticImages;
+
+namespace AavaeMlNet.Tests.MLNet;
+
+public class DownstreamTests
+{
+    [Fact]
+    public void Embeddings_feed_lbfgs_sdca_and_fasttree_well_above_chance()
+    {
+        var ml = new MLContext(1);
+        var train = Load(ml, 180, seed: 1);
+        var test = Load(ml, 90, seed: 2);
+        using var aavae = ml.Transforms.PretrainAavae(TinyOptions(epochs: 2)).Fit(train);
+        var trainEmbedded = aavae.Transform(train);
+        var testEmbedded = aavae.Transform(test);
+        var trainers = new Dictionary<string, IEstimator<ITransformer>>
+        {
+            ["lbfgs"] = ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Label", "Embedding"),
+            ["sdca"] = ml.Transforms.NormalizeMeanVariance("Embedding")
+                .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Embedding", maximumNumberOfIterations: 30)),
+            ["fasttree"] = ml.MulticlassClassification.Trainers.OneVersusAll(
+                ml.BinaryClassification.Trainers.FastTree("Label", "Embedding", numberOfLeaves: 4, numberOfTrees: 20, minimumExampleCountPerLeaf: 2)),
+        };
+        foreach (var (name, trainer) in trainers)
+        {
+            var pipeline = ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer);
+            var model = pipeline.Fit(trainEmbedded);
+            var metrics = ml.MulticlassClassification.Evaluate(model.Transform(testEmbedded));
+            Assert.True(metrics.MicroAccuracy > 0.8, $"{name}: accuracy {metrics.MicroAccuracy} (chance 0.33)");
+        }
+    }
+
+    [Fact]
+    public void Cancellation_stops_fit_with_a_checkpoint_that_resumes()
+    {
+        var ml = new MLContext(1);
+        var data = Load(ml, 64);
+        string directory = TempDirectory();
+        using var cancellation = new CancellationTokenSource();
+        var options = TinyOptions(epochs: 3);
+        options.CheckpointDirectory = directory;
+        options.CancellationToken = cancellation.Token;
+        options.EpochCompleted = (epoch, _) => { if (epoch == 0) cancellation.Cancel(); };
+        Assert.ThrowsAny<OperationCanceledException>(() => ml.Transforms.PretrainAavae(options).Fit(data));
+        string checkpoint = Path.Combine(directory, Checkpoint.LatestFileName);
+        Assert.Equal(1, Checkpoint.ReadHeader(checkpoint).Epoch);
+
+        var resume = TinyOptions(epochs: 3);
+        resume.ResumeFrom = checkpoint;
+        var epochs = new List<int>();
+        resume.EpochCompleted = (epoch, _) => epochs.Add(epoch);
+        using var transformer = ml.Transforms.PretrainAavae(resume).Fit(data);
+        Assert.Equal([1, 2], epochs);
+    }
+
+    [Fact]
+    public void Streaming_without_cache_trains_on_every_row_once_per_epoch()
+    {
+        var ml = new MLContext(1);
+        var data = Load(ml, 50);
+        var options = TinyOptions(epochs: 1);
+        options.CacheInMemory = false;
+        options.ShufflePoolSize = 16;
+        long images = 0;
+        options.Progress = p => { if (p.IsEpochEnd) images = p.StepInEpoch; };
+        using var transformer = ml.Transforms.PretrainAavae(options).Fit(data);
+        Assert.Equal(2, images); // 50 rows, batch 32: two steps
+        var source = new DataViewBatchSource(data, "Image", (1, 16, 16), cacheBudgetBytes: 0, shufflePoolSize: 16);
+        var seen = source.Batches(0, 32, 42, 0, default).Sum(b => { using (b) return b.shape[0]; });
+        Assert.Equal(50, seen);
+    }
+}
