@@ -1,1 +1,31 @@
-Console.WriteLine(TorchSharp.torch.ones(2).sum().item<float>());
+using AavaeMlNet.Bench;
+
+// Usage: dotnet run -c Release --project src/AavaeMlNet.Bench -- [train] [--config NAME] [--steps N] [--rounds N]
+string mode = args.Length > 0 && !args[0].StartsWith("--") ? args[0] : "train";
+string Option(string name, string fallback)
+{
+    int index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+}
+
+try
+{
+    var configuration = BenchConfiguration.Find(Option("--config", "fmnist-r18-w0.25"));
+    int steps = int.Parse(Option("--steps", "10"));
+    int rounds = int.Parse(Option("--rounds", "3"));
+    switch (mode)
+    {
+        case "train":
+            TrainingStepBench.Run(configuration, steps, rounds);
+            break;
+        default:
+            Console.Error.WriteLine($"Unknown bench '{mode}': expected train.");
+            return 2;
+    }
+    return 0;
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine: installs the native prerequisite when missing, then builds and runs.
+#   ./build.sh demo [options]   the main job: pretrain AAVAE on Fashion-MNIST, linear probe, report (see README)
+#   ./build.sh test             restore, build and run every test project
+#   ./build.sh bench [options]  training-step and embedding throughput figures
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+command="${1:-}"
+[ $# -gt 0 ] && shift
+
+bash scripts/ensure-native-prereqs.sh
+
+case "$command" in
+  test)
+    log="$(mktemp)"
+    set +e
+    dotnet test AavaeMlNet.sln -c Release "$@" 2>&1 | tee "$log"
+    status=${PIPESTATUS[0]}
+    set -e
+    # One plain closing line for the whole suite, summed over the test projects.
+    awk '/(Passed|Failed)! +- +Failed: / {
+           gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+         END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+    rm -f "$log"
+    exit "$status"
+    ;;
+  bench)
+    dotnet run -c Release --project src/AavaeMlNet.Bench -- "$@"
+    ;;
+  demo)
+    dotnet run -c Release --project src/AavaeMlNet.Cli -- main "$@"
+    ;;
+  *)
+    echo "usage: ./build.sh {demo|test|bench} [options]" >&2
+    exit 2
+    ;;
+esac

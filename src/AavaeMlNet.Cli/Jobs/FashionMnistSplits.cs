@@ -1,0 +1,33 @@
+using AavaeMlNet.Data.DataView;
+using AavaeMlNet.Data.Locators;
+using AavaeMlNet.Data.Manifests;
+using AavaeMlNet.Data.Readers;
+using Microsoft.ML;
+
+namespace AavaeMlNet.Cli.Jobs;
+
+/// <summary>Fashion-MNIST as IDataViews ("Image": 784 pixels in [0, 1], "Label"), split as its manifest says.</summary>
+public sealed record FashionMnistSplits(IDataView Pretrain, IDataView ProbeTrain, IDataView Test, ImageSource TestSource, IReadOnlyList<string> ClassNames)
+{
+    public static async Task<FashionMnistSplits> LoadAsync(string downloadDirectory, int pretrainImages, int probeTrainImages,
+        Action<string> log, CancellationToken cancellationToken)
+    {
+        var files = await FashionMnistLocator.EnsureAsync(downloadDirectory, log, allowAptInstall: true, cancellationToken: cancellationToken);
+        var manifest = DatasetManifest.LoadBuiltIn("fashion-mnist");
+        var (_, pretrainIndices) = manifest.GetSplitPart("pretrain");
+        if (pretrainImages < 2 || pretrainImages > pretrainIndices.Length)
+            throw new ArgumentOutOfRangeException(nameof(pretrainImages), pretrainImages, $"--pretrain-images must be between 2 and {pretrainIndices.Length}.");
+        if (probeTrainImages < 10 || probeTrainImages > pretrainIndices.Length)
+            throw new ArgumentOutOfRangeException(nameof(probeTrainImages), probeTrainImages, $"--probe-train-images must be between 10 and {pretrainIndices.Length}.");
+        var train = files.OpenTrain();
+        var test = files.OpenTest();
+        log($"Fashion-MNIST from {files.Directory}: pretraining on {pretrainImages:N0} of the {pretrainIndices.Length:N0}-image pretrain split, " +
+            $"probes fitted on {probeTrainImages:N0} labelled images, tested on the {test.Count:N0} test images.");
+        return new FashionMnistSplits(
+            train.Subset(pretrainIndices.Take(pretrainImages)).ToDataView(),
+            train.Subset(pretrainIndices.Take(probeTrainImages)).ToDataView(),
+            test.ToDataView(),
+            test,
+            FashionMnistLocator.ClassNames);
+    }
+}

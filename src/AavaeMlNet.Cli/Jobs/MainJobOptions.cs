@@ -1,0 +1,31 @@
+namespace AavaeMlNet.Cli.Jobs;
+
+/// <summary>
+/// Settings of the main job: AAVAE on Fashion-MNIST with a CPU preset (a quarter-width ResNet-18), sized to finish in
+/// a few minutes on two cores. Raise the image counts and epochs for a better representation.
+/// </summary>
+public sealed record MainJobOptions
+{
+    /// <summary>Where the report, model and plots go.</summary>
+    public string OutputDirectory { get; init; } = "aavae-output";
+    /// <summary>Download directory used when the Debian package cannot be installed.</summary>
+    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "aavae-data", "fashion-mnist");
+    /// <summary>Images of the manifest's 55,000-image pretrain split used for pretraining (labels unused).</summary>
+    public int PretrainImages { get; init; } = 20_000;
+    /// <summary>Labelled images of the pretrain split used to fit the linear probes.</summary>
+    public int ProbeTrainImages { get; init; } = 10_000;
+    /// <summary>Pretraining epochs.</summary>
+    public int Epochs { get; init; } = 3;
+    /// <summary>Images per step.</summary>
+    public int BatchSize { get; init; } = 128;
+    /// <summary>Width multiplier of the ResNet-18 encoder.</summary>
+    public double WidthMultiplier { get; init; } = 0.25;
+    /// <summary>Adam learning rate after warmup.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Warmup in epochs.</summary>
+    public double WarmupEpochs { get; init; } = 0.5;
+    /// <summary>Seed of everything random.</summary>
+    public long Seed { get; init; } = 42;
+    /// <summary>libtorch threads (null: one per core).</summary>
+    public int? Threads { get; init; }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using AavaeMlNet.Evaluation.Io;
+
+namespace AavaeMlNet.Evaluation.Reports;
+
+/// <summary>Writes an <see cref="EvaluationReport"/> as metrics JSON and as a markdown summary, both atomically.</summary>
+public static class ReportWriter
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>The JSON text: camelCase properties, indented; NaN and infinities as the strings "NaN", "Infinity".</summary>
+    public static string ToJson(EvaluationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return JsonSerializer.Serialize(report, Json);
+    }
+
+    /// <summary>Reads back a report written by <see cref="WriteJson"/>.</summary>
+    public static EvaluationReport FromJson(string json) =>
+        JsonSerializer.Deserialize<EvaluationReport>(json, Json) ?? throw new JsonException("The report JSON is null.");
+
+    /// <summary>
+    /// The markdown summary: a title, the data set, a results table (accuracy in % with two decimals, invariant
+    /// culture), then the other metrics and the settings as bullet lists.
+    /// </summary>
+    public static string ToMarkdown(EvaluationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var text = new StringBuilder();
+        text.Append("# ").AppendLine(report.Title).AppendLine();
+        text.Append("Data set: ").AppendLine(report.Dataset).AppendLine();
+        text.AppendLine("| model | protocol | top-1 (%) | notes |");
+        text.AppendLine("|---|---|---:|---|");
+        foreach (var result in report.Results)
+        {
+            text.Append("| ").Append(Cell(result.Model))
+                .Append(" | ").Append(Cell(result.Protocol))
+                .Append(" | ").Append((result.Accuracy * 100).ToString("F2", CultureInfo.InvariantCulture))
+                .Append(" | ").Append(Cell(result.Notes ?? ""))
+                .AppendLine(" |");
+        }
+        if (report.Metrics.Count > 0)
+        {
+            text.AppendLine().AppendLine("## Metrics").AppendLine();
+            foreach (var (name, value) in report.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+                text.Append("- ").Append(name).Append(": ").AppendLine(value.ToString("G6", CultureInfo.InvariantCulture));
+        }
+        if (report.Settings.Count > 0)
+        {
+            text.AppendLine().AppendLine("## Settings").AppendLine();
+            foreach (var (name, value) in report.Settings.OrderBy(s => s.Key, StringComparer.Ordinal))
+                text.Append("- ").Append(name).Append(": ").AppendLine(value);
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/> atomically.</summary>
+    public static void WriteJson(string path, EvaluationReport report) => AtomicFile.WriteAllText(path, ToJson(report));
+
+    /// <summary>Writes <see cref="ToMarkdown"/> to <paramref name="path"/> atomically.</summary>
+    public static void WriteMarkdown(string path, EvaluationReport report) => AtomicFile.WriteAllText(path, ToMarkdown(report));
+
+    /// <summary>Keeps a value inside its table cell: pipes are escaped, line breaks become spaces.</summary>
+    private static string Cell(string value) => value.Replace("|", "\\|").Replace("\r", " ").Replace("\n", " ");
+}

@@ -1,0 +1,25 @@
+using AavaeMlNet.Evaluation.Embeddings;
+
+namespace AavaeMlNet.Evaluation.Tests.TestData;
+
+/// <summary>Well-separated Gaussian clusters: class c sits at 5 * e_c (plus noise of std 0.3) in d dimensions.</summary>
+internal static class SeparableClusters
+{
+    public static (EmbeddingMatrix Embeddings, int[] Labels) Create(int classes, int perClass, int dimension, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[classes * perClass * dimension];
+        var labels = new int[classes * perClass];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int label = i % classes;
+            labels[i] = label;
+            for (int k = 0; k < dimension; k++)
+            {
+                double noise = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                values[i * dimension + k] = (float)((k == label ? 5 : 0) + 0.3 * noise);
+            }
+        }
+        return (new EmbeddingMatrix(values, labels.Length, dimension), labels);
+    }
+}
