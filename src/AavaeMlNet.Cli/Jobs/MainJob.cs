@@ -38,7 +38,8 @@ public static class MainJob
             WarmupEpochs = options.WarmupEpochs, Seed = options.Seed, Threads = options.Threads, Device = DeviceKind.Auto,
             CacheInMemory = true, CheckpointDirectory = Path.Combine(options.OutputDirectory, "checkpoints"),
             CancellationToken = cancellationToken,
-            Progress = p => { losses.Add((p.Step, p.Loss)); progress?.Invoke(p); },
+            ProgressEverySteps = 10,
+            Progress = p => { if (!p.IsEpochEnd) losses.Add((p.Step, p.Loss)); progress?.Invoke(p); },
         };
         log.WriteLine($"Pretraining AAVAE (ResNet-18 x{options.WidthMultiplier}, latent 128) for {options.Epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}.");
         var pretrainClock = Stopwatch.StartNew();

@@ -93,6 +93,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         /// <summary>Images per network call when transforming.</summary>
         public int InferenceBatchSize = 256;
 
+        /// <summary>Report progress every this many steps (epoch summaries are always reported).</summary>
+        public int ProgressEverySteps = 50;
         /// <summary>Receives every progress report (also written to <see cref="Context"/>'s Log when set).</summary>
         public Action<TrainingProgress>? Progress;
         /// <summary>Called after each epoch with the 0-based epoch and the model (e.g. for an online probe).</summary>
@@ -150,7 +152,7 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
             Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
             WarmupEpochs = options.WarmupEpochs, WeightDecay = options.WeightDecay, Seed = options.Seed,
             Device = options.Device, Threads = options.Threads, CheckpointDirectory = options.CheckpointDirectory,
-            CheckpointEveryEpochs = options.CheckpointEveryEpochs,
+            CheckpointEveryEpochs = options.CheckpointEveryEpochs, LogEverySteps = options.ProgressEverySteps,
         };
 
         var pixelEstimator = PixelColumns.Estimator(catalog, image, options.OutputColumnName);

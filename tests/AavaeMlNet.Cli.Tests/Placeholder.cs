@@ -1,0 +1,1 @@
+namespace AavaeMlNet.Cli.Tests;
