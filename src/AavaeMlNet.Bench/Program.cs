@@ -1,6 +1,6 @@
 using AavaeMlNet.Bench;
 
-// Usage: dotnet run -c Release --project src/AavaeMlNet.Bench -- [train] [--config NAME] [--steps N] [--rounds N]
+// Usage: dotnet run -c Release --project src/AavaeMlNet.Bench -- [train|embed] [--config NAME] [--steps N] [--images N] [--rounds N]
 string mode = args.Length > 0 && !args[0].StartsWith("--") ? args[0] : "train";
 string Option(string name, string fallback)
 {
@@ -18,8 +18,11 @@ try
         case "train":
             TrainingStepBench.Run(configuration, steps, rounds);
             break;
+        case "embed":
+            EmbeddingBench.Run(configuration, int.Parse(Option("--images", "2048")), rounds);
+            break;
         default:
-            Console.Error.WriteLine($"Unknown bench '{mode}': expected train.");
+            Console.Error.WriteLine($"Unknown bench '{mode}': expected train or embed.");
             return 2;
     }
     return 0;

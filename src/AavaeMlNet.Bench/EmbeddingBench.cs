@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using AavaeMlNet.MLNet;
+using AavaeMlNet.Model;
+using AavaeMlNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using static TorchSharp.torch;
+
+namespace AavaeMlNet.Bench;
+
+/// <summary>
+/// Embedding throughput, side by side in one process on the same images: the bare TorchSharp forward on ready
+/// tensors, AavaeTransformer over an IDataView (cursor, batching, copies), and the pipeline reloaded from its
+/// model.zip (ML.NET's OnnxTransformer running the exported encoder one row at a time).
+/// </summary>
+internal static class EmbeddingBench
+{
+    private sealed class Row
+    {
+        public float[] Image { get; set; } = [];
+    }
+
+    public static void Run(BenchConfiguration configuration, int images, int rounds)
+    {
+        var c = configuration.Model;
+        int length = c.Channels * c.Height * c.Width;
+        var random = new Random(0);
+        var rows = Enumerable.Range(0, images).Select(_ => new Row { Image = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray() }).ToList();
+        var ml = new MLContext(0);
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Image)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
+        var data = ml.Data.LoadFromEnumerable(rows, schema);
+
+        var options = new AavaeEstimator.Options
+        {
+            Depth = c.Depth, Stem = c.Stem, WidthMultiplier = c.WidthMultiplier, Epochs = 1, BatchSize = 32,
+            Device = DeviceKind.Cpu, CacheInMemory = true, InferenceBatchSize = configuration.BatchSize,
+            Augmentation = configuration.Augmentation,
+        };
+        using var transformer = ml.Transforms.PretrainAavae(options).Fit(ml.Data.TakeRows(data, 64));
+        string path = Path.Combine(Path.GetTempPath(), $"aavae-bench-{Environment.ProcessId}.zip");
+        ml.Model.Save(transformer, data.Schema, path);
+        var reloaded = new MLContext(0).Model.Load(path, out _);
+
+        using var batch = tensor(rows.Take(configuration.BatchSize).SelectMany(r => r.Image).ToArray(), [configuration.BatchSize, c.Channels, c.Height, c.Width]);
+        var normalization = transformer.Augmentation.Normalization;
+        int batches = (images + configuration.BatchSize - 1) / configuration.BatchSize;
+
+        double Bare()
+        {
+            var clock = Stopwatch.StartNew();
+            using var noGrad = no_grad();
+            for (int i = 0; i < batches; i++)
+            {
+                using var scope = NewDisposeScope();
+                transformer.Model.forward(normalization.Apply(batch));
+            }
+            return batches * configuration.BatchSize / clock.Elapsed.TotalSeconds;
+        }
+
+        double Through(ITransformer model)
+        {
+            var clock = Stopwatch.StartNew();
+            var view = model.Transform(data);
+            var column = view.Schema["Embedding"];
+            using var cursor = view.GetRowCursor([column]);
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> value = default;
+            long n = 0;
+            while (cursor.MoveNext()) { getter(ref value); n++; }
+            return n / clock.Elapsed.TotalSeconds;
+        }
+
+        Console.WriteLine($"configuration {configuration.Name}: {c.Depth}, width x{c.WidthMultiplier}, {c.Channels}x{c.Height}x{c.Width}, " +
+                          $"{images} images, inference batch {configuration.BatchSize}, {rounds} rounds, libtorch threads {get_num_threads()}");
+        var results = new Dictionary<string, List<double>> { ["bare"] = [], ["transformer"] = [], ["reloaded"] = [] };
+        Bare(); Through(transformer); // warm-up
+        for (int round = 0; round < rounds; round++)
+        {
+            results["bare"].Add(Bare());
+            results["transformer"].Add(Through(transformer));
+            results["reloaded"].Add(Through(reloaded));
+        }
+        double baseline = results["bare"].Max();
+        Console.WriteLine($"{"measurement",-58} {"images/s (best round)",22} {"vs bare",9}");
+        foreach (var (name, label) in new[]
+                 {
+                     ("bare", "bare TorchSharp forward (ready tensors, batched)"),
+                     ("transformer", "AavaeTransformer over an IDataView (batched)"),
+                     ("reloaded", "reloaded model.zip (ONNX Runtime, one row per call)"),
+                 })
+            Console.WriteLine($"{label,-58} {results[name].Max(),22:F1} {results[name].Max() / baseline,8:F2}x");
+        Console.WriteLine($"peak resident memory: {TrainingStepBench.PeakResidentMegabytes():F0} MB");
+        File.Delete(path);
+    }
+}
