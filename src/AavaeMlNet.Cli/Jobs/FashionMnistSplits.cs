@@ -9,12 +9,20 @@ namespace AavaeMlNet.Cli.Jobs;
 /// <summary>Fashion-MNIST as IDataViews ("Image": 784 pixels in [0, 1], "Label"), split as its manifest says.</summary>
 public sealed record FashionMnistSplits(IDataView Pretrain, IDataView ProbeTrain, IDataView Test, ImageSource TestSource, IReadOnlyList<string> ClassNames)
 {
+    /// <summary>The 60,000 training images (pretrain and validation splits index into it).</summary>
+    public required ImageSource TrainSource { get; init; }
+    /// <summary>Indices of the manifest's pretrain split (55,000) in <see cref="TrainSource"/>.</summary>
+    public required int[] PretrainIndices { get; init; }
+    /// <summary>Indices of the manifest's validation split (5,000) in <see cref="TrainSource"/>.</summary>
+    public required int[] ValidationIndices { get; init; }
+
     public static async Task<FashionMnistSplits> LoadAsync(string downloadDirectory, int pretrainImages, int probeTrainImages,
         Action<string> log, CancellationToken cancellationToken)
     {
         var files = await FashionMnistLocator.EnsureAsync(downloadDirectory, log, allowAptInstall: true, cancellationToken: cancellationToken);
         var manifest = DatasetManifest.LoadBuiltIn("fashion-mnist");
         var (_, pretrainIndices) = manifest.GetSplitPart("pretrain");
+        var (_, validationIndices) = manifest.GetSplitPart("validation");
         if (pretrainImages < 2 || pretrainImages > pretrainIndices.Length)
             throw new ArgumentOutOfRangeException(nameof(pretrainImages), pretrainImages, $"--pretrain-images must be between 2 and {pretrainIndices.Length}.");
         if (probeTrainImages < 10 || probeTrainImages > pretrainIndices.Length)
@@ -28,6 +36,9 @@ public sealed record FashionMnistSplits(IDataView Pretrain, IDataView ProbeTrain
             train.Subset(pretrainIndices.Take(probeTrainImages)).ToDataView(),
             test.ToDataView(),
             test,
-            FashionMnistLocator.ClassNames);
+            FashionMnistLocator.ClassNames)
+        {
+            TrainSource = train, PretrainIndices = pretrainIndices, ValidationIndices = validationIndices,
+        };
     }
 }

@@ -7,9 +7,10 @@ namespace AavaeMlNet.Model;
 
 /// <summary>
 /// The "inverted" ResNet decoder of the reference implementation, without BatchNorm:
-/// z -> ReLU(Linear(latent, h)) -> ReLU(Linear(h, h)) -> reshape (h/16, 4, 4) -> 1x1 conv -> four residual stages
-/// (mirroring the encoder's depth) that upsample by nearest-neighbour resize-convs -> 3x3 conv to the base width
-/// + ReLU -> 3x3 conv to C channels, with no output activation.
+/// z -> ReLU(Linear(latent, h)) -> ReLU(Linear(h, h)) -> reshape (h/16, 4, 4) -> 1x1 conv to 8 x base width -> four
+/// residual stages (mirroring the encoder's depth; planes 4, 2, 1, 1 x base width, as the reference decoder's 256,
+/// 128, 64, 64) that upsample by nearest-neighbour resize-convs -> 3x3 conv to the base width + ReLU -> 3x3 conv to
+/// C channels, with no output activation.
 /// The stages reach sizes ceil(H/4), ceil(H/2), H, H (likewise for W), so the output is exactly the input size
 /// for any H and W (28, 32, 96, ...). Shape: (N, latent) -> (N, C, H, W).
 /// </summary>
@@ -42,9 +43,9 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
         fc2 = Linear(featureDim, featureDim);
         int inPlanes = width * 8 * expansion;
         conv1 = Conv2d(featureDim / (SeedSide * SeedSide), inPlanes, 1);
-        layer1 = MakeStage(ref inPlanes, width * 8, blocks[3], bottleneck);
-        layer2 = MakeStage(ref inPlanes, width * 4, blocks[2], bottleneck);
-        layer3 = MakeStage(ref inPlanes, width * 2, blocks[1], bottleneck);
+        layer1 = MakeStage(ref inPlanes, width * 4, blocks[3], bottleneck);
+        layer2 = MakeStage(ref inPlanes, width * 2, blocks[2], bottleneck);
+        layer3 = MakeStage(ref inPlanes, width, blocks[1], bottleneck);
         layer4 = MakeStage(ref inPlanes, width, blocks[0], bottleneck);
         conv2 = Conv2d(inPlanes, width, 3, padding: 1);
         conv3 = Conv2d(width, config.Channels, 3, padding: 1);

@@ -93,6 +93,9 @@ public sealed class AavaeTrainer : IDisposable
     /// <summary>0-based epoch the next step belongs to.</summary>
     public int Epoch => epoch;
 
+    /// <summary>True when the last <c>Fit</c> stopped at <see cref="TrainingOptions.TimeLimit"/> before its last epoch.</summary>
+    public bool StoppedAtTimeLimit { get; private set; }
+
     /// <summary>Path of the last checkpoint written or resumed from.</summary>
     public string? LastCheckpoint => lastCheckpoint;
 
@@ -123,8 +126,9 @@ public sealed class AavaeTrainer : IDisposable
         long warmupSteps = (long)Math.Round(Options.WarmupEpochs * stepsPerEpoch);
 
         Model.train();
+        StoppedAtTimeLimit = false;
         var clock = Stopwatch.StartNew();
-        while (epoch < Options.Epochs)
+        while (epoch < Options.Epochs && !StoppedAtTimeLimit)
         {
             var window = new ProgressWindow(clock.Elapsed);
             var epochWindow = new ProgressWindow(clock.Elapsed);
@@ -160,6 +164,21 @@ public sealed class AavaeTrainer : IDisposable
                     Progress?.Invoke(window.Report(epoch, step - 1, stepInEpoch, stepsPerEpoch, rate, clock.Elapsed, epochEnd: false));
                     window = new ProgressWindow(clock.Elapsed);
                 }
+                if (Options.TimeLimit is { } limit && clock.Elapsed >= limit && stepInEpoch < stepsPerEpoch)
+                {
+                    StoppedAtTimeLimit = true;
+                    break;
+                }
+            }
+
+            if (StoppedAtTimeLimit)
+            {
+                if (epochWindow.Steps > 0)
+                    Progress?.Invoke(epochWindow.Report(epoch, step - 1, stepInEpoch, stepsPerEpoch,
+                        LearningRateSchedule.At(step - 1, Options.LearningRate, warmupSteps), clock.Elapsed, epochEnd: true));
+                EpochCompleted?.Invoke(epoch);
+                WriteCheckpoint(stepsPerEpoch, numbered: false);
+                break;
             }
 
             if (cancellationToken.IsCancellationRequested)

@@ -29,6 +29,12 @@ public sealed record TrainingOptions
     public bool KeepEpochCheckpoints { get; init; } = false;
     /// <summary>Report progress every this many steps (epoch ends are always reported).</summary>
     public int LogEverySteps { get; init; } = 50;
+    /// <summary>
+    /// Wall-time budget of one <c>Fit</c> call: training stops after the step that crosses it, writes a checkpoint and
+    /// returns normally (the learning rate is constant after warmup, so any stopping point is a complete schedule).
+    /// Null trains all <see cref="Epochs"/>.
+    /// </summary>
+    public TimeSpan? TimeLimit { get; init; }
     /// <summary>Intra-op CPU threads for libtorch; null keeps libtorch's default (one per core).</summary>
     public int? Threads { get; init; }
 
@@ -42,6 +48,7 @@ public sealed record TrainingOptions
         if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be >= 0.");
         if (CheckpointEveryEpochs < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEveryEpochs), CheckpointEveryEpochs, "CheckpointEveryEpochs must be at least 1.");
         if (LogEverySteps < 1) throw new ArgumentOutOfRangeException(nameof(LogEverySteps), LogEverySteps, "LogEverySteps must be at least 1.");
+        if (TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimit), TimeLimit, "TimeLimit must be positive.");
         if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1.");
     }
 }

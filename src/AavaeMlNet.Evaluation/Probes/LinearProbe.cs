@@ -120,6 +120,7 @@ public static class LinearProbe
                 FeatureColumnName = featureColumnName,
                 L2Regularization = options.L2Regularization ?? 1f,
                 NumberOfThreads = options.NumberOfThreads,
+                MaximumNumberOfIterations = options.MaximumNumberOfIterations ?? int.MaxValue,
             }),
         ProbeTrainer.SdcaMaximumEntropy => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(
             new Microsoft.ML.Trainers.SdcaMaximumEntropyMulticlassTrainer.Options

@@ -67,6 +67,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public double WeightDecay;
         /// <summary>Seed of the weights, data order, augmentations and latent noise.</summary>
         public long Seed = 42;
+        /// <summary>Wall-time budget of pretraining: stops after the step that crosses it (null: all epochs).</summary>
+        public TimeSpan? TimeLimit;
         /// <summary>Device for training and in-process embedding.</summary>
         public DeviceKind Device = DeviceKind.Auto;
         /// <summary>libtorch intra-op threads; null keeps libtorch's default.</summary>
@@ -153,6 +155,7 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
             WarmupEpochs = options.WarmupEpochs, WeightDecay = options.WeightDecay, Seed = options.Seed,
             Device = options.Device, Threads = options.Threads, CheckpointDirectory = options.CheckpointDirectory,
             CheckpointEveryEpochs = options.CheckpointEveryEpochs, LogEverySteps = options.ProgressEverySteps,
+            TimeLimit = options.TimeLimit,
         };
 
         var pixelEstimator = PixelColumns.Estimator(catalog, image, options.OutputColumnName);

@@ -1,0 +1,118 @@
+using AavaeMlNet.Data.Readers;
+using AavaeMlNet.Evaluation.Embeddings;
+using AavaeMlNet.Evaluation.Knn;
+using AavaeMlNet.Evaluation.Probes;
+using AavaeMlNet.Evaluation.Reports;
+using Microsoft.ML;
+
+namespace AavaeMlNet.Cli.Jobs;
+
+/// <summary>Which read-out `aavae evaluate` fits on the frozen embeddings.</summary>
+public enum ProbeKind
+{
+    /// <summary>Standardize + L-BFGS maximum entropy (LinearProbe's default).</summary>
+    Lbfgs,
+    /// <summary>Standardize + SDCA maximum entropy.</summary>
+    Sdca,
+    /// <summary>One-versus-all FastTree (not linear; a reference).</summary>
+    FastTree,
+    /// <summary>The paper's protocol: one Linear layer, SGD + Nesterov, cosine schedule, 90 epochs.</summary>
+    Paper,
+}
+
+/// <summary>Settings of `aavae evaluate`.</summary>
+public sealed record EvaluateJobOptions
+{
+    public required string ModelPath { get; init; }
+    /// <summary>Labelled input to fit the probe on (see <see cref="ImageInputs"/>).</summary>
+    public required string Train { get; init; }
+    /// <summary>Labelled input to measure on.</summary>
+    public required string Test { get; init; }
+    public string? TrainLabels { get; init; }
+    public string? TestLabels { get; init; }
+    public string? DataDirectory { get; init; }
+    public ProbeKind Probe { get; init; } = ProbeKind.Lbfgs;
+    /// <summary>Neighbour counts of the kNN classifier; empty: no kNN.</summary>
+    public IReadOnlyList<int> KnnK { get; init; } = [20, 200];
+    public string Column { get; init; } = "Embedding";
+    public int ChunkSize { get; init; } = 1024;
+    /// <summary>Where metrics.json and report.md go; null writes none.</summary>
+    public string? ReportDirectory { get; init; }
+}
+
+/// <summary>`aavae evaluate`: a probe and kNN on the embeddings of a saved model.</summary>
+public static class EvaluateJob
+{
+    public static EvaluationReport Run(EvaluateJobOptions options, TextWriter log, CancellationToken cancellationToken)
+    {
+        if (options.KnnK.Any(k => k < 1)) throw new ArgumentException("--knn-k values must be positive.");
+        var ml = new MLContext(0);
+        var embedder = ModelEmbedder.Load(ml, options.ModelPath, options.Column);
+        var (train, trainLabels, trainInfo) = EmbedLabelled(embedder, options.Train, options.TrainLabels, options, cancellationToken);
+        var (test, testLabels, _) = EmbedLabelled(embedder, options.Test, options.TestLabels, options, cancellationToken);
+        log.WriteLine($"Embedded {train.Count:N0} train and {test.Count:N0} test images ({embedder.Size} dimensions).");
+
+        var results = new List<EvaluationResult>();
+        string probeName = ProbeName(options.Probe);
+        double probeAccuracy = options.Probe == ProbeKind.Paper
+            ? RunPaperProbe(train, trainLabels, test, testLabels, cancellationToken)
+            : LinearProbe.TrainAndEvaluate(train, trainLabels, test, testLabels, new LinearProbe.Options { Trainer = TrainerOf(options.Probe) }).Accuracy;
+        results.Add(new EvaluationResult(Path.GetFileName(options.ModelPath), probeName, probeAccuracy));
+        foreach (int k in options.KnnK)
+        {
+            double accuracy = KnnClassifier.Accuracy(train, trainLabels, test, testLabels, new KnnClassifier.Options { K = k }, cancellationToken);
+            results.Add(new EvaluationResult(Path.GetFileName(options.ModelPath), $"kNN k={k} (cosine, weighted, T=0.07)", accuracy));
+        }
+
+        var report = new EvaluationReport(
+            $"Evaluation of {Path.GetFileName(options.ModelPath)}", $"{options.Test} ({test.Count:N0} images, {trainInfo.ClassNames.Count} classes)",
+            results,
+            results.ToDictionary(r => MetricName(r.Protocol), r => r.Accuracy),
+            new Dictionary<string, string>
+            {
+                ["model"] = Path.GetFullPath(options.ModelPath), ["train"] = options.Train, ["test"] = options.Test,
+                ["train_images"] = train.Count.ToString(), ["embedding_size"] = embedder.Size.ToString(), ["probe"] = probeName,
+            });
+        if (options.ReportDirectory is { } directory)
+        {
+            ReportWriter.WriteJson(Path.Combine(directory, "metrics.json"), report);
+            ReportWriter.WriteMarkdown(Path.Combine(directory, "report.md"), report);
+        }
+        return report;
+    }
+
+    private static (EmbeddingMatrix Embeddings, int[] Labels, ImageSetInfo Info) EmbedLabelled(ModelEmbedder embedder, string input, string? labels,
+        EvaluateJobOptions options, CancellationToken cancellationToken)
+    {
+        var source = ImageInputs.Open(input, embedder.Shape, labels, options.DataDirectory);
+        if (!source.Info.HasLabels)
+            throw new ArgumentException($"Input '{input}' has no labels: evaluation needs a labelled folder (class subfolders), IDX labels or a labelled manifest part.");
+        var (values, classes, count) = embedder.EmbedAll(source, options.ChunkSize, cancellationToken);
+        if (count == 0) throw new ArgumentException($"Input '{input}' holds no images.");
+        return (new EmbeddingMatrix(values, count, embedder.Size), classes, source.Info);
+    }
+
+    private static double RunPaperProbe(EmbeddingMatrix train, int[] trainLabels, EmbeddingMatrix test, int[] testLabels, CancellationToken cancellationToken)
+    {
+        using var result = PaperProbe.TrainAndEvaluate(train, trainLabels, test, testLabels, new PaperProbe.Options(), cancellationToken);
+        return result.Accuracy;
+    }
+
+    private static ProbeTrainer TrainerOf(ProbeKind kind) => kind switch
+    {
+        ProbeKind.Sdca => ProbeTrainer.SdcaMaximumEntropy,
+        ProbeKind.FastTree => ProbeTrainer.FastTreeOneVersusAll,
+        _ => ProbeTrainer.LbfgsMaximumEntropy,
+    };
+
+    private static string ProbeName(ProbeKind kind) => kind switch
+    {
+        ProbeKind.Lbfgs => "linear probe (standardize + L-BFGS)",
+        ProbeKind.Sdca => "linear probe (standardize + SDCA)",
+        ProbeKind.FastTree => "FastTree one-versus-all (non-linear reference)",
+        _ => "paper linear protocol (SGD, 90 epochs)",
+    };
+
+    private static string MetricName(string protocol) =>
+        protocol.StartsWith("kNN k=", StringComparison.Ordinal) ? "knn_" + protocol["kNN k=".Length..].Split(' ')[0] + "_accuracy" : "probe_accuracy";
+}

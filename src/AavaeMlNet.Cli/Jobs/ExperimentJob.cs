@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using AavaeMlNet.Evaluation.Embeddings;
+using AavaeMlNet.Evaluation.Io;
+using AavaeMlNet.Evaluation.Knn;
+using AavaeMlNet.Evaluation.Plots;
+using AavaeMlNet.Evaluation.Probes;
+using AavaeMlNet.MLNet;
+using AavaeMlNet.Model;
+using AavaeMlNet.Training;
+using Microsoft.ML;
+
+namespace AavaeMlNet.Cli.Jobs;
+
+/// <summary>What one run of a sweep measured.</summary>
+public sealed record ExperimentResult(
+    string Name, double LinearProbeAccuracy, double KnnAccuracy, long Steps, int EpochsStarted, bool StoppedAtTimeLimit,
+    double PretrainSeconds, double ImagesPerSecond, double FinalLoss, IReadOnlyList<double> OnlineProbeAccuracy, string Settings);
+
+/// <summary>
+/// Runs a sweep on Fashion-MNIST: each run pretrains on the pretrain split with the same budget, reports an online
+/// probe after every epoch, then is scored on the test set by the linear probe (standardize + L-BFGS on frozen
+/// backbone features of the probe-train images) and by weighted kNN (k = 20, T = 0.07). The raw-pixel linear probe
+/// is measured in the same job. Writes results.json, report.md and accuracy.png atomically, plus one loss curve per run.
+/// </summary>
+public static class ExperimentJob
+{
+    public static async Task<IReadOnlyList<ExperimentResult>> RunAsync(string sweep, ExperimentOptions options, TextWriter log,
+        Action<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var runs = ExperimentSweeps.Get(sweep, options);
+        Directory.CreateDirectory(options.OutputDirectory);
+        var clock = Stopwatch.StartNew();
+        var data = await FashionMnistSplits.LoadAsync(options.DataDirectory, options.PretrainImages, options.ProbeTrainImages, log.WriteLine, cancellationToken);
+        var probeTrain = LabelledPixels.Read(data.TrainSource.Subset(data.PretrainIndices.Take(options.ProbeTrainImages)));
+        var test = LabelledPixels.Read(data.TestSource);
+        var onlineTrain = LabelledPixels.Read(data.TrainSource.Subset(data.PretrainIndices.Take(options.OnlineProbeImages)));
+        var onlineValidation = LabelledPixels.Read(data.TrainSource.Subset(data.ValidationIndices.Take(options.OnlineProbeImages)));
+
+        log.WriteLine("Raw-pixel baseline: linear probe on the same probe-train and test images...");
+        double raw = LinearProbe.TrainAndEvaluate(new EmbeddingMatrix(probeTrain.Pixels, probeTrain.Count, 784), probeTrain.Labels,
+            new EmbeddingMatrix(test.Pixels, test.Count, 784), test.Labels).Accuracy;
+        log.WriteLine($"Raw pixels: {raw:P2}");
+
+        var results = new List<ExperimentResult>();
+        foreach (var run in runs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var ml = new MLContext((int)options.Seed);
+            var estimatorOptions = BaseOptions(options, cancellationToken);
+            run.Configure(estimatorOptions);
+            var losses = new List<(long Step, double Loss)>();
+            var online = new List<double>();
+            double imagesPerSecond = 0, finalLoss = double.NaN;
+            estimatorOptions.ProgressEverySteps = 20;
+            estimatorOptions.Progress = p =>
+            {
+                if (p.IsEpochEnd) { imagesPerSecond = p.ImagesPerSecond; finalLoss = p.Loss; }
+                else losses.Add((p.Step, p.Loss));
+                progress?.Invoke(p);
+            };
+            if (options.OnlineProbeImages > 0)
+            {
+                var probe = new OnlineProbe(onlineTrain.Pixels, onlineTrain.Labels, onlineValidation.Pixels, onlineValidation.Labels,
+                    (estimatorOptions.Augmentation ?? Augmentations.AugmentationOptions.Grayscale).Normalization);
+                estimatorOptions.EpochCompleted = (epoch, model) =>
+                {
+                    double accuracy = probe.Evaluate(epoch, model);
+                    online.Add(accuracy);
+                    log.WriteLine($"  [{run.Name}] epoch {epoch + 1}: online linear probe {accuracy:P2} (validation, {options.OnlineProbeImages} images)");
+                };
+            }
+            log.WriteLine($"Run '{run.Name}': {Describe(estimatorOptions)}");
+            var pretrainClock = Stopwatch.StartNew();
+            long steps = 0;
+            int epochs = 0;
+            bool stoppedAtLimit = false;
+            estimatorOptions.Progress += p => { steps = p.Step + 1; epochs = p.Epoch + 1; };
+            using var transformer = ml.Transforms.PretrainAavae(estimatorOptions).Fit(data.Pretrain);
+            double pretrainSeconds = pretrainClock.Elapsed.TotalSeconds;
+            stoppedAtLimit = options.TimeLimit is { } limit && pretrainSeconds >= limit.TotalSeconds && epochs < estimatorOptions.Epochs;
+
+            var normalization = transformer.Augmentation.Normalization;
+            var trainFeatures = FrozenFeatures.Compute(transformer.Model, normalization, probeTrain.Pixels, probeTrain.Count);
+            var testFeatures = FrozenFeatures.Compute(transformer.Model, normalization, test.Pixels, test.Count);
+            double linear = LinearProbe.TrainAndEvaluate(trainFeatures, probeTrain.Labels, testFeatures, test.Labels).Accuracy;
+            double knn = KnnClassifier.Accuracy(trainFeatures, probeTrain.Labels, testFeatures, test.Labels, new KnnClassifier.Options { K = 20 });
+            log.WriteLine($"Run '{run.Name}': linear probe {linear:P2}, kNN(20) {knn:P2}, {steps} steps in {pretrainSeconds:F0} s");
+            results.Add(new ExperimentResult(run.Name, linear, knn, steps, epochs, stoppedAtLimit, pretrainSeconds, imagesPerSecond, finalLoss,
+                online, Describe(estimatorOptions)));
+            string slug = new string(run.Name.Select(ch => char.IsLetterOrDigit(ch) ? char.ToLowerInvariant(ch) : '-').ToArray());
+            LossCurvePlot.Write(Path.Combine(options.OutputDirectory, $"loss-{slug}.png"), losses, $"Training loss: {run.Name}");
+            transformer.SaveCheckpoint(Path.Combine(options.OutputDirectory, $"encoder-{slug}.ckpt"));
+            WriteOutputs(sweep, options, raw, results, clock.Elapsed);
+        }
+        return results;
+    }
+
+    private static AavaeEstimator.Options BaseOptions(ExperimentOptions options, CancellationToken cancellationToken) => new()
+    {
+        Variant = Variant.Aavae, Depth = Depth.ResNet18, WidthMultiplier = options.WidthMultiplier, LatentDim = options.LatentDim,
+        Epochs = options.Epochs, TimeLimit = options.TimeLimit, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
+        WarmupEpochs = options.WarmupEpochs, Seed = options.Seed, Threads = options.Threads, Device = DeviceKind.Auto,
+        CacheInMemory = true, CancellationToken = cancellationToken,
+    };
+
+    private static string Describe(AavaeEstimator.Options o)
+    {
+        string budget = o.TimeLimit is { } t ? FormattableString.Invariant($" or {t.TotalMinutes:F0} min") : "";
+        return FormattableString.Invariant(
+            $"{o.Variant}, ResNet-18 x{o.WidthMultiplier}, latent {o.LatentDim}, beta {(o.Beta?.ToString(CultureInfo.InvariantCulture) ?? "default")}, log scale {(o.LearnLogScale ? "learned" : "fixed")}, batch {o.BatchSize}, lr {o.LearningRate:G3}, warmup {o.WarmupEpochs} epochs, {o.Epochs} epochs{budget}");
+    }
+
+    private static void WriteOutputs(string sweep, ExperimentOptions options, double raw, List<ExperimentResult> results, TimeSpan elapsed)
+    {
+        var json = JsonSerializer.Serialize(new
+        {
+            sweep, rawPixelLinearProbe = raw, results, options = options with { DataDirectory = "" },
+            machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", command = CommandLine(), elapsedSeconds = elapsed.TotalSeconds,
+        }, new JsonSerializerOptions { WriteIndented = true });
+        AtomicFile.WriteAllText(Path.Combine(options.OutputDirectory, "results.json"), json);
+
+        var lines = new List<string>
+        {
+            $"# Fashion-MNIST experiment: {sweep}", "",
+            $"Command: `{CommandLine()}`", "",
+            $"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; job wall time {elapsed:hh\\:mm\\:ss}.", "",
+            $"Probes: linear = standardize + L-BFGS maximum entropy on frozen backbone features of {options.ProbeTrainImages:N0} labelled " +
+            "training images, kNN = cosine, k = 20, weights exp(s/0.07); both scored on the 10,000 test images.", "",
+            "| run | linear probe | kNN (k=20) | steps | epochs | pretrain time | images/s | final loss | online probe by epoch |",
+            "|---|---|---|---|---|---|---|---|---|",
+            $"| raw pixels (baseline, same run) | {raw:P2} | | | | | | | |",
+        };
+        lines.AddRange(results.Select(r =>
+            $"| {r.Name} | {r.LinearProbeAccuracy:P2} | {r.KnnAccuracy:P2} | {r.Steps} | {r.EpochsStarted}{(r.StoppedAtTimeLimit ? " (time limit)" : "")} | " +
+            $"{TimeSpan.FromSeconds(r.PretrainSeconds):hh\\:mm\\:ss} | {r.ImagesPerSecond:F0} | {r.FinalLoss:F1} | " +
+            $"{string.Join(", ", r.OnlineProbeAccuracy.Select(a => a.ToString("P1")))} |"));
+        lines.Add("");
+        lines.AddRange(results.Select(r => $"- {r.Name}: {r.Settings}"));
+        AtomicFile.WriteAllText(Path.Combine(options.OutputDirectory, "report.md"), string.Join('\n', lines) + "\n");
+        var bars = new List<(string Name, double Accuracy)> { ("raw pixels", raw) };
+        bars.AddRange(results.Select(r => (r.Name, r.LinearProbeAccuracy)));
+        AccuracyBarPlot.Write(Path.Combine(options.OutputDirectory, "accuracy.png"), bars, $"Linear probe, Fashion-MNIST test ({sweep})");
+    }
+
+    private static string CommandLine() => "aavae " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+}

@@ -1,0 +1,27 @@
+namespace AavaeMlNet.Cli.Jobs;
+
+/// <summary>
+/// Shared settings of a Fashion-MNIST experiment (a sweep of pretraining runs, each scored by the same probes).
+/// Every run in a sweep gets the same budget: the same images and epochs, or the same wall time.
+/// </summary>
+public sealed record ExperimentOptions
+{
+    public string OutputDirectory { get; init; } = "aavae-experiment";
+    public string DataDirectory { get; init; } = new MainJobOptions().DataDirectory;
+    /// <summary>Images of the 55,000-image pretrain split used for pretraining.</summary>
+    public int PretrainImages { get; init; } = 55_000;
+    /// <summary>Labelled images of the pretrain split used to fit the final probes.</summary>
+    public int ProbeTrainImages { get; init; } = 55_000;
+    /// <summary>Labelled images for the per-epoch online probe (fit) and of the validation split (score); 0 disables it.</summary>
+    public int OnlineProbeImages { get; init; } = 2_000;
+    public int Epochs { get; init; } = 10;
+    /// <summary>Wall-time budget per run; null runs all epochs.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+    public int BatchSize { get; init; } = 128;
+    public double WidthMultiplier { get; init; } = 0.25;
+    public int LatentDim { get; init; } = 128;
+    public double LearningRate { get; init; } = 1e-3;
+    public double WarmupEpochs { get; init; } = 1;
+    public long Seed { get; init; } = 42;
+    public int? Threads { get; init; }
+}

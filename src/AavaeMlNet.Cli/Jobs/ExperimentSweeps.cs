@@ -1,0 +1,39 @@
+using AavaeMlNet.MLNet;
+using AavaeMlNet.Model;
+
+namespace AavaeMlNet.Cli.Jobs;
+
+/// <summary>One pretraining run of a sweep: a name and how it departs from the shared options.</summary>
+public sealed record ExperimentRun(string Name, Action<AavaeEstimator.Options> Configure);
+
+/// <summary>The paper's analyses as sweeps (Table 1, Fig. 2a, Fig. 3, Fig. 4a/b) on Fashion-MNIST.</summary>
+public static class ExperimentSweeps
+{
+    public static IReadOnlyList<string> Names { get; } = ["aavae", "variants", "beta", "log-scale", "batch-size", "latent"];
+
+    public static IReadOnlyList<ExperimentRun> Get(string name, ExperimentOptions options) => name switch
+    {
+        "aavae" => [new("AAVAE", _ => { })],
+        "variants" => // Table 1: the four models as settings of one network, equal budget
+        [
+            new("AE", o => o.Variant = Variant.Ae),
+            new("VAE", o => o.Variant = Variant.Vae),
+            new("AAAE", o => o.Variant = Variant.Aaae),
+            new("AAVAE", o => o.Variant = Variant.Aavae),
+        ],
+        "beta" => [.. new[] { 0.0, 0.01, 0.1, 1.0 }.Select(b => new ExperimentRun($"AAVAE beta={b}", o => o.Beta = b))], // Fig. 3
+        "log-scale" => // Fig. 2a
+        [
+            new("log scale fixed at 0", o => o.LearnLogScale = false),
+            new("log scale learned", o => o.LearnLogScale = true),
+        ],
+        "batch-size" => // Fig. 4a: lr and warmup scale linearly with the batch size
+        [.. new[] { 64, 128, 256 }.Select(b => new ExperimentRun($"batch {b}", o =>
+        {
+            o.BatchSize = b;
+            o.LearningRate = options.LearningRate * b / options.BatchSize;
+        }))],
+        "latent" => [.. new[] { 32, 128, 512 }.Select(d => new ExperimentRun($"latent {d}", o => o.LatentDim = d))], // Fig. 4b
+        _ => throw new ArgumentException($"Unknown experiment '{name}': expected one of {string.Join(", ", Names)}."),
+    };
+}

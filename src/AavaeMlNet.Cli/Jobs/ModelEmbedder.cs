@@ -1,0 +1,150 @@
+using AavaeMlNet.Data.Readers;
+using AavaeMlNet.MLNet;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace AavaeMlNet.Cli.Jobs;
+
+/// <summary>One embedded image: its position in the input, its label (null when unlabeled) and the embedding.</summary>
+public sealed record EmbeddedImage(int Index, int? Label, float[] Embedding);
+
+/// <summary>
+/// A saved ML.NET model (the AAVAE transformer alone, or a whole pipeline) used to embed images: the model is cut
+/// after the first stage that produces the embedding column, so a downstream normalizer or probe never rewrites it.
+/// Images go through in chunks, so any number of them are embedded in bounded memory.
+/// </summary>
+public sealed class ModelEmbedder
+{
+    private readonly MLContext ml;
+    private readonly ITransformer model;
+    private readonly SchemaDefinition rowSchema;
+
+    private ModelEmbedder(MLContext ml, ITransformer model, ImageInput input, string column, int size)
+    {
+        this.ml = ml;
+        this.model = model;
+        Input = input;
+        Column = column;
+        Size = size;
+        rowSchema = SchemaDefinition.Create(typeof(PixelRow));
+        var pixels = rowSchema[nameof(PixelRow.Pixels)]; // the indexer finds columns by their current name
+        pixels.ColumnType = new VectorDataViewType(NumberDataViewType.Single, input.Length);
+        pixels.ColumnName = input.ColumnName;
+    }
+
+    /// <summary>The model's image input (column and shape).</summary>
+    public ImageInput Input { get; }
+
+    /// <summary>The embedding column read.</summary>
+    public string Column { get; }
+
+    /// <summary>Length of an embedding.</summary>
+    public int Size { get; }
+
+    /// <summary>The image shape every input must have.</summary>
+    public (int Channels, int Height, int Width) Shape => (Input.Channels, Input.Height, Input.Width);
+
+    /// <summary>Loads <paramref name="path"/> and resolves its image input and <paramref name="column"/>.</summary>
+    /// <param name="imageColumn">The input column holding CHW pixels; null takes "Image", else the only known-size float vector.</param>
+    public static ModelEmbedder Load(MLContext ml, string path, string column = "Embedding", string? imageColumn = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
+        ITransformer loaded;
+        DataViewSchema inputSchema;
+        try
+        {
+            loaded = ml.Model.Load(path, out inputSchema);
+        }
+        catch (Exception e) when (e is not (IOException or OutOfMemoryException))
+        {
+            throw new InvalidDataException($"Model file '{path}' is not an ML.NET model: {e.Message}", e);
+        }
+        imageColumn ??= inputSchema.GetColumnOrNull("Image") is not null ? "Image"
+            : inputSchema.Where(c => c.Type is VectorDataViewType { ItemType: var t, IsKnownSize: true } && t == NumberDataViewType.Single)
+                .Select(c => c.Name).SingleOrDefault()
+            ?? throw new ArgumentException($"Model '{path}' has no single pixel input column; name it with --image-column.");
+        var input = ImageInput.FromSchema(inputSchema, imageColumn, null, null, "model");
+
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn(imageColumn, inputSchema[imageColumn].Type);
+        var schema = builder.ToSchema();
+        var stages = new List<ITransformer>();
+        foreach (var stage in Flatten(loaded))
+        {
+            schema = stage.GetOutputSchema(schema);
+            stages.Add(stage);
+            if (schema.GetColumnOrNull(column) is { } found)
+            {
+                if (found.Type is not VectorDataViewType { ItemType: var item, IsKnownSize: true } vector || item != NumberDataViewType.Single)
+                    throw new ArgumentException($"Column '{column}' of model '{path}' is {found.Type}, not a known-size Vector<Single>.");
+                return new ModelEmbedder(ml, new TransformerChain<ITransformer>(stages.ToArray()), input, column, vector.Size);
+            }
+        }
+        throw new ArgumentException($"Model '{path}' produces no column '{column}'; name the embedding column with --column.");
+    }
+
+    /// <summary>Embeds <paramref name="records"/> in order, <paramref name="chunkSize"/> at a time.</summary>
+    public IEnumerable<EmbeddedImage> Embed(IEnumerable<ImageRecord> records, int chunkSize = 1024, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
+        var chunk = new List<ImageRecord>(chunkSize);
+        foreach (var record in records)
+        {
+            chunk.Add(record);
+            if (chunk.Count < chunkSize) continue;
+            foreach (var embedded in EmbedChunk(chunk, cancellationToken)) yield return embedded;
+            chunk.Clear();
+        }
+        foreach (var embedded in EmbedChunk(chunk, cancellationToken)) yield return embedded;
+    }
+
+    /// <summary>Embeds a whole (labelled or not) source into memory, e.g. for a probe.</summary>
+    public (float[] Values, int[] Labels, int Count) EmbedAll(ImageSource source, int chunkSize, CancellationToken cancellationToken)
+    {
+        var values = new List<float>();
+        var labels = new List<int>();
+        foreach (var e in Embed(source.Read(), chunkSize, cancellationToken))
+        {
+            values.AddRange(e.Embedding);
+            labels.Add(e.Label ?? ImageRecord.NoLabel);
+        }
+        return (values.ToArray(), labels.ToArray(), labels.Count);
+    }
+
+    private List<EmbeddedImage> EmbedChunk(List<ImageRecord> chunk, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = new List<EmbeddedImage>(chunk.Count);
+        if (chunk.Count == 0) return result;
+        var rows = chunk.Select(r => new PixelRow { Pixels = ToUnit(r.PixelsChw) });
+        var output = model.Transform(ml.Data.LoadFromEnumerable(rows, rowSchema));
+        var column = output.Schema[Column];
+        using var cursor = output.GetRowCursor([column]);
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        var value = default(VBuffer<float>);
+        int i = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            var record = chunk[i++];
+            result.Add(new EmbeddedImage(record.Index, record.Label == ImageRecord.NoLabel ? null : record.Label, value.DenseValues().ToArray()));
+        }
+        return result;
+    }
+
+    // The byte / 255 scaling of ImageDataView, the layout the model was trained on.
+    private static float[] ToUnit(byte[] pixels)
+    {
+        var values = new float[pixels.Length];
+        for (int i = 0; i < pixels.Length; i++) values[i] = pixels[i] / 255f;
+        return values;
+    }
+
+    private static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>
+        transformer is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [transformer];
+
+    private sealed class PixelRow
+    {
+        public float[] Pixels { get; set; } = [];
+    }
+}

@@ -1,0 +1,78 @@
+using AavaeMlNet.Augmentations;
+using AavaeMlNet.Data.DataView;
+using AavaeMlNet.Data.Locators;
+using AavaeMlNet.Data.Manifests;
+using AavaeMlNet.Data.Readers;
+using AavaeMlNet.MLNet;
+using AavaeMlNet.Training;
+using Microsoft.ML;
+
+namespace AavaeMlNet.Cli.Jobs;
+
+/// <summary>What `aavae pretrain` wrote.</summary>
+public sealed record PretrainJobResult(string ModelPath, string CheckpointPath, int EmbeddingSize, int Images);
+
+/// <summary>
+/// `aavae pretrain`: reads the chosen images, fits <see cref="AavaeEstimator"/> and saves the transformer alone as an
+/// ML.NET zip (atomically) with encoder.ckpt beside it. Cancellation leaves last.ckpt in the checkpoint directory.
+/// </summary>
+public static class PretrainJob
+{
+    public static async Task<PretrainJobResult> RunAsync(PretrainJobOptions options, TextWriter log, Action<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var source = await OpenAsync(options.Input, log, cancellationToken);
+        var info = source.Info;
+        string checkpoints = options.EffectiveCheckpointDirectory;
+        string? resumeFrom = null;
+        if (options.Resume)
+        {
+            resumeFrom = Path.Combine(checkpoints, Checkpoint.LatestFileName);
+            if (!File.Exists(resumeFrom))
+                throw new FileNotFoundException($"Cannot resume: '{resumeFrom}' does not exist (give the --checkpoint-dir of the interrupted run).", resumeFrom);
+        }
+        var estimatorOptions = new AavaeEstimator.Options
+        {
+            Channels = info.Channels, ImageHeight = info.Height, ImageWidth = info.Width,
+            Variant = options.Variant, Depth = options.Depth, Stem = options.Stem, WidthMultiplier = options.WidthMultiplier,
+            LatentDim = options.LatentDim, Beta = options.Beta, LogScale = options.LogScale, LearnLogScale = options.LearnLogScale,
+            Augmentation = options.Preset is null ? null : AugmentationOptions.Preset(options.Preset),
+            Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
+            WarmupEpochs = options.WarmupEpochs, WeightDecay = options.WeightDecay, Seed = options.Seed,
+            Device = options.Device, Threads = options.Threads, CacheInMemory = options.Cache,
+            CheckpointDirectory = checkpoints, ResumeFrom = resumeFrom,
+            ProgressEverySteps = 10, Progress = progress, CancellationToken = cancellationToken,
+        };
+        var ml = new MLContext((int)options.Seed);
+        var data = source.ToDataView();
+        log.WriteLine(resumeFrom is null
+            ? $"Pretraining {options.Variant} ({options.Depth}, width x{options.WidthMultiplier}, latent {options.LatentDim}) on {source.Count:N0} {info.Channels}x{info.Height}x{info.Width} images for {options.Epochs} epochs; checkpoints in {checkpoints}."
+            : $"Resuming from {resumeFrom} up to epoch {options.Epochs}.");
+        using var transformer = ml.Transforms.PretrainAavae(estimatorOptions).Fit(data);
+
+        string output = Path.GetFullPath(options.Output);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        MainJob.SaveAtomically(ml, transformer, data.Schema, output);
+        string checkpoint = Path.Combine(Path.GetDirectoryName(output)!, "encoder.ckpt");
+        transformer.SaveCheckpoint(checkpoint);
+        return new PretrainJobResult(output, checkpoint, transformer.EmbeddingSize, source.Count);
+    }
+
+    /// <summary>Opens exactly one of the input kinds.</summary>
+    public static async Task<ImageSource> OpenAsync(PretrainInput input, TextWriter log, CancellationToken cancellationToken)
+    {
+        int kinds = new[] { input.Dataset, input.Manifest, input.Idx, input.Folder }.Count(s => s is not null);
+        if (kinds != 1)
+            throw new ArgumentException("Give exactly one input: --data NAME, --manifest PATH, --idx FILE or --folder DIR.");
+        if (input.Idx is { } idx) return new IdxSource(idx, input.Labels);
+        if (input.Folder is { } folder)
+            return new ImageFolderSource(folder, new ImageFolderOptions { Width = input.Size, Height = input.Size, Channels = input.Channels });
+        if (input.Dataset is { } name && !DatasetManifest.BuiltInNames.Contains(name))
+            throw new ArgumentException($"Unknown data set '{name}': expected one of {string.Join(", ", DatasetManifest.BuiltInNames)}.");
+        string directory = input.DataDirectory ?? throw new ArgumentException("--data and --manifest need --data-dir.");
+        if (input.Dataset == "fashion-mnist")
+            directory = (await FashionMnistLocator.EnsureAsync(directory, log.WriteLine, allowAptInstall: true, cancellationToken: cancellationToken)).Directory;
+        var manifest = ManifestSources.Load(input.Dataset ?? input.Manifest!);
+        return ManifestSources.Open(manifest, directory, input.Part);
+    }
+}

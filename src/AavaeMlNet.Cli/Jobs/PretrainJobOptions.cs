@@ -1,0 +1,63 @@
+using AavaeMlNet.Model;
+using AavaeMlNet.Training;
+
+namespace AavaeMlNet.Cli.Jobs;
+
+/// <summary>Where `aavae pretrain` reads its images: exactly one of the four kinds.</summary>
+public sealed record PretrainInput
+{
+    /// <summary>A built-in data set: fashion-mnist, cifar10 or stl10 (its "pretrain" split part by default).</summary>
+    public string? Dataset { get; init; }
+    /// <summary>A manifest JSON file (or built-in name) whose files lie in <see cref="DataDirectory"/>.</summary>
+    public string? Manifest { get; init; }
+    /// <summary>An IDX images file (raw or gzip'd).</summary>
+    public string? Idx { get; init; }
+    /// <summary>Labels for <see cref="Idx"/> (unused by pretraining, kept in the saved schema).</summary>
+    public string? Labels { get; init; }
+    /// <summary>An image folder.</summary>
+    public string? Folder { get; init; }
+    /// <summary>Data directory of <see cref="Dataset"/> and <see cref="Manifest"/>.</summary>
+    public string? DataDirectory { get; init; }
+    /// <summary>Subset or split part of the manifest to pretrain on.</summary>
+    public string Part { get; init; } = "pretrain";
+    /// <summary>Folder images are resized to Size x Size.</summary>
+    public int Size { get; init; } = 32;
+    /// <summary>Folder images are read with this many channels (1 or 3).</summary>
+    public int Channels { get; init; } = 3;
+}
+
+/// <summary>Settings of `aavae pretrain`: the input, every model and training option of the estimator, and the outputs.</summary>
+public sealed record PretrainJobOptions
+{
+    public required PretrainInput Input { get; init; }
+    /// <summary>Augmentation preset (cifar10, stl10, grayscale); null picks by image shape as the estimator does.</summary>
+    public string? Preset { get; init; }
+    public Variant Variant { get; init; } = Variant.Aavae;
+    public Depth Depth { get; init; } = Depth.ResNet18;
+    public Stem? Stem { get; init; }
+    public double WidthMultiplier { get; init; } = 1.0;
+    public int LatentDim { get; init; } = 128;
+    public double? Beta { get; init; }
+    public double LogScale { get; init; }
+    public bool LearnLogScale { get; init; }
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 256;
+    public double LearningRate { get; init; } = 2.5e-4;
+    public double WarmupEpochs { get; init; } = 10;
+    public double WeightDecay { get; init; }
+    public long Seed { get; init; } = 42;
+    public DeviceKind Device { get; init; } = DeviceKind.Auto;
+    public int? Threads { get; init; }
+    /// <summary>Hold the training pixels in memory.</summary>
+    public bool Cache { get; init; }
+    /// <summary>The model zip to write; encoder.ckpt is written beside it.</summary>
+    public string Output { get; init; } = "model.zip";
+    /// <summary>Checkpoint directory; null: "checkpoints" beside <see cref="Output"/>.</summary>
+    public string? CheckpointDirectory { get; init; }
+    /// <summary>Continue from &lt;checkpoint directory&gt;/last.ckpt exactly where it stopped.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>The checkpoint directory in effect.</summary>
+    public string EffectiveCheckpointDirectory =>
+        CheckpointDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(Output))!, "checkpoints");
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace AavaeMlNet.Cli.Tests;
+
+/// <summary>What one run of the tool printed and returned.</summary>
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+}
+
+/// <summary>Runs the built `aavae` tool as its own process (`dotnet aavae.dll ...`), as a user would.</summary>
+public static class CliProcess
+{
+    /// <summary>aavae.dll of the same configuration as this test assembly.</summary>
+    public static string ToolPath { get; } = Locate();
+
+    private static string Locate()
+    {
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        string tool = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "AavaeMlNet.Cli", "bin",
+            configuration, "net10.0", "aavae.dll"));
+        if (!File.Exists(tool)) throw new FileNotFoundException($"The aavae tool is not built at {tool}.", tool);
+        return tool;
+    }
+
+    public static Process Start(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [ToolPath, .. args])
+        {
+            WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.Environment["CI"] = "1";
+        return Process.Start(start)!;
+    }
+
+    public static CliResult Run(string workingDirectory, params string[] args)
+    {
+        using var process = Start(workingDirectory, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"aavae {string.Join(' ', args)} did not finish in 2 minutes.");
+        }
+        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Asserts success and returns the result.</summary>
+    public static CliResult Succeed(string workingDirectory, params string[] args)
+    {
+        var result = Run(workingDirectory, args);
+        Assert.True(result.ExitCode == 0, $"aavae {string.Join(' ', args)} failed:\n{result}");
+        return result;
+    }
+
+    /// <summary>A user error: exit code 1, the one-line message on stderr, no stack trace.</summary>
+    public static void AssertUserError(CliResult result, string expectedText)
+    {
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains(expectedText, result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+        Assert.DoesNotContain("internal error", result.Stderr);
+    }
+}

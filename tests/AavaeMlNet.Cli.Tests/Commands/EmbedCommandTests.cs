@@ -1,0 +1,149 @@
+using System.Globalization;
+using AavaeMlNet.Cli.Jobs;
+using AavaeMlNet.Data.DataView;
+using AavaeMlNet.Data.Readers;
+using AavaeMlNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Parquet;
+using Parquet.Serialization;
+using static TorchSharp.torch;
+
+namespace AavaeMlNet.Cli.Tests.Commands;
+
+[Collection(PretrainedModelCollection.Name)]
+public class EmbedCommandTests(PretrainedModel model)
+{
+    private static List<EmbeddingRow> ReadParquet(string path) =>
+        ParquetSerializer.DeserializeAsync<EmbeddingRow>(path, new ParquetOptions()).GetAwaiter().GetResult().Data.ToList();
+
+    private static float[][] InProcessEmbeddings(string modelPath, string images)
+    {
+        var ml = new MLContext(0);
+        var loaded = ml.Model.Load(modelPath, out _);
+        return loaded.Transform(new IdxSource(images).ToDataView()).GetColumn<float[]>("Embedding").ToArray();
+    }
+
+    private static float[][] TorchSharpEmbeddings(string checkpoint, string images)
+    {
+        var (encoder, header) = Checkpoint.LoadModel(checkpoint);
+        using var _ = encoder;
+        encoder.eval();
+        var records = new IdxSource(images).Read().ToList();
+        var pixels = records.SelectMany(r => r.PixelsChw.Select(b => b / 255f)).ToArray();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var features = encoder.forward(header.Augmentation.Normalization.Apply(tensor(pixels, [records.Count, 1, 16, 16])));
+        var flat = features.data<float>().ToArray();
+        int size = (int)features.shape[1];
+        return Enumerable.Range(0, records.Count).Select(i => flat[(i * size)..((i + 1) * size)]).ToArray();
+    }
+
+    private static double MaxDifference(IReadOnlyList<float[]> expected, IReadOnlyList<float[]> actual)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        double worst = 0;
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Length, actual[i].Length);
+            for (int j = 0; j < expected[i].Length; j++) worst = Math.Max(worst, Math.Abs(expected[i][j] - actual[i][j]));
+        }
+        return worst;
+    }
+
+    [Fact]
+    public void Parquet_output_has_one_row_per_image_with_ids_labels_and_the_library_embeddings()
+    {
+        string directory = TinyData.NewDirectory("embed-parquet");
+        string output = Path.Combine(directory, "out.parquet");
+
+        CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", model.TestImages, "--output", output, "--batch-size", "10");
+
+        var rows = ReadParquet(output);
+        Assert.Equal(32, rows.Count);
+        Assert.Equal(Enumerable.Range(0, 32).Select(i => (long)i), rows.Select(r => r.Index));
+        Assert.Equal(Enumerable.Range(0, 32).Select(i => (int?)(i % TinyData.Classes)), rows.Select(r => r.Label));
+        Assert.All(rows, r => Assert.Equal(64, r.Embedding.Length));
+        Assert.All(rows, r => Assert.Null(r.Path));
+        var embeddings = rows.Select(r => r.Embedding).ToList();
+        Assert.True(MaxDifference(InProcessEmbeddings(model.ModelPath, model.TestImages), embeddings) <= 1e-4);
+        Assert.True(MaxDifference(TorchSharpEmbeddings(model.CheckpointPath, model.TestImages), embeddings) <= 1e-4);
+        Assert.False(Directory.Exists(output + ".parts"));
+    }
+
+    [Fact]
+    public void Csv_output_has_a_header_and_the_same_embeddings_as_parquet()
+    {
+        string directory = TinyData.NewDirectory("embed-csv");
+        CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", model.TestImages, "--output", "out.csv");
+
+        var lines = File.ReadAllLines(Path.Combine(directory, "out.csv"));
+        Assert.Equal(33, lines.Length);
+        var header = lines[0].Split(',');
+        Assert.Equal(["index", "path", "label", "e0"], header[..4]);
+        Assert.Equal(3 + 64, header.Length);
+        var embeddings = lines.Skip(1).Select(l => l.Split(',')[3..].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToList();
+        Assert.Equal(Enumerable.Range(0, 32).Select(i => i.ToString()), lines.Skip(1).Select(l => l.Split(',')[0]));
+        Assert.True(MaxDifference(InProcessEmbeddings(model.ModelPath, model.TestImages), embeddings) <= 1e-4);
+    }
+
+    [Fact]
+    public void Three_shards_are_disjoint_and_together_cover_the_input()
+    {
+        string directory = TinyData.NewDirectory("embed-shards");
+        var seen = new List<long>();
+        for (int i = 0; i < 3; i++)
+        {
+            string output = Path.Combine(directory, $"shard{i}.parquet");
+            CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", model.TestImages, "--output", output, "--shard", $"{i}/3", "--batch-size", "4");
+            var rows = ReadParquet(output);
+            Assert.All(rows, r => Assert.Equal(i, r.Index % 3));
+            seen.AddRange(rows.Select(r => r.Index));
+        }
+        Assert.Equal(Enumerable.Range(0, 32).Select(i => (long)i), seen.Order());
+    }
+
+    [Fact]
+    public void A_killed_embed_resumes_from_its_part_files_without_duplicates_or_gaps()
+    {
+        string directory = TinyData.NewDirectory("embed-kill");
+        string images = TinyData.WriteIdx(directory, 3000, seed: 5, prefix: "big");
+        string output = Path.Combine(directory, "out.parquet");
+        string firstPart = Path.Combine(output + ".parts", "part-00000.parquet");
+        string[] args = ["embed", "--model", model.ModelPath, "--input", images, "--output", output, "--batch-size", "50"];
+
+        using (var process = CliProcess.Start(directory, args))
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (!File.Exists(firstPart) && !process.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(2);
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        Assert.True(File.Exists(firstPart), "the first part file never appeared");
+        Assert.False(File.Exists(output), "the killed run must not have finished");
+
+        var rerun = CliProcess.Succeed(directory, args);
+
+        Assert.DoesNotContain("; 0 already done", rerun.Stdout);
+        var rows = ReadParquet(output);
+        Assert.Equal(Enumerable.Range(0, 3000).Select(i => (long)i), rows.Select(r => r.Index).Order());
+        Assert.Equal(3000, rows.Select(r => r.Index).Distinct().Count());
+        Assert.False(Directory.Exists(output + ".parts"));
+    }
+
+    [Fact]
+    public void An_image_folder_is_embedded_with_relative_paths_and_class_labels()
+    {
+        string directory = TinyData.NewDirectory("embed-folder");
+        string folder = TinyData.WritePngFolder(directory, perClass: 3);
+        string output = Path.Combine(directory, "folder.parquet");
+
+        CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", folder, "--output", output);
+
+        var rows = ReadParquet(output);
+        Assert.Equal(12, rows.Count);
+        Assert.Equal(Path.Combine("class0", "img000.png"), rows[0].Path);
+        Assert.Equal(Path.Combine("class3", "img002.png"), rows[^1].Path);
+        Assert.Equal([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3], rows.Select(r => r.Label!.Value));
+    }
+}

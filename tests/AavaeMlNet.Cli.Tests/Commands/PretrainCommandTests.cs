@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using AavaeMlNet.Training;
+
+namespace AavaeMlNet.Cli.Tests.Commands;
+
+[Collection(PretrainedModelCollection.Name)]
+public class PretrainCommandTests(PretrainedModel model)
+{
+    [Fact]
+    public void Pretrain_writes_the_model_zip_the_encoder_checkpoint_and_last_ckpt()
+    {
+        Assert.True(File.Exists(model.ModelPath));
+        Assert.True(File.Exists(model.CheckpointPath));
+        Assert.True(File.Exists(Path.Combine(model.Directory, "out", "checkpoints", Checkpoint.LatestFileName)));
+        Assert.False(File.Exists(model.ModelPath + ".tmp"));
+        var header = Checkpoint.ReadHeader(model.CheckpointPath);
+        Assert.Equal(16, header.Config.LatentDim);
+        Assert.Equal((1, 16, 16), (header.Config.Channels, header.Config.Height, header.Config.Width));
+        Assert.Contains("64-dimensional embedding", model.PretrainOutput.Stdout);
+    }
+
+    [Fact]
+    public void Resume_continues_from_last_ckpt_of_the_checkpoint_directory()
+    {
+        string directory = TinyData.NewDirectory("resume");
+        string checkpoints = Path.Combine(directory, "ckpt");
+        string last = Path.Combine(checkpoints, Checkpoint.LatestFileName);
+        CliProcess.Succeed(directory, ["pretrain", "--idx", model.TrainImages, .. PretrainedModel.TinyArguments, "--checkpoint-dir", checkpoints, "--output", "a.zip"]);
+        Assert.Equal(1, Checkpoint.ReadHeader(last).Epoch);
+
+        var resumed = CliProcess.Succeed(directory, ["pretrain", "--idx", model.TrainImages, "--epochs", "2", "--resume", "--checkpoint-dir", checkpoints, "--output", "b.zip"]);
+
+        Assert.Contains("Resuming from", resumed.Stdout);
+        Assert.Equal(2, Checkpoint.ReadHeader(last).Epoch);
+        Assert.True(File.Exists(Path.Combine(directory, "b.zip")));
+    }
+
+    [Fact]
+    public void Resume_without_a_checkpoint_is_a_user_error()
+    {
+        string directory = TinyData.NewDirectory("resume-missing");
+        var result = CliProcess.Run(directory, ["pretrain", "--idx", model.TrainImages, .. PretrainedModel.TinyArguments, "--resume", "--output", "m.zip"]);
+        CliProcess.AssertUserError(result, "last.ckpt' does not exist");
+    }
+
+    [Fact]
+    public async Task Ctrl_C_stops_pretraining_with_last_ckpt_written_and_exit_code_130()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string directory = TinyData.NewDirectory("sigint");
+        string[] args = ["pretrain", "--idx", model.TrainImages, "--width", "0.125", "--latent", "16", "--epochs", "10000", "--batch-size", "16",
+            "--threads", "1", "--output", "m.zip"];
+        using var process = CliProcess.Start(directory, args);
+        var stderr = process.StandardError.ReadToEndAsync();
+        string? line;
+        while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("epoch done", StringComparison.Ordinal)) { }
+        Assert.NotNull(line);
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("cancelled", await stderr);
+        var header = Checkpoint.ReadHeader(Path.Combine(directory, "checkpoints", Checkpoint.LatestFileName));
+        Assert.True(header.Step > 0);
+        Assert.False(File.Exists(Path.Combine(directory, "m.zip")));
+        await stdout;
+    }
+}

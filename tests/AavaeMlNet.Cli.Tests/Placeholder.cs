@@ -1,1 +1,0 @@
-namespace AavaeMlNet.Cli.Tests;
