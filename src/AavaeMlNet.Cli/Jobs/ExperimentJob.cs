@@ -90,7 +90,8 @@ public static class ExperimentJob
             results.Add(new ExperimentResult(run.Name, linear, knn, steps, epochs, stoppedAtLimit, pretrainSeconds, imagesPerSecond, finalLoss,
                 online, Describe(estimatorOptions)));
             string slug = new string(run.Name.Select(ch => char.IsLetterOrDigit(ch) ? char.ToLowerInvariant(ch) : '-').ToArray());
-            LossCurvePlot.Write(Path.Combine(options.OutputDirectory, $"loss-{slug}.png"), losses, $"Training loss: {run.Name}");
+            if (losses.Count > 0)
+                LossCurvePlot.Write(Path.Combine(options.OutputDirectory, $"loss-{slug}.png"), losses, $"Training loss: {run.Name}");
             transformer.SaveCheckpoint(Path.Combine(options.OutputDirectory, $"encoder-{slug}.ckpt"));
             WriteOutputs(sweep, options, raw, results, clock.Elapsed);
         }

@@ -62,7 +62,8 @@ public static class MainJob
         SaveAtomically(ml, pipeline, data.ProbeTrain.Schema, modelPath);
         aavae.SaveCheckpoint(Path.Combine(options.OutputDirectory, "encoder.ckpt"));
 
-        LossCurvePlot.Write(Path.Combine(options.OutputDirectory, "loss.png"), losses, "AAVAE training loss (-log p(x|z) per image)");
+        if (losses.Count > 0)
+            LossCurvePlot.Write(Path.Combine(options.OutputDirectory, "loss.png"), losses, "AAVAE training loss (-log p(x|z) per image)");
         WriteReconstructions(aavae, data, Path.Combine(options.OutputDirectory, "reconstructions.png"));
         AccuracyBarPlot.Write(Path.Combine(options.OutputDirectory, "accuracy.png"),
             [("raw pixels", raw.Accuracy), ("AAVAE embedding", probe.Accuracy)], "Linear probe, Fashion-MNIST test set");

@@ -1,0 +1,29 @@
+namespace AavaeMlNet.Notebooks.Tests;
+
+/// <summary>Every .ipynb runs top to bottom in a .NET Interactive C# kernel with the small settings, and shows its plots.</summary>
+public class NotebookKernelTests
+{
+    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+    [Theory]
+    [MemberData(nameof(RepositoryPaths.NotebookNames), MemberType = typeof(RepositoryPaths))]
+    public async Task Notebook_runs_every_cell_without_error_and_shows_each_plot_it_writes_inline(string name)
+    {
+        string output = Directory.CreateTempSubdirectory($"aavae-{name}-kernel-").FullName;
+        try
+        {
+            var run = await NotebookKernel.RunAsync(Path.Combine(RepositoryPaths.Notebooks, name + ".ipynb"),
+                new Dictionary<string, string> { ["AAVAE_NOTEBOOK_SMALL"] = "1", ["AAVAE_NOTEBOOK_OUTPUT"] = output });
+
+            Assert.True(run.Failure is null, $"{name}.ipynb: {run.Failure}\n--- outputs so far ---\n{run.Output}");
+            var written = Directory.GetFiles(output, "*.png");
+            Assert.NotEmpty(written);
+            Assert.Equal(written.Length, run.Images.Count);
+            Assert.All(run.Images, image => Assert.Equal(PngSignature, image.Take(PngSignature.Length)));
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+}
