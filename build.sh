@@ -14,6 +14,9 @@ bash scripts/ensure-native-prereqs.sh
 
 case "$command" in
   test)
+    # Test projects run in parallel processes; libtorch's OpenMP threads spin while waiting, so two 2-thread
+    # processes on two cores slow each other down many times over. One OpenMP thread per test process avoids that.
+    export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
     log="$(mktemp)"
     set +e
     dotnet test AavaeMlNet.sln -c Release "$@" 2>&1 | tee "$log"

@@ -36,8 +36,11 @@ public static class ReportWriter
         var text = new StringBuilder();
         text.Append("# ").AppendLine(report.Title).AppendLine();
         text.Append("Data set: ").AppendLine(report.Dataset).AppendLine();
-        text.AppendLine("| model | protocol | top-1 (%) | notes |");
-        text.AppendLine("|---|---|---:|---|");
+        if (report.Results.Count > 0)
+        {
+            text.AppendLine("| model | protocol | top-1 (%) | notes |");
+            text.AppendLine("|---|---|---:|---|");
+        }
         foreach (var result in report.Results)
         {
             text.Append("| ").Append(Cell(result.Model))
