@@ -1,6 +1,6 @@
 using AavaeMlNet.Bench;
 
-// Usage: dotnet run -c Release --project src/AavaeMlNet.Bench -- [train|embed] [--config NAME] [--steps N] [--images N] [--rounds N]
+// Usage: dotnet run -c Release --project src/AavaeMlNet.Bench -- [train|embed|embed-cli] [--config NAME] [--steps N] [--images N] [--rounds N]
 string mode = args.Length > 0 && !args[0].StartsWith("--") ? args[0] : "train";
 string Option(string name, string fallback)
 {
@@ -18,11 +18,14 @@ try
         case "train":
             TrainingStepBench.Run(configuration, steps, rounds);
             break;
+        case "embed-cli":
+            await CliEmbeddingBench.RunAsync(configuration, Option("--idx", "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"), rounds);
+            break;
         case "embed":
             EmbeddingBench.Run(configuration, int.Parse(Option("--images", "2048")), rounds);
             break;
         default:
-            Console.Error.WriteLine($"Unknown bench '{mode}': expected train or embed.");
+            Console.Error.WriteLine($"Unknown bench '{mode}': expected train, embed or embed-cli.");
             return 2;
     }
     return 0;

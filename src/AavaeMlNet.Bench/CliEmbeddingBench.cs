@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using AavaeMlNet.Cli.Jobs;
+using AavaeMlNet.Data.DataView;
+using AavaeMlNet.Data.Readers;
+using AavaeMlNet.MLNet;
+using AavaeMlNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace AavaeMlNet.Bench;
+
+/// <summary>
+/// Embedding throughput of the `aavae embed` job (reading IDX, the saved model.zip through ONNX Runtime, Parquet
+/// part files, merge) against the library's AavaeTransformer over the same IDX file, side by side in one process.
+/// </summary>
+internal static class CliEmbeddingBench
+{
+    public static async Task RunAsync(BenchConfiguration configuration, string idxPath, int rounds)
+    {
+        if (!File.Exists(idxPath)) throw new ArgumentException($"IDX file '{idxPath}' not found: pass --idx PATH (e.g. Fashion-MNIST's t10k images).");
+        var c = configuration.Model;
+        var ml = new MLContext(0);
+        var source = new IdxSource(idxPath);
+        if (source.Info.Channels != c.Channels || source.Info.Height != c.Height)
+            throw new ArgumentException($"'{idxPath}' holds {source.Info.Channels}x{source.Info.Height}x{source.Info.Width} images; configuration {configuration.Name} takes {c.Channels}x{c.Height}x{c.Width}.");
+        var data = source.ToDataView();
+        var options = new AavaeEstimator.Options
+        {
+            Depth = c.Depth, Stem = c.Stem, WidthMultiplier = c.WidthMultiplier, Epochs = 1, BatchSize = 32,
+            Device = DeviceKind.Cpu, CacheInMemory = true, InferenceBatchSize = configuration.BatchSize, Augmentation = configuration.Augmentation,
+        };
+        using var transformer = ml.Transforms.PretrainAavae(options).Fit(ml.Data.TakeRows(data, 64));
+        string directory = Path.Combine(Path.GetTempPath(), $"aavae-bench-cli-{Environment.ProcessId}");
+        Directory.CreateDirectory(directory);
+        string model = Path.Combine(directory, "model.zip");
+        ml.Model.Save(transformer, data.Schema, model);
+
+        double Library()
+        {
+            var clock = Stopwatch.StartNew();
+            long n = transformer.Transform(data).GetColumn<float[]>("Embedding").LongCount();
+            return n / clock.Elapsed.TotalSeconds;
+        }
+
+        async Task<double> Job(int round)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = await EmbedJob.RunAsync(new EmbedJobOptions
+            {
+                ModelPath = model, Input = idxPath, Output = Path.Combine(directory, $"out-{round}.parquet"),
+            }, TextWriter.Null, CancellationToken.None);
+            return result.Rows / clock.Elapsed.TotalSeconds;
+        }
+
+        Console.WriteLine($"configuration {configuration.Name}: {source.Count} images from {idxPath}, {rounds} rounds");
+        var library = new List<double>();
+        var job = new List<double>();
+        Library();
+        for (int round = 0; round < rounds; round++)
+        {
+            library.Add(Library());
+            job.Add(await Job(round));
+        }
+        Console.WriteLine($"{"measurement",-66} {"images/s (best round)",22} {"vs library",11}");
+        Console.WriteLine($"{"AavaeTransformer over the IDX IDataView (TorchSharp, batched)",-66} {library.Max(),22:F1} {1.0,10:F2}x");
+        Console.WriteLine($"{"aavae embed job (model.zip via ONNX Runtime, Parquet parts, merge)",-66} {job.Max(),22:F1} {job.Max() / library.Max(),10:F2}x");
+        Directory.Delete(directory, recursive: true);
+    }
+}
