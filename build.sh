@@ -11,6 +11,7 @@ command="${1:-}"
 [ $# -gt 0 ] && shift
 
 bash scripts/ensure-native-prereqs.sh
+case "$command" in test|demo) bash scripts/ensure-datasets.sh ;; esac
 
 case "$command" in
   test)
