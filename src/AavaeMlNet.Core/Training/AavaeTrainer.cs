@@ -36,8 +36,8 @@ public sealed class AavaeTrainer : IDisposable
         device = ComputeDevice.Resolve(options.Device);
         if (options.Threads is { } threads) set_num_threads(threads);
 
-        random.manual_seed(options.Seed); // initial weights
         Model = new AavaeModel(config);
+        using (var initial = new Generator((ulong)options.Seed)) WeightInitialization.Apply(Model, initial);
         Model.to(device);
         optimizer = optim.Adam(Model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
         generator = new Generator((ulong)options.Seed);
