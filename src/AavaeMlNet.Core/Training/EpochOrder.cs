@@ -14,17 +14,9 @@ public static class EpochOrder
         ulong state = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)epoch * 0xD1B54A32D192ED03UL + 1);
         for (int i = count - 1; i > 0; i--)
         {
-            int j = (int)(NextUInt64(ref state) % (ulong)(i + 1));
+            int j = (int)(SplitMix.Next(ref state) % (ulong)(i + 1));
             (order[i], order[j]) = (order[j], order[i]);
         }
         return order;
-    }
-
-    private static ulong NextUInt64(ref ulong state)
-    {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

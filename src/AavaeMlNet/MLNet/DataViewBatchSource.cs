@@ -73,7 +73,7 @@ public sealed class DataViewBatchSource : IImageBatchSource
 
     private IEnumerable<Tensor> StreamedBatches(int epoch, int batchSize, long seed, int skipBatches, CancellationToken cancellationToken)
     {
-        var random = new SplitMix(seed, epoch);
+        var random = new PoolDraws(seed, epoch);
         var pool = new List<float[]>(Math.Min(shufflePoolSize, (int)Math.Min(count, int.MaxValue)));
         var buffer = new float[(long)batchSize * length];
         int filled = 0;
@@ -107,8 +107,9 @@ public sealed class DataViewBatchSource : IImageBatchSource
         if (filled > 0 && batchIndex >= skipBatches) yield return ToTensor(buffer, filled);
     }
 
+    // tensor() copies its array, so a full buffer goes in as is; only a short last batch needs slicing first.
     private Tensor ToTensor(float[] buffer, int n) =>
-        tensor(buffer.AsSpan(0, n * length).ToArray(), [n, ImageShape.Channels, ImageShape.Height, ImageShape.Width]);
+        tensor(n * length == buffer.Length ? buffer : buffer[..(n * length)], [n, ImageShape.Channels, ImageShape.Height, ImageShape.Width]);
 
     private IEnumerable<float[]> Rows(CancellationToken cancellationToken)
     {
@@ -162,16 +163,10 @@ public sealed class DataViewBatchSource : IImageBatchSource
     }
 
     /// <summary>SplitMix64 seeded by (seed, epoch): the shuffle pool's draws are the same on every machine.</summary>
-    private struct SplitMix(long seed, int epoch)
+    private struct PoolDraws(long seed, int epoch)
     {
         private ulong state = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ ((ulong)epoch + 1) * 0xD1B54A32D192ED03UL);
 
-        public int Below(int bound)
-        {
-            ulong z = state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return (int)((z ^ (z >> 31)) % (ulong)bound);
-        }
+        public int Below(int bound) => (int)(SplitMix.Next(ref state) % (ulong)bound);
     }
 }

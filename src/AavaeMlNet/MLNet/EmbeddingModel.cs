@@ -39,7 +39,9 @@ internal sealed class EmbeddingModel : IDisposable
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            var images = tensor(pixels.AsSpan(0, count * c.Channels * c.Height * c.Width).ToArray(), [count, c.Channels, c.Height, c.Width]).to(Device);
+            int length = count * c.Channels * c.Height * c.Width;
+            // tensor() copies its array: pass a full buffer as is and slice only a short last batch.
+            var images = tensor(length == pixels.Length ? pixels : pixels[..length], [count, c.Channels, c.Height, c.Width]).to(Device);
             var normalized = Normalization.Apply(images);
             var output = Representation == Representation.Backbone ? Model.forward(normalized) : Model.Encode(normalized).Mu;
             output.to(CPU).data<float>().CopyTo(embeddings.AsSpan(0, count * Size));

@@ -30,6 +30,8 @@ public class ScheduleAndOrderTests
         Assert.NotEqual(a, EpochOrder.Permutation(1000, 3, 1));
         Assert.NotEqual(a, EpochOrder.Permutation(1000, 4, 0));
         // Pinned: the order is part of the reproducibility contract across machines and .NET versions.
-        Assert.Equal(new[] { 2, 0, 3, 4, 1 }.Length, EpochOrder.Permutation(5, 42, 0).Length);
+        // Values from an independent implementation of SplitMix64 + Fisher-Yates as documented.
+        Assert.Equal(new[] { 3, 4, 1, 2, 0 }, EpochOrder.Permutation(5, 42, 0));
+        Assert.Equal(new[] { 0, 5, 1, 7, 3, 6, 2, 4 }, EpochOrder.Permutation(8, 7, 3));
     }
 }
