@@ -60,20 +60,12 @@ public static class EncoderOnnxExporter
         WriteAtomically(path, stream => graph.WriteModel(stream, ModelInfo(model.Encoder, normalization, sized)));
     }
 
-    /// <summary>The layers of the projection head that mu goes through (paper Sec. 3; <see cref="ProjectionHead"/>).</summary>
-    private sealed record MuHeadLayers(Linear Fc, BatchNorm1d Norm, Linear Mu);
-
-    private static MuHeadLayers? MuHead(AavaeModel model, EncoderExportOptions options)
+    /// <summary>The projection head that mu goes through (paper Sec. 3), or null when mu is not exported.</summary>
+    private static ProjectionHead? MuHead(AavaeModel model, EncoderExportOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
-        if (!options.IncludeMu) return null;
-        var modules = model.named_modules().ToDictionary(m => m.name, m => m.module);
-        T Find<T>(string name) where T : class =>
-            modules.TryGetValue(name, out var module) && module is T typed
-                ? typed
-                : throw new InvalidOperationException($"The model has no {typeof(T).Name} named '{name}', so its mu head cannot be exported.");
-        return new MuHeadLayers(Find<Linear>("projection.fc"), Find<BatchNorm1d>("projection.bn"), Find<Linear>("projection.mu"));
+        return options.IncludeMu ? model.Projection : null;
     }
 
     private static EncoderExportOptions WithModelSize(AavaeModel model, EncoderExportOptions options)
@@ -83,7 +75,7 @@ public static class EncoderOnnxExporter
         return options with { Height = options.Height ?? model.Config.Height, Width = options.Width ?? model.Config.Width };
     }
 
-    private static OnnxGraphBuilder Build(ResNetEncoder encoder, MuHeadLayers? head, Normalization normalization, EncoderExportOptions options)
+    private static OnnxGraphBuilder Build(ResNetEncoder encoder, ProjectionHead? head, Normalization normalization, EncoderExportOptions options)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(normalization);

@@ -36,6 +36,9 @@ public sealed class AavaeModel : Module<Tensor, Tensor>
     /// <summary>The likelihood, whose log scale may be learned.</summary>
     public GaussianLikelihood Likelihood => likelihood;
 
+    /// <summary>The projection head that maps backbone features to q(z|x) (what the ONNX mu output goes through).</summary>
+    public ProjectionHead Projection => projection;
+
     /// <summary>Backbone features (the paper's evaluation protocol). Shape: (N, C, H, W) -> (N, h).</summary>
     public override Tensor forward(Tensor images) => encoder.forward(images);
 

@@ -26,6 +26,18 @@ public sealed class ProjectionHead : Module<Tensor, (Tensor Mu, Tensor LogVar)>
         RegisterComponents();
     }
 
+    /// <summary>The hidden layer, Linear(h, h), before <see cref="Norm"/>.</summary>
+    public Linear Fc => fc;
+
+    /// <summary>The BatchNorm1d(h) after <see cref="Fc"/>.</summary>
+    public BatchNorm1d Norm => bn;
+
+    /// <summary>The bias-free Linear(h, latent) giving mu.</summary>
+    public Linear Mu => mu;
+
+    /// <summary>The bias-free Linear(h, latent) giving the log-variance.</summary>
+    public Linear LogVar => logvar;
+
     public override (Tensor Mu, Tensor LogVar) forward(Tensor features)
     {
         using var scope = NewDisposeScope();
