@@ -1,3 +1,5 @@
+using AavaeMlNet.Randomness;
+
 namespace AavaeMlNet.Training;
 
 /// <summary>
@@ -11,10 +13,13 @@ public static class EpochOrder
     {
         var order = new int[count];
         for (int i = 0; i < count; i++) order[i] = i;
-        ulong state = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)epoch * 0xD1B54A32D192ED03UL + 1);
+        ulong start = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)epoch * 0xD1B54A32D192ED03UL + 1);
+        var draws = new SplitMix64(start);
         for (int i = count - 1; i > 0; i--)
         {
-            int j = (int)(SplitMix.Next(ref state) % (ulong)(i + 1));
+            // Plain modulo, not NextBelow's rejection: orders are pinned by tests, and a resumed run must
+            // replay the order of the run it continues.
+            int j = (int)(draws.Next() % (ulong)(i + 1));
             (order[i], order[j]) = (order[j], order[i]);
         }
         return order;

@@ -1,3 +1,5 @@
+using AavaeMlNet.Randomness;
+
 namespace AavaeMlNet.Data.Splits;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using AavaeMlNet.Randomness;
 using AavaeMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -163,10 +164,11 @@ public sealed class DataViewBatchSource : IImageBatchSource
     }
 
     /// <summary>SplitMix64 seeded by (seed, epoch): the shuffle pool's draws are the same on every machine.</summary>
-    private struct PoolDraws(long seed, int epoch)
+    private sealed class PoolDraws(long seed, int epoch)
     {
-        private ulong state = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ ((ulong)epoch + 1) * 0xD1B54A32D192ED03UL);
+        private readonly SplitMix64 draws =
+            new(unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ ((ulong)epoch + 1) * 0xD1B54A32D192ED03UL));
 
-        public int Below(int bound) => (int)(SplitMix.Next(ref state) % (ulong)bound);
+        public int Below(int bound) => (int)(draws.Next() % (ulong)bound);
     }
 }

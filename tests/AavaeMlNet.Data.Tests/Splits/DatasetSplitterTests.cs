@@ -1,4 +1,5 @@
 using AavaeMlNet.Data.Splits;
+using AavaeMlNet.Randomness;
 
 namespace AavaeMlNet.Data.Tests.Splits;
 

@@ -1,15 +1,15 @@
-namespace AavaeMlNet.Data.Splits;
+namespace AavaeMlNet.Randomness;
 
 /// <summary>
-/// SplitMix64 (Steele, Lea and Flood, 2014): a tiny, fully specified 64-bit generator. Written out
-/// here so that a split defined by a manifest's seed never changes with the .NET version
-/// (System.Random's sequence carries no such guarantee).
+/// SplitMix64 (Steele, Lea and Flood, 2014): a tiny, fully specified 64-bit generator. Written out here so that
+/// everything seeded from it (manifest splits, epoch orders, the streaming shuffle pool) is the same on every machine
+/// and .NET version (System.Random's sequence carries no such guarantee).
 /// </summary>
 public sealed class SplitMix64
 {
     private ulong state;
 
-    /// <summary>Starts the generator at <paramref name="seed"/>.</summary>
+    /// <summary>Starts the generator at <paramref name="seed"/> (the state before the first step).</summary>
     public SplitMix64(ulong seed) => state = seed;
 
     /// <summary>Next 64-bit output: state += 0x9E3779B97F4A7C15, then the three xor-shift-multiply mixing steps.</summary>
