@@ -1,5 +1,6 @@
 using System.Globalization;
 using AavaeMlNet.Augmentations;
+using AavaeMlNet.Io;
 using AavaeMlNet.Model;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -38,7 +39,7 @@ public static class EncoderOnnxExporter
     public static void Export(ResNetEncoder encoder, Normalization normalization, EncoderExportOptions options, string path)
     {
         var graph = Build(encoder, head: null, normalization, options);
-        WriteAtomically(path, stream => graph.WriteModel(stream, ModelInfo(encoder, normalization, options)));
+        AtomicFile.Write(path, stream => graph.WriteModel(stream, ModelInfo(encoder, normalization, options)));
     }
 
     /// <summary>
@@ -57,7 +58,7 @@ public static class EncoderOnnxExporter
     {
         var sized = WithModelSize(model, options);
         var graph = Build(model.Encoder, MuHead(model, sized), normalization, sized);
-        WriteAtomically(path, stream => graph.WriteModel(stream, ModelInfo(model.Encoder, normalization, sized)));
+        AtomicFile.Write(path, stream => graph.WriteModel(stream, ModelInfo(model.Encoder, normalization, sized)));
     }
 
     /// <summary>The projection head that mu goes through (paper Sec. 3), or null when mu is not exported.</summary>
@@ -228,28 +229,5 @@ public static class EncoderOnnxExporter
                 new("aavae.normalization.mean", Join(normalization.Mean)),
                 new("aavae.normalization.std", Join(normalization.Std)),
             ]);
-    }
-
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var fullPath = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no parent folder.", nameof(path));
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
     }
 }

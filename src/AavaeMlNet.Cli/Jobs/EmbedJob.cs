@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AavaeMlNet.Evaluation.Io;
+using AavaeMlNet.Io;
 using Microsoft.ML;
 
 namespace AavaeMlNet.Cli.Jobs;
@@ -64,16 +64,8 @@ public static class EmbedJob
         }
 
         var partFiles = Enumerable.Range(0, partCount).Select(PartPath).ToList();
-        string temporary = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await format.MergeAsync(partFiles, temporary, embedder.Size, cancellationToken);
-            File.Move(temporary, output, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        await AtomicFile.WriteAsync(output, (stream, token) => format.MergeAsync(partFiles, stream, embedder.Size, token),
+            cancellationToken);
         Directory.Delete(partsDirectory, recursive: true);
         return new EmbedJobResult(output, rows, embedder.Size, written, reused);
 
@@ -81,10 +73,8 @@ public static class EmbedJob
         {
             if (!File.Exists(PartPath(part)))
             {
-                string partTemporary = PartPath(part) + ".tmp";
-                if (File.Exists(partTemporary)) File.Delete(partTemporary);
-                await format.WritePartAsync(partTemporary, buffer, embedder.Size, cancellationToken);
-                File.Move(partTemporary, PartPath(part));
+                await AtomicFile.WriteAsync(PartPath(part),
+                    (stream, token) => format.WritePartAsync(stream, buffer, embedder.Size, token), cancellationToken);
                 journal = journal with { CompletedParts = [.. journal.CompletedParts, part] };
                 AtomicFile.WriteAllText(Path.Combine(partsDirectory, JournalName), JsonSerializer.Serialize(journal, JournalJson));
                 log.WriteLine($"part {part + 1}/{partCount} written ({buffer.Count:N0} rows).");

@@ -39,11 +39,13 @@ public abstract class EmbeddingFileFormat
 
     public abstract string Extension { get; }
 
-    /// <summary>Writes one part file (not atomically: the caller writes to a temporary name and renames).</summary>
-    public abstract Task WritePartAsync(string path, IReadOnlyList<EmbeddingRow> rows, int size, CancellationToken cancellationToken);
+    /// <summary>Writes one part file into <paramref name="stream"/> (readable and seekable, e.g. an atomic write's).</summary>
+    public abstract Task WritePartAsync(Stream stream, IReadOnlyList<EmbeddingRow> rows, int size,
+        CancellationToken cancellationToken);
 
-    /// <summary>Concatenates part files, in order, into <paramref name="path"/>.</summary>
-    public abstract Task MergeAsync(IReadOnlyList<string> parts, string path, int size, CancellationToken cancellationToken);
+    /// <summary>Concatenates part files, in order, into <paramref name="stream"/> (readable and seekable).</summary>
+    public abstract Task MergeAsync(IReadOnlyList<string> parts, Stream stream, int size,
+        CancellationToken cancellationToken);
 
     private static Dictionary<string, string> Metadata(int size) => new() { ["aavae.embedding_size"] = size.ToString(CultureInfo.InvariantCulture) };
 
@@ -51,16 +53,16 @@ public abstract class EmbeddingFileFormat
     {
         public override string Extension => ".parquet";
 
-        public override async Task WritePartAsync(string path, IReadOnlyList<EmbeddingRow> rows, int size, CancellationToken cancellationToken)
+        public override async Task WritePartAsync(Stream stream, IReadOnlyList<EmbeddingRow> rows, int size,
+            CancellationToken cancellationToken)
         {
-            await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite);
             await ParquetSerializer.SerializeAsync(rows, stream, new ParquetOptions(), Metadata(size), cancellationToken);
         }
 
-        public override async Task MergeAsync(IReadOnlyList<string> parts, string path, int size, CancellationToken cancellationToken)
+        public override async Task MergeAsync(IReadOnlyList<string> parts, Stream stream, int size,
+            CancellationToken cancellationToken)
         {
             // One row group per part: memory stays at one part's rows whatever the number of parts.
-            await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite);
             for (int i = 0; i < parts.Count; i++)
             {
                 var rows = (await ParquetSerializer.DeserializeAsync<EmbeddingRow>(parts[i], new ParquetOptions(), null, cancellationToken)).Data;
@@ -76,9 +78,10 @@ public abstract class EmbeddingFileFormat
     {
         public override string Extension => ".csv";
 
-        public override async Task WritePartAsync(string path, IReadOnlyList<EmbeddingRow> rows, int size, CancellationToken cancellationToken)
+        public override async Task WritePartAsync(Stream stream, IReadOnlyList<EmbeddingRow> rows, int size,
+            CancellationToken cancellationToken)
         {
-            await using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
             var line = new StringBuilder();
             foreach (var row in rows)
             {
@@ -90,9 +93,9 @@ public abstract class EmbeddingFileFormat
             }
         }
 
-        public override async Task MergeAsync(IReadOnlyList<string> parts, string path, int size, CancellationToken cancellationToken)
+        public override async Task MergeAsync(IReadOnlyList<string> parts, Stream output, int size,
+            CancellationToken cancellationToken)
         {
-            await using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
             string header = "index,path,label," + string.Join(',', Enumerable.Range(0, size).Select(i => $"e{i}")) + "\n";
             await output.WriteAsync(Encoding.UTF8.GetBytes(header), cancellationToken);
             foreach (var part in parts)

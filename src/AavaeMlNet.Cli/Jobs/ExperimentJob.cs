@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using AavaeMlNet.Evaluation.Embeddings;
-using AavaeMlNet.Evaluation.Io;
+using AavaeMlNet.Io;
 using AavaeMlNet.Evaluation.Knn;
 using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Probes;

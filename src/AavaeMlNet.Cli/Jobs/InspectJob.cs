@@ -3,7 +3,7 @@ using AavaeMlNet.Augmentations;
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Evaluation.Analyses;
 using AavaeMlNet.Evaluation.Embeddings;
-using AavaeMlNet.Evaluation.Io;
+using AavaeMlNet.Io;
 using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Reports;
 using Microsoft.ML;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AavaeMlNet.Evaluation.Io;
+using AavaeMlNet.Io;
 using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Probes;
 using AavaeMlNet.Evaluation.Reports;
@@ -59,7 +59,7 @@ public static class MainJob
 
         string modelPath = Path.Combine(options.OutputDirectory, "model.zip");
         var pipeline = new TransformerChain<ITransformer>(aavae, probe.Model);
-        SaveAtomically(ml, pipeline, data.ProbeTrain.Schema, modelPath);
+        AtomicFile.Write(modelPath, stream => ml.Model.Save(pipeline, data.ProbeTrain.Schema, stream));
         aavae.SaveCheckpoint(Path.Combine(options.OutputDirectory, "encoder.ckpt"));
 
         if (losses.Count > 0)
@@ -98,14 +98,6 @@ public static class MainJob
         ReportWriter.WriteJson(Path.Combine(options.OutputDirectory, "metrics.json"), report);
         ReportWriter.WriteMarkdown(Path.Combine(options.OutputDirectory, "report.md"), report);
         return new MainJobResult(probe.Accuracy, raw.Accuracy, pretrainTime, total.Elapsed, Path.GetFullPath(options.OutputDirectory));
-    }
-
-    /// <summary>Model.Save to a temporary file, then rename: a crash never leaves half a zip under the final name.</summary>
-    public static void SaveAtomically(MLContext ml, ITransformer model, DataViewSchema schema, string path)
-    {
-        string temporary = path + ".tmp";
-        ml.Model.Save(model, schema, temporary);
-        File.Move(temporary, path, overwrite: true);
     }
 
     private static void WriteReconstructions(AavaeTransformer aavae, FashionMnistSplits data, string path)

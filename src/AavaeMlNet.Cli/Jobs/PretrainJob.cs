@@ -3,6 +3,7 @@ using AavaeMlNet.Data.DataView;
 using AavaeMlNet.Data.Locators;
 using AavaeMlNet.Data.Manifests;
 using AavaeMlNet.Data.Readers;
+using AavaeMlNet.Io;
 using AavaeMlNet.MLNet;
 using AavaeMlNet.Training;
 using Microsoft.ML;
@@ -52,7 +53,7 @@ public static class PretrainJob
 
         string output = Path.GetFullPath(options.Output);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        MainJob.SaveAtomically(ml, transformer, data.Schema, output);
+        AtomicFile.Write(output, stream => ml.Model.Save(transformer, data.Schema, stream));
         string checkpoint = Path.Combine(Path.GetDirectoryName(output)!, "encoder.ckpt");
         transformer.SaveCheckpoint(checkpoint);
         return new PretrainJobResult(output, checkpoint, transformer.EmbeddingSize, source.Count);

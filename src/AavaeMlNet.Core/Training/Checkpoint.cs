@@ -1,4 +1,5 @@
 using System.Text;
+using AavaeMlNet.Io;
 using AavaeMlNet.Model;
 using static TorchSharp.torch;
 
@@ -6,8 +7,8 @@ namespace AavaeMlNet.Training;
 
 /// <summary>
 /// The native checkpoint: header (JSON), random-generator state, model weights and buffers, optimizer state, and
-/// an end marker that exposes truncation. Written atomically (temporary file in the same directory, then rename),
-/// so an interrupted write never replaces a good checkpoint.
+/// an end marker that exposes truncation. Written through <see cref="AtomicFile"/>, so an interrupted write never
+/// replaces a good checkpoint.
 /// </summary>
 public static class Checkpoint
 {
@@ -20,44 +21,32 @@ public static class Checkpoint
     /// <summary>Writes a checkpoint atomically to <paramref name="path"/>.</summary>
     public static void Save(string path, CheckpointHeader header, AavaeModel model, TorchSharp.Modules.OptimizerHelper? optimizer, IEnumerable<Generator> generators)
     {
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8))
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Magic);
+            writer.Write(header.ToJson());
+            var states = generators.Select(g => { using var s = g.get_state(); return s.data<byte>().ToArray(); }).ToList();
+            writer.Write(states.Count);
+            foreach (var state in states)
             {
-                writer.Write(Magic);
-                writer.Write(header.ToJson());
-                var states = generators.Select(g => { using var s = g.get_state(); return s.data<byte>().ToArray(); }).ToList();
-                writer.Write(states.Count);
-                foreach (var state in states)
-                {
-                    writer.Write(state.Length);
-                    writer.Write(state);
-                }
-                model.save(writer);
-                // Length-prefixed, so that a weights-only load can skip it and still reach the end marker.
-                byte[] optimizerState = [];
-                if (optimizer is not null)
-                {
-                    using var buffer = new MemoryStream();
-                    using (var bufferWriter = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(bufferWriter);
-                    optimizerState = buffer.ToArray();
-                }
-                writer.Write(optimizerState.Length);
-                writer.Write(optimizerState);
-                writer.Write(EndMarker);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
+                writer.Write(state.Length);
+                writer.Write(state);
             }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+            model.save(writer);
+            // Length-prefixed, so that a weights-only load can skip it and still reach the end marker.
+            byte[] optimizerState = [];
+            if (optimizer is not null)
+            {
+                using var buffer = new MemoryStream();
+                using (var bufferWriter = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(bufferWriter);
+                optimizerState = buffer.ToArray();
+            }
+            writer.Write(optimizerState.Length);
+            writer.Write(optimizerState);
+            writer.Write(EndMarker);
+            writer.Flush();
+        });
     }
 
     /// <summary>Reads only the header of a checkpoint.</summary>

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using AavaeMlNet.Io;
 
 namespace AavaeMlNet.Data.Download;
 
@@ -95,24 +96,18 @@ public static class SafeArchiveExtractor
     /// <summary>Decompresses a .gz file to <paramref name="destination"/> through a temporary file and an atomic move.</summary>
     public static void ExtractGzip(string gzipPath, string destination, CancellationToken cancellationToken = default)
     {
-        string temp = destination + ".tmp";
         try
         {
-            using (var input = File.OpenRead(gzipPath))
-            using (var gzip = new GZipStream(input, CompressionMode.Decompress))
-            using (var output = File.Create(temp))
+            using var input = File.OpenRead(gzipPath);
+            AtomicFile.Write(destination, output =>
             {
+                using var gzip = new GZipStream(input, CompressionMode.Decompress);
                 gzip.CopyToAsync(output, cancellationToken).GetAwaiter().GetResult();
-            }
-            File.Move(temp, destination, overwrite: true);
+            });
         }
         catch (InvalidDataException ex)
         {
             throw new InvalidDataException($"File '{gzipPath}' is not valid gzip data: {ex.Message}", ex);
-        }
-        finally
-        {
-            File.Delete(temp);
         }
     }
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using AavaeMlNet.Evaluation.Io;
+using AavaeMlNet.Io;
 using SkiaSharp;
 
 namespace AavaeMlNet.Evaluation.Plots;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using AavaeMlNet.Evaluation.Io;
+using AavaeMlNet.Io;
 
 namespace AavaeMlNet.Evaluation.Reports;
 

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using AavaeMlNet.Core.Tests.Training;
+using AavaeMlNet.Io;
+
+namespace AavaeMlNet.Core.Tests.Io;
+
+public sealed class AtomicFileTests : IDisposable
+{
+    private readonly string folder = TrainingFixtures.TempDirectory();
+
+    public void Dispose()
+    {
+        MakeWritable(folder);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void Writes_the_content_and_leaves_no_temporary_file()
+    {
+        string path = Path.Combine(folder, "nested", "out.txt");
+
+        AtomicFile.WriteAllText(path, "first");
+        AtomicFile.WriteAllText(path, "second");
+        AtomicFile.WriteAllBytes(Path.Combine(folder, "nested", "out.bin"), [1, 2, 3]);
+        AtomicFile.Write(Path.Combine(folder, "nested", "out.stream"), stream => stream.Write("abc"u8));
+
+        Assert.Equal("second", File.ReadAllText(path));
+        Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(Path.Combine(folder, "nested", "out.bin")));
+        Assert.Equal("abc", File.ReadAllText(Path.Combine(folder, "nested", "out.stream")));
+        Assert.Equal(["out.bin", "out.stream", "out.txt"], FileNames(Path.Combine(folder, "nested")));
+    }
+
+    [Fact]
+    public async Task Asynchronous_writer_gives_the_same_file()
+    {
+        string path = Path.Combine(folder, "out.txt");
+
+        await AtomicFile.WriteAsync(path, (stream, token) => stream.WriteAsync("async"u8.ToArray(), token).AsTask());
+
+        Assert.Equal("async", File.ReadAllText(path));
+        Assert.Equal(["out.txt"], FileNames(folder));
+    }
+
+    [Fact]
+    public void A_failing_writer_leaves_the_previous_file_and_no_temporary_file()
+    {
+        string path = Path.Combine(folder, "out.txt");
+        AtomicFile.WriteAllText(path, "previous");
+
+        var error = Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, stream =>
+        {
+            stream.Write("half of the new"u8);
+            throw new InvalidOperationException("writer failed");
+        }));
+
+        Assert.Equal("writer failed", error.Message);
+        Assert.Equal("previous", File.ReadAllText(path));
+        Assert.Equal(["out.txt"], FileNames(folder));
+    }
+
+    [Fact]
+    public void A_read_only_folder_gives_an_error_naming_the_target_and_leaves_the_previous_file()
+    {
+        string path = Path.Combine(folder, "out.txt");
+        AtomicFile.WriteAllText(path, "previous");
+        if (!MakeReadOnly(folder)) return; // neither permission bits nor the immutable flag bind here
+
+        var error = Assert.ThrowsAny<Exception>(() => AtomicFile.WriteAllText(path, "new"));
+
+        Assert.True(error is UnauthorizedAccessException or IOException, error.ToString());
+        Assert.Contains($"Cannot write '{path}'", error.Message);
+        MakeWritable(folder);
+        Assert.Equal("previous", File.ReadAllText(path));
+        Assert.Equal(["out.txt"], FileNames(folder));
+    }
+
+    private static string[] FileNames(string directory) =>
+        Directory.GetFiles(directory).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
+
+    // Permission bits do not bind a privileged user (root in a container); the immutable flag does, where allowed.
+    private static bool MakeReadOnly(string directory)
+    {
+        if (OperatingSystem.IsWindows()) return false;
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        if (!CanCreateFileIn(directory) || (Chattr("+i", directory) && !CanCreateFileIn(directory))) return true;
+        MakeWritable(directory);
+        return false;
+    }
+
+    private static void MakeWritable(string directory)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        Chattr("-i", directory);
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private static bool CanCreateFileIn(string directory)
+    {
+        string probe = Path.Combine(directory, "probe-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Chattr(string flag, string path)
+    {
+        try
+        {
+            var start = new ProcessStartInfo("chattr", [flag, path]) { RedirectStandardError = true };
+            using var process = Process.Start(start)!;
+            process.WaitForExit();
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // no chattr on this machine
+        }
+    }
+}
