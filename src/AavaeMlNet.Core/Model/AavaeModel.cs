@@ -20,15 +20,21 @@ public sealed class AavaeModel : Module<Tensor, Tensor>
     {
         config.Validate();
         Config = config;
-        encoder = new ResNetEncoder(config);
-        projection = new ProjectionHead(encoder.FeatureDim, config.LatentDim);
-        decoder = new ResNetDecoder(config);
+        encoder = new ResNetEncoder(config, Compute);
+        projection = new ProjectionHead(encoder.FeatureDim, config.LatentDim, Compute);
+        decoder = new ResNetDecoder(config, Compute);
         likelihood = new GaussianLikelihood(config.LogScale, config.LearnLogScale);
         RegisterComponents();
     }
 
     /// <summary>The architecture and objective this model was built with.</summary>
     public AavaeConfig Config { get; }
+
+    /// <summary>
+    /// How the convolutions and linear layers compute (fp32 or bf16 mixed, memory layout), shared by every layer.
+    /// Parameters, buffers and every output of this class stay fp32 whatever it says.
+    /// </summary>
+    public ComputeFormat Compute { get; } = new();
 
     /// <summary>The backbone; its pooled output is the representation evaluated by linear probes.</summary>
     public ResNetEncoder Encoder => encoder;
@@ -38,6 +44,9 @@ public sealed class AavaeModel : Module<Tensor, Tensor>
 
     /// <summary>The projection head that maps backbone features to q(z|x) (what the ONNX mu output goes through).</summary>
     public ProjectionHead Projection => projection;
+
+    /// <summary>The decoder p(x|z).</summary>
+    public ResNetDecoder Decoder => decoder;
 
     /// <summary>Backbone features (the paper's evaluation protocol). Shape: (N, C, H, W) -> (N, h).</summary>
     public override Tensor forward(Tensor images) => encoder.forward(images);

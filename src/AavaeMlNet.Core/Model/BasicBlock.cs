@@ -16,9 +16,11 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
     private readonly Conv2d conv2;
     private readonly BatchNorm2d bn2;
     private readonly Sequential? downsample;
+    private readonly ComputeFormat compute;
 
-    public BasicBlock(int inPlanes, int planes, int stride) : base(nameof(BasicBlock))
+    public BasicBlock(int inPlanes, int planes, int stride, ComputeFormat compute) : base(nameof(BasicBlock))
     {
+        this.compute = compute;
         conv1 = Conv2d(inPlanes, planes, 3, stride: stride, padding: 1, bias: false);
         bn1 = BatchNorm2d(planes);
         conv2 = Conv2d(planes, planes, 3, stride: 1, padding: 1, bias: false);
@@ -37,9 +39,9 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var output = functional.relu(bn1.forward(conv1.forward(input)));
-        output = bn2.forward(conv2.forward(output));
-        var shortcut = downsample is null ? input : downsample.forward(input);
+        var output = functional.relu(bn1.forward(compute.Conv(conv1, input)));
+        output = bn2.forward(compute.Conv(conv2, output));
+        var shortcut = downsample is null ? input : compute.ConvNorm(downsample, input);
         return functional.relu(output + shortcut).MoveToOuterDisposeScope();
     }
 }

@@ -20,9 +20,11 @@ public sealed class Bottleneck : Module<Tensor, Tensor>
     private readonly Conv2d conv3;
     private readonly BatchNorm2d bn3;
     private readonly Sequential? downsample;
+    private readonly ComputeFormat compute;
 
-    public Bottleneck(int inPlanes, int planes, int stride) : base(nameof(Bottleneck))
+    public Bottleneck(int inPlanes, int planes, int stride, ComputeFormat compute) : base(nameof(Bottleneck))
     {
+        this.compute = compute;
         conv1 = Conv2d(inPlanes, planes, 1, bias: false);
         bn1 = BatchNorm2d(planes);
         conv2 = Conv2d(planes, planes, 3, stride: stride, padding: 1, bias: false);
@@ -43,10 +45,10 @@ public sealed class Bottleneck : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var output = functional.relu(bn1.forward(conv1.forward(input)));
-        output = functional.relu(bn2.forward(conv2.forward(output)));
-        output = bn3.forward(conv3.forward(output));
-        var shortcut = downsample is null ? input : downsample.forward(input);
+        var output = functional.relu(bn1.forward(compute.Conv(conv1, input)));
+        output = functional.relu(bn2.forward(compute.Conv(conv2, output)));
+        output = bn3.forward(compute.Conv(conv3, output));
+        var shortcut = downsample is null ? input : compute.ConvNorm(downsample, input);
         return functional.relu(output + shortcut).MoveToOuterDisposeScope();
     }
 }

@@ -17,9 +17,11 @@ public sealed class DecoderBlock : Module<Tensor, long[], Tensor>
     private readonly Conv2d conv2;
     private readonly Conv2d? conv3;
     private readonly Conv2d? shortcut;
+    private readonly ComputeFormat compute;
 
-    public DecoderBlock(int inPlanes, int planes, bool bottleneck) : base(nameof(DecoderBlock))
+    public DecoderBlock(int inPlanes, int planes, bool bottleneck, ComputeFormat compute) : base(nameof(DecoderBlock))
     {
+        this.compute = compute;
         if (bottleneck)
         {
             conv1 = Conv2d(inPlanes, planes, 1);
@@ -48,11 +50,11 @@ public sealed class DecoderBlock : Module<Tensor, long[], Tensor>
         bool resize = input.shape[2] != size[0] || input.shape[3] != size[1];
         Tensor Upsample(Tensor t) => resize ? functional.interpolate(t, size, mode: InterpolationMode.Nearest) : t;
 
-        var output = functional.relu(conv1.forward(input));
-        output = conv2.forward(Upsample(output));
-        if (conv3 is not null) output = conv3.forward(functional.relu(output));
+        var output = functional.relu(compute.Conv(conv1, input));
+        output = compute.Conv(conv2, Upsample(output));
+        if (conv3 is not null) output = compute.Conv(conv3, functional.relu(output));
         var identity = Upsample(input);
-        if (shortcut is not null) identity = shortcut.forward(identity);
+        if (shortcut is not null) identity = compute.Conv(shortcut, identity);
         return functional.relu(output + identity).MoveToOuterDisposeScope();
     }
 }

@@ -16,9 +16,14 @@ public sealed class ProjectionHead : Module<Tensor, (Tensor Mu, Tensor LogVar)>
     private readonly BatchNorm1d bn;
     private readonly Linear mu;
     private readonly Linear logvar;
+    private readonly ComputeFormat compute;
 
-    public ProjectionHead(int featureDim, int latentDim) : base(nameof(ProjectionHead))
+    /// <param name="featureDim">Size h of the backbone features.</param>
+    /// <param name="latentDim">Size of z.</param>
+    /// <param name="compute">How the linear layers compute; shared with the rest of the model. Null: fp32.</param>
+    public ProjectionHead(int featureDim, int latentDim, ComputeFormat? compute = null) : base(nameof(ProjectionHead))
     {
+        this.compute = compute ?? new ComputeFormat();
         fc = Linear(featureDim, featureDim);
         bn = BatchNorm1d(featureDim);
         mu = Linear(featureDim, latentDim, hasBias: false);
@@ -41,7 +46,9 @@ public sealed class ProjectionHead : Module<Tensor, (Tensor Mu, Tensor LogVar)>
     public override (Tensor Mu, Tensor LogVar) forward(Tensor features)
     {
         using var scope = NewDisposeScope();
-        var hidden = functional.relu(bn.forward(fc.forward(features)));
-        return (mu.forward(hidden).MoveToOuterDisposeScope(), logvar.forward(hidden).MoveToOuterDisposeScope());
+        var hidden = functional.relu(bn.forward(compute.Linear(fc, features)));
+        var mean = ComputeFormat.ToFloat32(compute.Linear(mu, hidden));
+        var logVariance = ComputeFormat.ToFloat32(compute.Linear(logvar, hidden));
+        return (mean.MoveToOuterDisposeScope(), logVariance.MoveToOuterDisposeScope());
     }
 }

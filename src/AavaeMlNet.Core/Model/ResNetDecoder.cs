@@ -29,10 +29,14 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
     private readonly Conv2d conv3;
     private readonly int featureDim;
     private readonly long[][] stageSizes;
+    private readonly ComputeFormat compute;
 
-    public ResNetDecoder(AavaeConfig config) : base(nameof(ResNetDecoder))
+    /// <param name="config">The architecture.</param>
+    /// <param name="compute">How convolutions and linear layers compute; shared with the rest of the model. Null: fp32.</param>
+    public ResNetDecoder(AavaeConfig config, ComputeFormat? compute = null) : base(nameof(ResNetDecoder))
     {
         config.Validate();
+        this.compute = compute ?? new ComputeFormat();
         featureDim = config.FeatureDim;
         int width = config.BaseWidth;
         bool bottleneck = DepthLayout.UsesBottleneck(config.Depth);
@@ -43,10 +47,10 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
         fc2 = Linear(featureDim, featureDim);
         int inPlanes = width * 8 * expansion;
         conv1 = Conv2d(featureDim / (SeedSide * SeedSide), inPlanes, 1);
-        layer1 = MakeStage(ref inPlanes, width * 4, blocks[3], bottleneck);
-        layer2 = MakeStage(ref inPlanes, width * 2, blocks[2], bottleneck);
-        layer3 = MakeStage(ref inPlanes, width, blocks[1], bottleneck);
-        layer4 = MakeStage(ref inPlanes, width, blocks[0], bottleneck);
+        layer1 = MakeStage(ref inPlanes, width * 4, blocks[3], bottleneck, this.compute);
+        layer2 = MakeStage(ref inPlanes, width * 2, blocks[2], bottleneck, this.compute);
+        layer3 = MakeStage(ref inPlanes, width, blocks[1], bottleneck, this.compute);
+        layer4 = MakeStage(ref inPlanes, width, blocks[0], bottleneck, this.compute);
         conv2 = Conv2d(inPlanes, width, 3, padding: 1);
         conv3 = Conv2d(width, config.Channels, 3, padding: 1);
 
@@ -64,14 +68,14 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
     public override Tensor forward(Tensor z)
     {
         using var scope = NewDisposeScope();
-        var x = functional.relu(fc2.forward(functional.relu(fc1.forward(z))));
-        x = conv1.forward(x.view(-1, featureDim / (SeedSide * SeedSide), SeedSide, SeedSide));
+        var x = functional.relu(compute.Linear(fc2, functional.relu(compute.Linear(fc1, z))));
+        x = compute.Conv(conv1, x.view(-1, featureDim / (SeedSide * SeedSide), SeedSide, SeedSide));
         x = RunStage(layer1, x, stageSizes[0]);
         x = RunStage(layer2, x, stageSizes[1]);
         x = RunStage(layer3, x, stageSizes[2]);
         x = RunStage(layer4, x, stageSizes[3]);
-        x = functional.relu(conv2.forward(x));
-        return conv3.forward(x).MoveToOuterDisposeScope();
+        x = functional.relu(compute.Conv(conv2, x));
+        return ComputeFormat.ToFloat32(compute.Conv(conv3, x)).MoveToOuterDisposeScope();
     }
 
     // The first block of a stage resizes; the others keep the size.
@@ -81,12 +85,13 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
         return x;
     }
 
-    private static ModuleList<DecoderBlock> MakeStage(ref int inPlanes, int planes, int count, bool bottleneck)
+    private static ModuleList<DecoderBlock> MakeStage(
+        ref int inPlanes, int planes, int count, bool bottleneck, ComputeFormat compute)
     {
         var stage = new ModuleList<DecoderBlock>();
         for (int i = 0; i < count; i++)
         {
-            var block = new DecoderBlock(inPlanes, planes, bottleneck);
+            var block = new DecoderBlock(inPlanes, planes, bottleneck, compute);
             stage.Add(block);
             inPlanes = block.OutPlanes;
         }

@@ -19,10 +19,14 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
     private readonly Sequential layer2;
     private readonly Sequential layer3;
     private readonly Sequential layer4;
+    private readonly ComputeFormat compute;
 
-    public ResNetEncoder(AavaeConfig config) : base(nameof(ResNetEncoder))
+    /// <param name="config">The architecture.</param>
+    /// <param name="compute">How convolutions compute; shared with the rest of the model. Null: fp32.</param>
+    public ResNetEncoder(AavaeConfig config, ComputeFormat? compute = null) : base(nameof(ResNetEncoder))
     {
         config.Validate();
+        this.compute = compute ?? new ComputeFormat();
         Stem = config.Stem;
         int width = config.BaseWidth;
         (conv1, maxpool) = config.Stem switch
@@ -37,10 +41,10 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
         bool bottleneck = DepthLayout.UsesBottleneck(config.Depth);
         int lastStride = config.Stem == Stem.Small ? 1 : 2;
         int inPlanes = width;
-        layer1 = MakeStage(ref inPlanes, width, blocks[0], 1, bottleneck);
-        layer2 = MakeStage(ref inPlanes, width * 2, blocks[1], 2, bottleneck);
-        layer3 = MakeStage(ref inPlanes, width * 4, blocks[2], 2, bottleneck);
-        layer4 = MakeStage(ref inPlanes, width * 8, blocks[3], lastStride, bottleneck);
+        layer1 = MakeStage(ref inPlanes, width, blocks[0], 1, bottleneck, this.compute);
+        layer2 = MakeStage(ref inPlanes, width * 2, blocks[1], 2, bottleneck, this.compute);
+        layer3 = MakeStage(ref inPlanes, width * 4, blocks[2], 2, bottleneck, this.compute);
+        layer4 = MakeStage(ref inPlanes, width * 8, blocks[3], lastStride, bottleneck, this.compute);
         FeatureDim = inPlanes;
         RegisterComponents();
         InitializeWeights();
@@ -61,16 +65,20 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
     /// <summary>The four residual stages in order, for exporters.</summary>
     public IReadOnlyList<Sequential> Stages => [layer1, layer2, layer3, layer4];
 
+    /// <summary>How the convolutions compute (precision, layout).</summary>
+    public ComputeFormat Compute => compute;
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = functional.relu(bn1.forward(conv1.forward(input)));
+        var x = functional.relu(bn1.forward(compute.Conv(conv1, input)));
         if (maxpool is not null) x = maxpool.forward(x);
         x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
-        return x.mean([2L, 3L]).MoveToOuterDisposeScope();
+        return ComputeFormat.ToFloat32(x.mean([2L, 3L])).MoveToOuterDisposeScope();
     }
 
-    private static Sequential MakeStage(ref int inPlanes, int planes, int count, int stride, bool bottleneck)
+    private static Sequential MakeStage(
+        ref int inPlanes, int planes, int count, int stride, bool bottleneck, ComputeFormat compute)
     {
         var blocks = new List<Module<Tensor, Tensor>>();
         for (int i = 0; i < count; i++)
@@ -78,12 +86,12 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
             int blockStride = i == 0 ? stride : 1;
             if (bottleneck)
             {
-                blocks.Add(new Bottleneck(inPlanes, planes, blockStride));
+                blocks.Add(new Bottleneck(inPlanes, planes, blockStride, compute));
                 inPlanes = planes * Bottleneck.Expansion;
             }
             else
             {
-                blocks.Add(new BasicBlock(inPlanes, planes, blockStride));
+                blocks.Add(new BasicBlock(inPlanes, planes, blockStride, compute));
                 inPlanes = planes;
             }
         }

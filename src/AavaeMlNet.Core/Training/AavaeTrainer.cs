@@ -25,6 +25,12 @@ public sealed class AavaeTrainer : IDisposable
 
     /// <summary>Creates a trainer with freshly initialized weights (seeded by <see cref="TrainingOptions.Seed"/>).</summary>
     public AavaeTrainer(AavaeConfig config, AugmentationOptions augmentation, TrainingOptions options)
+        : this(config, augmentation, options, CpuBf16Features.Current)
+    {
+    }
+
+    /// <summary>As the public constructor, with the CPU's bf16 features given (tests run bf16 on any CPU).</summary>
+    internal AavaeTrainer(AavaeConfig config, AugmentationOptions augmentation, TrainingOptions options, CpuBf16Features cpu)
     {
         config.Validate();
         options.Validate();
@@ -37,6 +43,7 @@ public sealed class AavaeTrainer : IDisposable
         if (options.Threads is { } threads) set_num_threads(threads);
 
         Model = new AavaeModel(config);
+        PrecisionSupport.Configure(Model, options, device, cpu);
         using (var initial = new Generator((ulong)options.Seed)) WeightInitialization.Apply(Model, initial);
         Model.to(device);
         optimizer = optim.Adam(Model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
@@ -48,7 +55,11 @@ public sealed class AavaeTrainer : IDisposable
     /// Continues the run saved in <paramref name="checkpointPath"/> exactly where it stopped: same weights, optimizer
     /// moments, step, data order and random streams. <paramref name="epochs"/> may extend the run.
     /// </summary>
-    public static AavaeTrainer Resume(string checkpointPath, int? epochs = null, DeviceKind? device = null)
+    public static AavaeTrainer Resume(string checkpointPath, int? epochs = null, DeviceKind? device = null) =>
+        Resume(checkpointPath, epochs, device, CpuBf16Features.Current);
+
+    /// <summary>As the public <c>Resume</c>, with the CPU's bf16 features given.</summary>
+    internal static AavaeTrainer Resume(string checkpointPath, int? epochs, DeviceKind? device, CpuBf16Features cpu)
     {
         var header = Checkpoint.ReadHeader(checkpointPath);
         var options = header.Training with
@@ -56,7 +67,7 @@ public sealed class AavaeTrainer : IDisposable
             Epochs = epochs ?? header.Training.Epochs,
             Device = device ?? header.Training.Device,
         };
-        var trainer = new AavaeTrainer(header.Config, header.Augmentation, options);
+        var trainer = new AavaeTrainer(header.Config, header.Augmentation, options, cpu);
         try
         {
             trainer.Model.to(CPU);
@@ -84,6 +95,9 @@ public sealed class AavaeTrainer : IDisposable
     /// <summary>The device the model lives on.</summary>
     public Device Device => device;
 
+    /// <summary>The precision the model computes in: <see cref="TrainingOptions.Precision"/> resolved for the device.</summary>
+    public Precision Precision => Model.Compute.Precision;
+
     /// <summary>The view distribution.</summary>
     public AugmentationOptions Augmentation => augmentation.Options;
 
@@ -95,6 +109,11 @@ public sealed class AavaeTrainer : IDisposable
 
     /// <summary>True when the last <c>Fit</c> stopped at <see cref="TrainingOptions.TimeLimit"/> before its last epoch.</summary>
     public bool StoppedAtTimeLimit { get; private set; }
+
+    /// <summary>Adam's first and second moments of every parameter (for tests of their precision).</summary>
+    internal IEnumerable<Tensor> OptimizerMoments() => optimizer.state_dict().State
+        .OfType<TorchSharp.Modules.Adam.State>()
+        .SelectMany(state => new[] { state.exp_avg, state.exp_avg_sq });
 
     /// <summary>Path of the last checkpoint written or resumed from.</summary>
     public string? LastCheckpoint => lastCheckpoint;
@@ -203,7 +222,8 @@ public sealed class AavaeTrainer : IDisposable
     public string? WriteCheckpoint(int stepsPerEpoch, bool numbered)
     {
         if (Options.CheckpointDirectory is not { } directory) return null;
-        var header = new CheckpointHeader(Model.Config, augmentation.Options, Options, epoch, stepInEpoch, step, stepsPerEpoch);
+        var header = new CheckpointHeader(
+            Model.Config, augmentation.Options, Options, epoch, stepInEpoch, step, stepsPerEpoch, Precision);
         bool wasTraining = Model.training;
         Model.to(CPU);
         try

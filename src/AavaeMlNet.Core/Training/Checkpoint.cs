@@ -57,12 +57,16 @@ public static class Checkpoint
     }
 
     /// <summary>Builds a model from a checkpoint's config and loads its weights (inference or fine-tuning).</summary>
-    public static (AavaeModel Model, CheckpointHeader Header) LoadModel(string path)
+    /// <param name="path">The checkpoint.</param>
+    /// <param name="precision">How the model computes; null takes the run's setting, resolved for the CPU.</param>
+    public static (AavaeModel Model, CheckpointHeader Header) LoadModel(string path, Precision? precision = null)
     {
         var header = ReadHeader(path);
         var model = new AavaeModel(header.Config);
         try
         {
+            var training = precision is { } p ? header.Training with { Precision = p } : header.Training;
+            PrecisionSupport.Configure(model, training, CPU);
             Restore(path, model, optimizer: null, generators: []);
         }
         catch

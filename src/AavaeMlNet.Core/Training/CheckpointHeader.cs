@@ -16,9 +16,13 @@ namespace AavaeMlNet.Training;
 /// <param name="StepInEpoch">Steps of <paramref name="Epoch"/> already taken (0 at an epoch boundary).</param>
 /// <param name="Step">Optimisation steps taken in total.</param>
 /// <param name="StepsPerEpoch">Steps in a full epoch of the run's data.</param>
+/// <param name="ComputePrecision">
+/// The precision the run computed in (<see cref="TrainingOptions.Precision"/> resolved on the machine that wrote the
+/// checkpoint); a resume resolves the requested one again on its own machine.
+/// </param>
 public sealed record CheckpointHeader(
     AavaeConfig Config, AugmentationOptions Augmentation, TrainingOptions Training,
-    int Epoch, int StepInEpoch, long Step, int StepsPerEpoch)
+    int Epoch, int StepInEpoch, long Step, int StepsPerEpoch, Precision ComputePrecision = Precision.Float32)
 {
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {

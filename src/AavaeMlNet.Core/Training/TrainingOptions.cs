@@ -1,3 +1,5 @@
+using AavaeMlNet.Model;
+
 namespace AavaeMlNet.Training;
 
 /// <summary>
@@ -37,6 +39,13 @@ public sealed record TrainingOptions
     public TimeSpan? TimeLimit { get; init; }
     /// <summary>Intra-op CPU threads for libtorch; null keeps libtorch's default (one per core).</summary>
     public int? Threads { get; init; }
+    /// <summary>
+    /// Arithmetic of the convolutions and linear layers: Auto (bf16 mixed where the hardware has native bf16, fp32
+    /// elsewhere), Float32, or BFloat16Mixed. Resolved by <see cref="PrecisionSupport.Resolve(Precision, TorchSharp.torch.Device)"/>.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Auto;
+    /// <summary>Run convolutions in the channels-last (NHWC) layout, which libtorch's oneDNN kernels prefer.</summary>
+    public bool ChannelsLast { get; init; } = true;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -49,6 +58,8 @@ public sealed record TrainingOptions
         if (CheckpointEveryEpochs < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEveryEpochs), CheckpointEveryEpochs, "CheckpointEveryEpochs must be at least 1.");
         if (LogEverySteps < 1) throw new ArgumentOutOfRangeException(nameof(LogEverySteps), LogEverySteps, "LogEverySteps must be at least 1.");
         if (TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimit), TimeLimit, "TimeLimit must be positive.");
+        if (!Enum.IsDefined(Precision))
+            throw new ArgumentOutOfRangeException(nameof(Precision), Precision, "Precision must be Auto, Float32 or BFloat16Mixed.");
         if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1.");
     }
 }
