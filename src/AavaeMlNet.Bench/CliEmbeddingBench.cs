@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Data.DataView;
 using AavaeMlNet.Data.Readers;
+using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.MLNet;
 using AavaeMlNet.Training;
 using Microsoft.ML;
@@ -10,8 +10,9 @@ using Microsoft.ML.Data;
 namespace AavaeMlNet.Bench;
 
 /// <summary>
-/// Embedding throughput of the `aavae embed` job (reading IDX, the saved model.zip through ONNX Runtime, Parquet
-/// part files, merge) against the library's AavaeTransformer over the same IDX file, side by side in one process.
+/// Embedding throughput of the `aavae embed` path (reading IDX, the saved model.zip through ONNX Runtime, Parquet
+/// part files, merge: <see cref="ResumableEmbeddingFile"/>, what the job runs with its default chunk size) against the
+/// library's AavaeTransformer over the same IDX file, side by side in one process.
 /// </summary>
 internal static class CliEmbeddingBench
 {
@@ -45,10 +46,11 @@ internal static class CliEmbeddingBench
         async Task<double> Job(int round)
         {
             var clock = Stopwatch.StartNew();
-            var result = await EmbedJob.RunAsync(new EmbedJobOptions
-            {
-                ModelPath = model, Input = idxPath, Output = Path.Combine(directory, $"out-{round}.parquet"),
-            }, TextWriter.Null, CancellationToken.None);
+            var embedder = ModelEmbedder.Load(new MLContext(0), model);
+            var images = ImageInputs.Open(idxPath, embedder.Shape);
+            string output = Path.Combine(directory, $"out-{round}.parquet");
+            var result = await ResumableEmbeddingFile.WriteAsync(embedder, idxPath, images, EmbeddingFileFormat.Parquet,
+                output, Shard.All, chunkSize: 1024, TextWriter.Null, CancellationToken.None);
             return result.Rows / clock.Elapsed.TotalSeconds;
         }
 

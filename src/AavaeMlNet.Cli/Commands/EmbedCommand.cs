@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Cli.Terminal;
+using AavaeMlNet.Evaluation.Embeddings;
 
 namespace AavaeMlNet.Cli.Commands;
 

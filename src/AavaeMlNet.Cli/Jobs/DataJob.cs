@@ -1,4 +1,5 @@
 using AavaeMlNet.Data.Download;
+using AavaeMlNet.Data.Manifests;
 
 namespace AavaeMlNet.Cli.Jobs;
 

@@ -1,3 +1,5 @@
+using AavaeMlNet.Evaluation.Embeddings;
+
 namespace AavaeMlNet.Cli.Jobs;
 
 /// <summary>Settings of `aavae embed`.</summary>

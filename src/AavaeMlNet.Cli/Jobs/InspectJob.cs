@@ -3,9 +3,10 @@ using AavaeMlNet.Augmentations;
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Evaluation.Analyses;
 using AavaeMlNet.Evaluation.Embeddings;
-using AavaeMlNet.Io;
 using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Reports;
+using AavaeMlNet.Io;
+using AavaeMlNet.Training;
 using Microsoft.ML;
 using static TorchSharp.torch;
 
@@ -40,14 +41,14 @@ public static class InspectJob
 
     public static string Similarity(InspectJobOptions options, CancellationToken cancellationToken)
     {
-        using var encoder = CheckpointEncoder.Load(options.Checkpoint, options.Model);
+        using var encoder = CheckpointModel.Load(options.Checkpoint, options.Model);
         int images = options.Images ?? 8;
         if (images < 2 || options.Views < 2) throw new ArgumentException("--images and --views must be at least 2.");
         var records = Take(options, encoder.Shape, images);
         cancellationToken.ThrowIfCancellationRequested();
         using var scope = NewDisposeScope();
         // Image-major rows (image * views + view), so that views of one image form a diagonal block.
-        var batch = encoder.ToTensor(records).repeat_interleave(options.Views, 0);
+        var batch = encoder.ToTensor(records.Select(r => r.PixelsChw).ToList()).repeat_interleave(options.Views, 0);
         using var generator = new Generator((ulong)options.Seed);
         var views = new SimClrAugmentation(encoder.Augmentation).View(batch, generator);
         var matrix = SimilarityMatrix.Compute(EmbeddingMatrix.FromTensor(encoder.Features(views)), records.Count, options.Views);
@@ -66,11 +67,11 @@ public static class InspectJob
 
     public static string Reconstructions(InspectJobOptions options, CancellationToken cancellationToken)
     {
-        using var encoder = CheckpointEncoder.Load(options.Checkpoint, options.Model);
+        using var encoder = CheckpointModel.Load(options.Checkpoint, options.Model);
         var records = Take(options, encoder.Shape, options.Images ?? 8);
         cancellationToken.ThrowIfCancellationRequested();
         using var scope = NewDisposeScope();
-        var originals = encoder.ToTensor(records);
+        var originals = encoder.ToTensor(records.Select(r => r.PixelsChw).ToList());
         var reconstructed = encoder.Reconstruct(originals);
         var (c, h, w) = encoder.Shape;
         int length = c * h * w;
@@ -103,12 +104,12 @@ public static class InspectJob
         }
         else
         {
-            using var encoder = CheckpointEncoder.Load(options.Checkpoint, options.Model);
+            using var encoder = CheckpointModel.Load(options.Checkpoint, options.Model);
             var source = ImageInputs.Open(options.Input, encoder.Shape, options.Labels, options.DataDirectory);
             classNames = source.Info.ClassNames;
             var records = source.Read().Take(limit).ToList();
             using var scope = NewDisposeScope();
-            embeddings = EmbeddingMatrix.FromTensor(encoder.Features(encoder.Augmentation.Normalization.Apply(encoder.ToTensor(records))));
+            embeddings = EmbeddingMatrix.FromTensor(encoder.Features(encoder.Augmentation.Normalization.Apply(encoder.ToTensor(records.Select(r => r.PixelsChw).ToList()))));
             labels = records.Select(r => r.Label == ImageRecord.NoLabel ? 0 : r.Label).ToList();
         }
         var map = PcaMap.Fit(embeddings);

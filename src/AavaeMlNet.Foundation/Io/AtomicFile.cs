@@ -12,7 +12,8 @@ public static class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>Writes what <paramref name="write"/> puts into the stream to <paramref name="path"/> atomically.</summary>
+    /// <summary>Writes what <paramref name="write"/> puts into the stream to <paramref name="path"/>, atomically.
+    /// </summary>
     /// <remarks>The stream is readable and seekable too (a Parquet append reads the footer it wrote).</remarks>
     public static void Write(string path, Action<Stream> write)
     {
@@ -54,7 +55,8 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically, creating the folder if needed.</summary>
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically (creating the folder if needed).
+    /// </summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
         // A span cannot enter a lambda: copy once (these files are small: reports, images, journals).
@@ -62,7 +64,8 @@ public static class AtomicFile
         Write(path, stream => stream.Write(copy));
     }
 
-    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte-order mark) to <paramref name="path"/> atomically.</summary>
+    /// <summary>Writes <paramref name="text"/> as UTF-8 without byte-order mark to <paramref name="path"/>, atomically.
+    /// </summary>
     public static void WriteAllText(string path, string text)
     {
         ArgumentNullException.ThrowIfNull(text);

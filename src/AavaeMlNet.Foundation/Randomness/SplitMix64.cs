@@ -12,7 +12,7 @@ public sealed class SplitMix64
     /// <summary>Starts the generator at <paramref name="seed"/> (the state before the first step).</summary>
     public SplitMix64(ulong seed) => state = seed;
 
-    /// <summary>Next 64-bit output: state += 0x9E3779B97F4A7C15, then the three xor-shift-multiply mixing steps.</summary>
+    /// <summary>Next 64-bit output: state += 0x9E3779B97F4A7C15, then three xor-shift-multiply mixing steps.</summary>
     public ulong Next()
     {
         ulong z = state += 0x9E3779B97F4A7C15UL;

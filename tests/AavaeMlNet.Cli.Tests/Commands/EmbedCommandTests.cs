@@ -2,6 +2,7 @@ using System.Globalization;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Data.DataView;
 using AavaeMlNet.Data.Readers;
+using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;

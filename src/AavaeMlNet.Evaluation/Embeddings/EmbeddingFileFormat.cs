@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using Parquet;
 using Parquet.Serialization;
 
-namespace AavaeMlNet.Cli.Jobs;
+namespace AavaeMlNet.Evaluation.Embeddings;
 
 /// <summary>One row of an embedding file.</summary>
 public sealed class EmbeddingRow

@@ -1,18 +1,17 @@
 using AavaeMlNet.Augmentations;
-using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Model;
-using AavaeMlNet.Training;
 using static TorchSharp.torch;
 
-namespace AavaeMlNet.Cli.Jobs;
+namespace AavaeMlNet.Training;
 
 /// <summary>
-/// The TorchSharp model of a checkpoint (encoder.ckpt or last.ckpt) in evaluation mode, with the view distribution it
-/// was trained with: what the analyses that need more than the embedding (views, reconstructions) run on.
+/// The whole TorchSharp model of a checkpoint (encoder.ckpt or last.ckpt: encoder, projection head and decoder) in
+/// evaluation mode, with the view distribution it was trained with: checkpoint inference for the analyses that need
+/// more than the embedding (views, reconstructions).
 /// </summary>
-public sealed class CheckpointEncoder : IDisposable
+public sealed class CheckpointModel : IDisposable
 {
-    private CheckpointEncoder(AavaeModel model, CheckpointHeader header)
+    private CheckpointModel(AavaeModel model, CheckpointHeader header)
     {
         Model = model;
         Header = header;
@@ -25,7 +24,7 @@ public sealed class CheckpointEncoder : IDisposable
     public (int Channels, int Height, int Width) Shape => (Model.Config.Channels, Model.Config.Height, Model.Config.Width);
 
     /// <summary>Loads <paramref name="checkpoint"/>, or encoder.ckpt beside <paramref name="model"/>.</summary>
-    public static CheckpointEncoder Load(string? checkpoint, string? model)
+    public static CheckpointModel Load(string? checkpoint, string? model)
     {
         string path = checkpoint ?? (model is null
             ? throw new ArgumentException("Give --checkpoint encoder.ckpt or --model model.zip (with encoder.ckpt beside it).")
@@ -33,17 +32,17 @@ public sealed class CheckpointEncoder : IDisposable
         if (checkpoint is null && !File.Exists(path))
             throw new FileNotFoundException($"This analysis needs the TorchSharp checkpoint: '{path}' (written by aavae pretrain beside the model) does not exist; give --checkpoint.", path);
         var (loaded, header) = Checkpoint.LoadModel(path);
-        return new CheckpointEncoder(loaded, header);
+        return new CheckpointModel(loaded, header);
     }
 
-    /// <summary>Images of <paramref name="records"/> as a (N, C, H, W) tensor in [0, 1].</summary>
-    public Tensor ToTensor(IReadOnlyList<ImageRecord> records)
+    /// <summary>Stored images (bytes in CHW order, one array per image) as a (N, C, H, W) tensor in [0, 1].</summary>
+    public Tensor ToTensor(IReadOnlyList<byte[]> pixelsChw)
     {
         var (c, h, w) = Shape;
-        var values = new float[records.Count * c * h * w];
-        for (int i = 0; i < records.Count; i++)
-            for (int j = 0; j < c * h * w; j++) values[i * c * h * w + j] = records[i].PixelsChw[j] / 255f;
-        return tensor(values, [records.Count, c, h, w]);
+        var values = new float[pixelsChw.Count * c * h * w];
+        for (int i = 0; i < pixelsChw.Count; i++)
+            for (int j = 0; j < c * h * w; j++) values[i * c * h * w + j] = pixelsChw[i][j] / 255f;
+        return tensor(values, [pixelsChw.Count, c, h, w]);
     }
 
     /// <summary>Backbone features of already-normalized images. Shape: (N, C, H, W) -> (N, h).</summary>

@@ -1,7 +1,6 @@
-using AavaeMlNet.Data.Manifests;
 using AavaeMlNet.Data.Readers;
 
-namespace AavaeMlNet.Cli.Jobs;
+namespace AavaeMlNet.Data.Manifests;
 
 /// <summary>Opens the records of a manifest's subset ("train", "test") or split part ("pretrain") from a data directory.</summary>
 public static class ManifestSources

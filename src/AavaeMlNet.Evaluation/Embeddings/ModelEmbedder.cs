@@ -3,7 +3,7 @@ using AavaeMlNet.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace AavaeMlNet.Cli.Jobs;
+namespace AavaeMlNet.Evaluation.Embeddings;
 
 /// <summary>One embedded image: its position in the input, its label (null when unlabeled) and the embedding.</summary>
 public sealed record EmbeddedImage(int Index, int? Label, float[] Embedding);
@@ -32,6 +32,9 @@ public sealed class ModelEmbedder
         pixels.ColumnName = input.ColumnName;
     }
 
+    /// <summary>Full path of the model file.</summary>
+    public string ModelPath { get; private init; } = "";
+
     /// <summary>The model's image input (column and shape).</summary>
     public ImageInput Input { get; }
 
@@ -45,7 +48,11 @@ public sealed class ModelEmbedder
     public (int Channels, int Height, int Width) Shape => (Input.Channels, Input.Height, Input.Width);
 
     /// <summary>Loads <paramref name="path"/> and resolves its image input and <paramref name="column"/>.</summary>
-    /// <param name="imageColumn">The input column holding CHW pixels; null takes "Image", else the only known-size float vector.</param>
+    /// <param name="ml">The context to load and run the model in.</param>
+    /// <param name="path">The model zip (the AAVAE transformer alone or a pipeline that contains it).</param>
+    /// <param name="column">The embedding column; the model is cut after the first stage that produces it.</param>
+    /// <param name="imageColumn">The input column holding CHW pixels; null takes "Image", else the only known-size
+    /// float vector.</param>
     public static ModelEmbedder Load(MLContext ml, string path, string column = "Embedding", string? imageColumn = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
@@ -77,7 +84,8 @@ public sealed class ModelEmbedder
             {
                 if (found.Type is not VectorDataViewType { ItemType: var item, IsKnownSize: true } vector || item != NumberDataViewType.Single)
                     throw new ArgumentException($"Column '{column}' of model '{path}' is {found.Type}, not a known-size Vector<Single>.");
-                return new ModelEmbedder(ml, new TransformerChain<ITransformer>(stages.ToArray()), input, column, vector.Size);
+                var chain = new TransformerChain<ITransformer>(stages.ToArray());
+                return new ModelEmbedder(ml, chain, input, column, vector.Size) { ModelPath = Path.GetFullPath(path) };
             }
         }
         throw new ArgumentException($"Model '{path}' produces no column '{column}'; name the embedding column with --column.");

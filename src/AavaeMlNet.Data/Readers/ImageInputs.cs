@@ -1,6 +1,6 @@
-using AavaeMlNet.Data.Readers;
+using AavaeMlNet.Data.Manifests;
 
-namespace AavaeMlNet.Cli.Jobs;
+namespace AavaeMlNet.Data.Readers;
 
 /// <summary>
 /// The one grammar for `--input`, `--train` and `--test`:

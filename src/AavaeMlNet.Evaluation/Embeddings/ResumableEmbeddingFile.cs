@@ -1,0 +1,143 @@
+using System.Text.Json;
+using AavaeMlNet.Data.Readers;
+using AavaeMlNet.Io;
+
+namespace AavaeMlNet.Evaluation.Embeddings;
+
+/// <summary>What <see cref="ResumableEmbeddingFile.WriteAsync"/> wrote.</summary>
+public sealed record EmbeddingFileResult(string Output, int Rows, int EmbeddingSize, int PartsWritten, int PartsReused);
+
+/// <summary>
+/// Streams an image source through a <see cref="ModelEmbedder"/> in chunks and writes the embeddings to one file
+/// (what `aavae embed` runs).
+/// <para>Kill-and-resume: each chunk of rows becomes a numbered part file in "&lt;output&gt;.parts/", written
+/// through <see cref="AtomicFile"/>, so a part either exists whole or not at all; progress.json there records the job
+/// (model, input, shard, chunk size, format) and the parts done. Rerunning the same job skips the parts that exist,
+/// writes the rest, then merges all parts in order into the output (again atomically) and deletes the parts folder:
+/// after any kill, the final file has every row exactly once. A rerun with different settings is refused instead of
+/// mixing parts of two jobs.</para>
+/// </summary>
+public static class ResumableEmbeddingFile
+{
+    private const string JournalName = "progress.json";
+
+    private static readonly JsonSerializerOptions JournalJson = new() { WriteIndented = true };
+
+    /// <summary>Embeds the <paramref name="shard"/> of <paramref name="source"/> into <paramref name="output"/>.
+    /// </summary>
+    /// <param name="embedder">The model to embed with.</param>
+    /// <param name="input">The input as the user named it (see <see cref="ImageInputs"/>): part of the job's identity,
+    /// and for a folder the source of the rows' relative paths.</param>
+    /// <param name="source">The images of <paramref name="input"/>.</param>
+    /// <param name="format">The file format of the parts and the output.</param>
+    /// <param name="output">The file to write.</param>
+    /// <param name="shard">Which rows to embed.</param>
+    /// <param name="chunkSize">Rows per part file (and per call into the model): the unit of progress kept across a
+    /// kill.</param>
+    /// <param name="log">Progress lines.</param>
+    /// <param name="cancellationToken">Stops between chunks; the parts written so far are kept for a rerun.</param>
+    public static async Task<EmbeddingFileResult> WriteAsync(ModelEmbedder embedder, string input, ImageSource source,
+        EmbeddingFileFormat format, string output, Shard shard, int chunkSize, TextWriter log,
+        CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
+        var paths = ImageInputs.FolderPaths(input, source);
+        int rows = shard.RowsOf(source.Count);
+        int partCount = (rows + chunkSize - 1) / chunkSize;
+        output = Path.GetFullPath(output);
+        string partsDirectory = output + ".parts";
+        var journal = new Journal(embedder.ModelPath, new FileInfo(embedder.ModelPath).Length, input,
+            shard.ToString(), chunkSize, format.Extension, rows, []);
+        journal = OpenJournal(partsDirectory, journal);
+        string PartPath(int part) => Path.Combine(partsDirectory, $"part-{part:D5}{format.Extension}");
+
+        int firstMissing = Enumerable.Range(0, partCount).FirstOrDefault(p => !File.Exists(PartPath(p)), partCount);
+        int reused = Enumerable.Range(0, partCount).Count(p => File.Exists(PartPath(p)));
+        log.WriteLine($"Embedding {rows:N0} images (shard {shard} of {source.Count:N0}) into {partCount} part(s) "
+            + $"of up to {chunkSize:N0} rows; {reused} already done.");
+
+        int written = 0;
+        if (firstMissing < partCount)
+        {
+            var remaining = Enumerable.Range(firstMissing * chunkSize, rows - firstMissing * chunkSize)
+                .Select(shard.InputIndex);
+            var records = (firstMissing == 0 && shard.Count == 1 ? source : source.Subset(remaining)).Read();
+            int part = firstMissing;
+            var buffer = new List<EmbeddingRow>(chunkSize);
+            foreach (var embedded in embedder.Embed(records, chunkSize, cancellationToken))
+            {
+                buffer.Add(new EmbeddingRow
+                {
+                    Index = embedded.Index,
+                    Path = paths?[embedded.Index],
+                    Label = embedded.Label,
+                    Embedding = embedded.Embedding,
+                });
+                if (buffer.Count < chunkSize) continue;
+                written += await CompletePartAsync(part++, buffer);
+            }
+            if (buffer.Count > 0) written += await CompletePartAsync(part++, buffer);
+            if (part != partCount)
+                throw new InvalidDataException(
+                    $"Input '{input}' yielded fewer images than it announced ({source.Count:N0}).");
+        }
+
+        var partFiles = Enumerable.Range(0, partCount).Select(PartPath).ToList();
+        await AtomicFile.WriteAsync(output,
+            (stream, token) => format.MergeAsync(partFiles, stream, embedder.Size, token), cancellationToken);
+        Directory.Delete(partsDirectory, recursive: true);
+        return new EmbeddingFileResult(output, rows, embedder.Size, written, reused);
+
+        async Task<int> CompletePartAsync(int part, List<EmbeddingRow> buffer)
+        {
+            if (!File.Exists(PartPath(part)))
+            {
+                await AtomicFile.WriteAsync(PartPath(part),
+                    (stream, token) => format.WritePartAsync(stream, buffer, embedder.Size, token), cancellationToken);
+                journal = journal with { CompletedParts = [.. journal.CompletedParts, part] };
+                string journalText = JsonSerializer.Serialize(journal, JournalJson);
+                AtomicFile.WriteAllText(Path.Combine(partsDirectory, JournalName), journalText);
+                log.WriteLine($"part {part + 1}/{partCount} written ({buffer.Count:N0} rows).");
+            }
+            buffer.Clear();
+            return 1;
+        }
+    }
+
+    /// <summary>Creates the parts folder and its journal, or checks that an existing one belongs to the same job.
+    /// </summary>
+    private static Journal OpenJournal(string directory, Journal job)
+    {
+        string path = Path.Combine(directory, JournalName);
+        if (File.Exists(path))
+        {
+            var existing = JsonSerializer.Deserialize<Journal>(File.ReadAllText(path), JournalJson)
+                ?? throw new InvalidDataException($"Progress journal '{path}' is empty.");
+            if (existing with { CompletedParts = [] } != job)
+                throw new InvalidOperationException(
+                    $"'{directory}' holds the parts of a different embed job ({existing.Input}, "
+                    + $"shard {existing.Shard}, chunk {existing.ChunkSize}, model {existing.Model}); "
+                    + "rerun that command, or delete the folder to start over.");
+            return existing;
+        }
+        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
+            throw new InvalidOperationException(
+                $"'{directory}' exists without a progress journal; delete it to start over.");
+        Directory.CreateDirectory(directory);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(job, JournalJson));
+        return job;
+    }
+
+    /// <summary>The progress journal: the job's identity and the parts done (the part files themselves are the truth).
+    /// </summary>
+    private sealed record Journal(
+        string Model, long ModelBytes, string Input, string Shard, int ChunkSize, string Format, int Rows,
+        int[] CompletedParts)
+    {
+        public bool Equals(Journal? other) =>
+            other is not null && Model == other.Model && ModelBytes == other.ModelBytes && Input == other.Input &&
+            Shard == other.Shard && ChunkSize == other.ChunkSize && Format == other.Format && Rows == other.Rows;
+
+        public override int GetHashCode() => HashCode.Combine(Model, Input, Shard, ChunkSize, Format, Rows);
+    }
+}
