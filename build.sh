@@ -2,7 +2,8 @@
 # One entry point for a fresh machine: installs the native prerequisite when missing, then builds and runs.
 #   ./build.sh demo [options]   the main job: pretrain AAVAE on Fashion-MNIST, linear probe, report (see README)
 #   ./build.sh test             restore, build and run every test project
-#   ./build.sh bench [options]  training-step and embedding throughput figures
+#   ./build.sh bench [options]  training-step and embedding throughput figures (train --compare-pytorch: PyTorch
+#                               side by side, installing Debian 13's python3-torch when missing)
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -31,6 +32,7 @@ case "$command" in
     exit "$status"
     ;;
   bench)
+    case " $* " in *" --compare-pytorch "*) bash scripts/ensure-pytorch.sh ;; esac
     dotnet run -c Release --project src/AavaeMlNet.Bench -- "$@"
     ;;
   demo)

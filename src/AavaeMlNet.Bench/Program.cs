@@ -1,6 +1,7 @@
 using AavaeMlNet.Bench;
 
-// Usage: dotnet run -c Release --project src/AavaeMlNet.Bench -- [train|embed|embed-cli] [--config NAME] [--steps N] [--images N] [--rounds N]
+// Usage: dotnet run -c Release --project src/AavaeMlNet.Bench --
+//     [train|embed|embed-cli] [--config NAME] [--steps N] [--images N] [--rounds N] [--compare-pytorch]
 string mode = args.Length > 0 && !args[0].StartsWith("--") ? args[0] : "train";
 string Option(string name, string fallback)
 {
@@ -16,7 +17,7 @@ try
     switch (mode)
     {
         case "train":
-            TrainingStepBench.Run(configuration, steps, rounds);
+            TrainingStepBench.Run(configuration, steps, rounds, args.Contains("--compare-pytorch"));
             break;
         case "embed-cli":
             await CliEmbeddingBench.RunAsync(configuration, Option("--idx", "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"), rounds);
