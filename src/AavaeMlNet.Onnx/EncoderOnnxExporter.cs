@@ -228,6 +228,8 @@ public static class EncoderOnnxExporter
                 new("aavae.feature_dim", encoder.FeatureDim.ToString(CultureInfo.InvariantCulture)),
                 new("aavae.normalization.mean", Join(normalization.Mean)),
                 new("aavae.normalization.std", Join(normalization.Std)),
+                // The graph is fp32 whatever the model trained in; this records the training arithmetic.
+                new("aavae.trained_precision", encoder.Compute.Precision.ToString()),
             ]);
     }
 }

@@ -1,6 +1,7 @@
 using AavaeMlNet.Augmentations;
 using AavaeMlNet.Model;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -127,6 +128,39 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
         Assert.Equal("Cifar", metadata.CustomMetadataMap["aavae.stem"]);
         Assert.Equal("64", metadata.CustomMetadataMap["aavae.feature_dim"]);
         Assert.Equal("0.4914,0.4822,0.4465", metadata.CustomMetadataMap["aavae.normalization.mean"]);
+        Assert.Equal("Float32", metadata.CustomMetadataMap["aavae.trained_precision"]);
+    }
+
+    [Fact]
+    public void A_bf16_trained_model_exports_an_fp32_graph_that_records_its_training_precision()
+    {
+        var config = new AavaeConfig { Channels = 1, Height = 16, Width = 16, Depth = Depth.ResNet18, WidthMultiplier = 0.125 };
+        using var model = new AavaeModel(config);
+        model.eval();
+        model.Compute.Precision = Precision.BFloat16Mixed;
+        model.Compute.ChannelsLast = true;
+        var normalization = new Normalization([0.5f], [0.25f]);
+        using var session = new InferenceSession(Exported(model, normalization, new EncoderExportOptions()));
+        Assert.Equal("BFloat16Mixed", session.ModelMetadata.CustomMetadataMap["aavae.trained_precision"]);
+        Assert.Equal(typeof(float), session.OutputMetadata["embedding"].ElementType);
+
+        // The fp32 graph equals the fp32 TorchSharp forward; bf16 inference in TorchSharp stays within bf16 rounding.
+        var pixels = Enumerable.Range(0, 2 * 256).Select(i => (float)((i * 37 % 101) / 100.0)).ToArray();
+        using var images = tensor(pixels).view(2, 1, 16, 16);
+        var onnx = session.Run([NamedOnnxValue.CreateFromTensor("image",
+            new DenseTensor<float>(pixels, [2, 1, 16, 16]))]).First().AsEnumerable<float>().ToArray();
+        using var normalized = normalization.Apply(images);
+        using var bf16 = model.forward(normalized);
+        model.Compute.Precision = Precision.Float32;
+        using var fp32 = model.forward(normalized);
+        var fp32Values = fp32.data<float>().ToArray();
+        var bf16Values = bf16.data<float>().ToArray();
+        double scale = fp32Values.Max(Math.Abs);
+        for (int i = 0; i < onnx.Length; i++)
+        {
+            Assert.True(Math.Abs(onnx[i] - fp32Values[i]) <= 1e-4, $"ONNX vs fp32 at {i}: {onnx[i]} vs {fp32Values[i]}");
+            Assert.True(Math.Abs(bf16Values[i] - fp32Values[i]) <= 0.05 * scale, $"bf16 vs fp32 at {i}");
+        }
     }
 
     [Fact]

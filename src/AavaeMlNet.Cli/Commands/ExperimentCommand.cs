@@ -25,9 +25,10 @@ internal static class ExperimentCommand
         var warmup = new Option<double>("--warmup-epochs") { DefaultValueFactory = _ => d.WarmupEpochs };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => d.Seed };
         var threads = new Option<int?>("--threads");
+        var precision = CommonOptions.Precision();
         var command = new Command("experiment", "Run one of the paper's analyses on Fashion-MNIST (variants, beta, log-scale, batch-size, latent, or one AAVAE run).")
         {
-            sweep, output, dataDir, pretrainImages, probeImages, onlineImages, epochs, minutes, batch, width, latent, lr, warmup, seed, threads,
+            sweep, output, dataDir, pretrainImages, probeImages, onlineImages, epochs, minutes, batch, width, latent, lr, warmup, seed, threads, precision,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
         {
@@ -39,6 +40,7 @@ internal static class ExperimentCommand
                 TimeLimit = parse.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : null,
                 BatchSize = parse.GetValue(batch), WidthMultiplier = parse.GetValue(width), LatentDim = parse.GetValue(latent),
                 LearningRate = parse.GetValue(lr), WarmupEpochs = parse.GetValue(warmup), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
+                Precision = CommonOptions.ParsePrecision(parse.GetValue(precision)),
             };
             string name = parse.GetValue(sweep)!;
             ExperimentSweeps.Get(name, options); // reject an unknown sweep before loading data

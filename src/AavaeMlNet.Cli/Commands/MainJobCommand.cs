@@ -20,10 +20,11 @@ internal static class MainJobCommand
         var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
         var seed = new Option<long>("--seed") { Description = "Seed of everything random.", DefaultValueFactory = _ => defaults.Seed };
         var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: one per core)." };
+        var precision = CommonOptions.Precision();
 
         var command = new Command("main", "Pretrain AAVAE on Fashion-MNIST with a CPU preset, fit a linear probe and write a report.")
         {
-            output, dataDir, pretrainImages, probeImages, epochs, batch, width, lr, seed, threads,
+            output, dataDir, pretrainImages, probeImages, epochs, batch, width, lr, seed, threads, precision,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
         {
@@ -33,6 +34,7 @@ internal static class MainJobCommand
                 PretrainImages = parse.GetValue(pretrainImages), ProbeTrainImages = parse.GetValue(probeImages),
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), WidthMultiplier = parse.GetValue(width),
                 LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
+                Precision = CommonOptions.ParsePrecision(parse.GetValue(precision)),
             };
             var reporter = ProgressReporter.ForConsole(options.Epochs);
             var result = await MainJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);

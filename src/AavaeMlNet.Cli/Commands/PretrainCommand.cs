@@ -45,6 +45,7 @@ internal static class PretrainCommand
         var device = new Option<string>("--device") { Description = "Where to train.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's)." };
+        var precision = CommonOptions.Precision();
         var cache = new Option<bool>("--cache") { Description = "Hold the training pixels in memory (up to 2 GiB)." };
         var output = new Option<string>("--output", "-o") { Description = "Model zip to write (encoder.ckpt goes beside it).", DefaultValueFactory = _ => defaults.Output };
         var checkpointDir = new Option<string?>("--checkpoint-dir") { Description = "Checkpoint directory (default: <output folder>/checkpoints)." };
@@ -53,7 +54,7 @@ internal static class PretrainCommand
         var command = new Command("pretrain", "Pretrain an AAVAE encoder and save it as an ML.NET model zip (plus encoder.ckpt).")
         {
             data, manifest, dataDir, part, idx, labels, folder, size, channels, preset, variant, depth, stem, width, latent, beta,
-            logScale, learnLogScale, epochs, batch, lr, warmup, weightDecay, seed, device, threads, cache, output, checkpointDir, resume,
+            logScale, learnLogScale, epochs, batch, lr, warmup, weightDecay, seed, device, threads, precision, cache, output, checkpointDir, resume,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
         {
@@ -74,6 +75,7 @@ internal static class PretrainCommand
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 WarmupEpochs = parse.GetValue(warmup), WeightDecay = parse.GetValue(weightDecay), Seed = parse.GetValue(seed),
                 Device = Enum.Parse<DeviceKind>(parse.GetValue(device)!, ignoreCase: true), Threads = parse.GetValue(threads),
+                Precision = CommonOptions.ParsePrecision(parse.GetValue(precision)),
                 Cache = parse.GetValue(cache), Output = parse.GetValue(output)!, CheckpointDirectory = parse.GetValue(checkpointDir),
                 Resume = parse.GetValue(resume),
             };

@@ -103,6 +103,7 @@ public static class ExperimentJob
         Variant = Variant.Aavae, Depth = Depth.ResNet18, WidthMultiplier = options.WidthMultiplier, LatentDim = options.LatentDim,
         Epochs = options.Epochs, TimeLimit = options.TimeLimit, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
         WarmupEpochs = options.WarmupEpochs, Seed = options.Seed, Threads = options.Threads, Device = DeviceKind.Auto,
+        Precision = options.Precision,
         CacheInMemory = true, CancellationToken = cancellationToken,
     };
 
@@ -110,7 +111,8 @@ public static class ExperimentJob
     {
         string budget = o.TimeLimit is { } t ? FormattableString.Invariant($" or {t.TotalMinutes:F0} min") : "";
         return FormattableString.Invariant(
-            $"{o.Variant}, ResNet-18 x{o.WidthMultiplier}, latent {o.LatentDim}, beta {(o.Beta?.ToString(CultureInfo.InvariantCulture) ?? "default")}, log scale {(o.LearnLogScale ? "learned" : "fixed")}, batch {o.BatchSize}, lr {o.LearningRate:G3}, warmup {o.WarmupEpochs} epochs, {o.Epochs} epochs{budget}");
+            $"{o.Variant}, ResNet-18 x{o.WidthMultiplier}, latent {o.LatentDim}, beta {(o.Beta?.ToString(CultureInfo.InvariantCulture) ?? "default")}, log scale {(o.LearnLogScale ? "learned" : "fixed")}, batch {o.BatchSize}, lr {o.LearningRate:G3}, warmup {o.WarmupEpochs} epochs, {o.Epochs} epochs{budget}")
+            + $", compute {PrecisionSupport.Describe(new TrainingOptions { Precision = o.Precision, Device = o.Device })}";
     }
 
     private static void WriteOutputs(string sweep, ExperimentOptions options, double raw, List<ExperimentResult> results, TimeSpan elapsed)

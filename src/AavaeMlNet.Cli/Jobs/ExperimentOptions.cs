@@ -1,3 +1,4 @@
+using AavaeMlNet.Model;
 namespace AavaeMlNet.Cli.Jobs;
 
 /// <summary>
@@ -24,4 +25,6 @@ public sealed record ExperimentOptions
     public double WarmupEpochs { get; init; } = 1;
     public long Seed { get; init; } = 42;
     public int? Threads { get; init; }
+    /// <summary>Arithmetic of convolutions and linear layers (Auto: bf16 mixed where the CPU has native bf16).</summary>
+    public Precision Precision { get; init; } = Precision.Auto;
 }

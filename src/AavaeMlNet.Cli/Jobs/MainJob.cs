@@ -36,12 +36,16 @@ public static class MainJob
             Variant = Variant.Aavae, Depth = Depth.ResNet18, WidthMultiplier = options.WidthMultiplier, LatentDim = 128,
             Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
             WarmupEpochs = options.WarmupEpochs, Seed = options.Seed, Threads = options.Threads, Device = DeviceKind.Auto,
+            Precision = options.Precision,
             CacheInMemory = true, CheckpointDirectory = Path.Combine(options.OutputDirectory, "checkpoints"),
             CancellationToken = cancellationToken,
             ProgressEverySteps = 10,
             Progress = p => { if (!p.IsEpochEnd) losses.Add((p.Step, p.Loss)); progress?.Invoke(p); },
         };
-        log.WriteLine($"Pretraining AAVAE (ResNet-18 x{options.WidthMultiplier}, latent 128) for {options.Epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}.");
+        log.WriteLine($"Pretraining AAVAE (ResNet-18 x{options.WidthMultiplier}, latent 128) for {options.Epochs} epochs, " +
+                      $"batch {options.BatchSize}, lr {options.LearningRate}.");
+        string compute = PrecisionSupport.Describe(new TrainingOptions { Precision = options.Precision });
+        log.WriteLine($"Compute: {compute}.");
         var pretrainClock = Stopwatch.StartNew();
         using var aavae = ml.Transforms.PretrainAavae(estimatorOptions).Fit(data.Pretrain);
         var pretrainTime = pretrainClock.Elapsed;
@@ -93,6 +97,7 @@ public static class MainJob
                 ["learning_rate"] = options.LearningRate.ToString("G"),
                 ["width_multiplier"] = options.WidthMultiplier.ToString("G"),
                 ["seed"] = options.Seed.ToString(),
+                ["compute"] = compute,
                 ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
             });
         ReportWriter.WriteJson(Path.Combine(options.OutputDirectory, "metrics.json"), report);

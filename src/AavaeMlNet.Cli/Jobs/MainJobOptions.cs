@@ -1,3 +1,4 @@
+using AavaeMlNet.Model;
 namespace AavaeMlNet.Cli.Jobs;
 
 /// <summary>
@@ -28,4 +29,6 @@ public sealed record MainJobOptions
     public long Seed { get; init; } = 42;
     /// <summary>libtorch threads (null: one per core).</summary>
     public int? Threads { get; init; }
+    /// <summary>Arithmetic of convolutions and linear layers (Auto: bf16 mixed where the CPU has native bf16).</summary>
+    public Precision Precision { get; init; } = Precision.Auto;
 }

@@ -41,6 +41,7 @@ public static class PretrainJob
             Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
             WarmupEpochs = options.WarmupEpochs, WeightDecay = options.WeightDecay, Seed = options.Seed,
             Device = options.Device, Threads = options.Threads, CacheInMemory = options.Cache,
+            Precision = options.Precision,
             CheckpointDirectory = checkpoints, ResumeFrom = resumeFrom,
             ProgressEverySteps = 10, Progress = progress, CancellationToken = cancellationToken,
         };
@@ -49,6 +50,8 @@ public static class PretrainJob
         log.WriteLine(resumeFrom is null
             ? $"Pretraining {options.Variant} ({options.Depth}, width x{options.WidthMultiplier}, latent {options.LatentDim}) on {source.Count:N0} {info.Channels}x{info.Height}x{info.Width} images for {options.Epochs} epochs; checkpoints in {checkpoints}."
             : $"Resuming from {resumeFrom} up to epoch {options.Epochs}.");
+        var compute = new TrainingOptions { Precision = options.Precision, Device = options.Device };
+        log.WriteLine($"Compute: {PrecisionSupport.Describe(compute)}.");
         using var transformer = ml.Transforms.PretrainAavae(estimatorOptions).Fit(data);
 
         string output = Path.GetFullPath(options.Output);

@@ -48,6 +48,8 @@ public sealed record PretrainJobOptions
     public long Seed { get; init; } = 42;
     public DeviceKind Device { get; init; } = DeviceKind.Auto;
     public int? Threads { get; init; }
+    /// <summary>Arithmetic of convolutions and linear layers (Auto: bf16 mixed where the CPU has native bf16).</summary>
+    public Precision Precision { get; init; } = Precision.Auto;
     /// <summary>Hold the training pixels in memory.</summary>
     public bool Cache { get; init; }
     /// <summary>The model zip to write; encoder.ckpt is written beside it.</summary>

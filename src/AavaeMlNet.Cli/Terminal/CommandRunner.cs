@@ -40,7 +40,7 @@ internal static class CommandRunner
 
     private static bool IsUserError(Exception e) => e is ArgumentException or InvalidDataException or FileNotFoundException
         or DirectoryNotFoundException or TrainingDivergedException or UnauthorizedAccessException or HttpRequestException
-        or FormatException or InvalidOperationException or IOException;
+        or FormatException or InvalidOperationException or IOException or NotSupportedException;
 
     private static string Describe(Exception e) => e switch
     {

@@ -73,6 +73,14 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public DeviceKind Device = DeviceKind.Auto;
         /// <summary>libtorch intra-op threads; null keeps libtorch's default.</summary>
         public int? Threads;
+        /// <summary>
+        /// Arithmetic of convolutions and linear layers for training and in-process embedding: Auto (bf16 mixed where
+        /// the CPU has native bf16 or the GPU runs bf16, else fp32), Float32, or BFloat16Mixed (fails where it cannot
+        /// run). Weights, optimizer state, BatchNorm statistics and the loss stay fp32; the ONNX export is fp32.
+        /// </summary>
+        public Precision Precision = Precision.Auto;
+        /// <summary>Run convolutions in the channels-last (NHWC) layout (faster with libtorch's oneDNN kernels).</summary>
+        public bool ChannelsLast = true;
 
         /// <summary>Directory for training checkpoints (last.ckpt); null writes none.</summary>
         public string? CheckpointDirectory;
@@ -156,6 +164,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
             Device = options.Device, Threads = options.Threads, CheckpointDirectory = options.CheckpointDirectory,
             CheckpointEveryEpochs = options.CheckpointEveryEpochs, LogEverySteps = options.ProgressEverySteps,
             TimeLimit = options.TimeLimit,
+            Precision = options.Precision,
+            ChannelsLast = options.ChannelsLast,
         };
 
         var pixelEstimator = PixelColumns.Estimator(catalog, image, options.OutputColumnName);
@@ -167,7 +177,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         using var channel = options.Context is null ? null : ((IChannelProvider)options.Context).Start("AavaeEstimator");
         if (source.CacheDeclined is { } reason) channel?.Warning(MessageSensitivity.None, $"In-memory cache not used: {reason}; streaming instead.");
         channel?.Info(MessageSensitivity.None, $"Pretraining {config.Variant} ({config.Depth}, width x{config.WidthMultiplier}, {config.Stem} stem) on {source.Count} " +
-                      $"{image.Channels}x{image.Height}x{image.Width} images for {training.Epochs} epochs, batch {training.BatchSize}.");
+                      $"{image.Channels}x{image.Height}x{image.Width} images for {training.Epochs} epochs, batch {training.BatchSize}, " +
+                      $"compute {PrecisionSupport.Describe(training)}.");
 
         var trainer = CreateTrainer(config, augmentation, training);
         try

@@ -133,7 +133,8 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
     /// </summary>
     public void SaveCheckpoint(string path)
     {
-        var header = new CheckpointHeader(Config, Augmentation, Training, Training.Epochs, 0, 0, 0);
+        var header = new CheckpointHeader(
+            Config, Augmentation, Training, Training.Epochs, 0, 0, 0, model.Model.Compute.Precision);
         model.OnCpu(m => Checkpoint.Save(path, header, m, optimizer: null, generators: []));
     }
 

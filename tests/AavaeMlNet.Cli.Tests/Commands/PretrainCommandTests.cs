@@ -20,6 +20,35 @@ public class PretrainCommandTests(PretrainedModel model)
     }
 
     [Fact]
+    public void Pretrain_prints_and_stores_the_precision_auto_resolved_to_on_this_cpu()
+    {
+        var expected = PrecisionSupport.Resolve(AavaeMlNet.Model.Precision.Auto, CpuBf16Features.Current);
+        Assert.Contains($"Compute: {expected}, channels-last (Auto: ", model.PretrainOutput.Stdout);
+        var header = Checkpoint.ReadHeader(model.CheckpointPath);
+        Assert.Equal(AavaeMlNet.Model.Precision.Auto, header.Training.Precision);
+        Assert.Equal(expected, header.ComputePrecision);
+    }
+
+    [Fact]
+    public void Precision_bf16_runs_where_the_cpu_has_avx512_and_is_a_one_line_error_elsewhere()
+    {
+        string directory = TinyData.NewDirectory("bf16");
+        string[] arguments = ["pretrain", "--idx", model.TrainImages, .. PretrainedModel.TinyArguments, "--precision", "bf16", "--output", "m.zip"];
+        if (CpuBf16Features.Current.Avx512)
+        {
+            CliProcess.Succeed(directory, arguments);
+            var header = Checkpoint.ReadHeader(Path.Combine(directory, "encoder.ckpt"));
+            Assert.Equal(AavaeMlNet.Model.Precision.BFloat16Mixed, header.ComputePrecision);
+        }
+        else
+        {
+            var result = CliProcess.Run(directory, arguments);
+            CliProcess.AssertUserError(result, "BFloat16Mixed needs a CPU with AVX-512 (BW, VL, DQ)");
+            Assert.False(File.Exists(Path.Combine(directory, "m.zip")));
+        }
+    }
+
+    [Fact]
     public void Resume_continues_from_last_ckpt_of_the_checkpoint_directory()
     {
         string directory = TinyData.NewDirectory("resume");
