@@ -135,8 +135,12 @@ class DecoderBlock(nn.Module):
         return F.relu(out + identity)
 
 
+def resize(x, size):
+    return x if tuple(x.shape[2:]) == tuple(size) else F.interpolate(x, size=size, mode="nearest")
+
+
 class Decoder(nn.Module):
-    def __init__(self, channels, height, width_px, depth, width, latent, feature_dim):
+    def __init__(self, channels, height, width_px, depth, stem, width, latent, feature_dim):
         super().__init__()
         bottleneck = depth == "ResNet50"
         expansion = 4 if bottleneck else 1
@@ -157,7 +161,10 @@ class Decoder(nn.Module):
         self.conv2 = nn.Conv2d(in_planes, width, 3, padding=1)
         self.conv3 = nn.Conv2d(width, channels, 3, padding=1)
         h, w = height, width_px
-        self.sizes = [(-(-h // 4), -(-w // 4)), (-(-h // 2), -(-w // 2)), (h, w), (h, w)]
+        factor = {"Stl": 16, "ImageNet": 32}.get(stem, 8)
+        self.sizes = [(-(-h // (factor >> k)), -(-w // (factor >> k))) for k in range(4)]
+        self.penultimate = (-(-h // 2), -(-w // 2)) if factor > 8 else (h, w)
+        self.output = (h, w)
 
     def forward(self, z):
         x = F.relu(self.fc2(F.relu(self.fc1(z))))
@@ -165,8 +172,8 @@ class Decoder(nn.Module):
         for stage, size in zip(self.stages, self.sizes):
             for blk in stage:
                 x = blk(x, size)
-        x = F.relu(self.conv2(x))
-        return self.conv3(x)
+        x = F.relu(self.conv2(resize(x, self.penultimate)))
+        return self.conv3(resize(x, self.output))
 
 
 class Aavae(nn.Module):
@@ -179,7 +186,7 @@ class Aavae(nn.Module):
         self.bn = nn.BatchNorm1d(h)
         self.mu = nn.Linear(h, latent, bias=False)
         self.logvar = nn.Linear(h, latent, bias=False)
-        self.decoder = Decoder(channels, height, width_px, depth, width, latent, h)
+        self.decoder = Decoder(channels, height, width_px, depth, stem, width, latent, h)
         self.log_scale = nn.Parameter(torch.zeros(1), requires_grad=False)
 
     def loss(self, view, target):

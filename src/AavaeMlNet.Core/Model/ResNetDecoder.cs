@@ -11,8 +11,11 @@ namespace AavaeMlNet.Model;
 /// residual stages (mirroring the encoder's depth; planes 4, 2, 1, 1 x base width, as the reference decoder's 256,
 /// 128, 64, 64) that upsample by nearest-neighbour resize-convs -> 3x3 conv to the base width + ReLU -> 3x3 conv to
 /// C channels, with no output activation.
-/// The stages reach sizes ceil(H/4), ceil(H/2), H, H (likewise for W), so the output is exactly the input size
-/// for any H and W (28, 32, 96, ...). Shape: (N, latent) -> (N, C, H, W).
+/// One stage per size, as the reference decoder: the stages reach ceil(H/f), ceil(2H/f), ceil(4H/f), ceil(8H/f)
+/// (likewise for W), where f is the encoder's downsampling (8 for the CIFAR and Small stems, 16 for STL, 32 for
+/// ImageNet), then the 3x3 conv runs at ceil(H/2) or H and the final conv at exactly H x W, for any H and W (28, 32,
+/// 96, ...). With the CIFAR stem only the last stage and the two final convs run at full size.
+/// Shape: (N, latent) -> (N, C, H, W).
 /// </summary>
 public sealed class ResNetDecoder : Module<Tensor, Tensor>
 {
@@ -29,6 +32,8 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
     private readonly Conv2d conv3;
     private readonly int featureDim;
     private readonly long[][] stageSizes;
+    private readonly long[] penultimateSize;
+    private readonly long[] outputSize;
     private readonly ComputeFormat compute;
 
     /// <param name="config">The architecture.</param>
@@ -55,13 +60,10 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
         conv3 = Conv2d(width, config.Channels, 3, padding: 1);
 
         long h = config.Height, w = config.Width;
-        stageSizes =
-        [
-            [CeilDiv(h, 4), CeilDiv(w, 4)],
-            [CeilDiv(h, 2), CeilDiv(w, 2)],
-            [h, w],
-            [h, w],
-        ];
+        long factor = config.Stem switch { Stem.Stl => 16, Stem.ImageNet => 32, _ => 8 };
+        stageSizes = [.. Enumerable.Range(0, 4).Select(k => new[] { CeilDiv(h, factor >> k), CeilDiv(w, factor >> k) })];
+        penultimateSize = factor > 8 ? [CeilDiv(h, 2), CeilDiv(w, 2)] : [h, w];
+        outputSize = [h, w];
         RegisterComponents();
     }
 
@@ -74,8 +76,8 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
         x = RunStage(layer2, x, stageSizes[1]);
         x = RunStage(layer3, x, stageSizes[2]);
         x = RunStage(layer4, x, stageSizes[3]);
-        x = functional.relu(compute.Conv(conv2, x));
-        return ComputeFormat.ToFloat32(compute.Conv(conv3, x)).MoveToOuterDisposeScope();
+        x = functional.relu(compute.Conv(conv2, Resize(x, penultimateSize)));
+        return ComputeFormat.ToFloat32(compute.Conv(conv3, Resize(x, outputSize))).MoveToOuterDisposeScope();
     }
 
     // The first block of a stage resizes; the others keep the size.
@@ -99,4 +101,7 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
     }
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;
+
+    private static Tensor Resize(Tensor x, long[] size) =>
+        x.shape[2] == size[0] && x.shape[3] == size[1] ? x : functional.interpolate(x, size, mode: InterpolationMode.Nearest);
 }
