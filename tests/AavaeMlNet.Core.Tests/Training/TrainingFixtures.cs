@@ -46,6 +46,15 @@ internal static class TrainingFixtures
 
     public static Dictionary<string, float[]> Weights(AavaeModel model) =>
         model.state_dict().ToDictionary(p => p.Key, p => p.Value.to(CPU).to_type(ScalarType.Float32).data<float>().ToArray());
+
+    /// <summary>Every weight and buffer of the two models is bit-equal.</summary>
+    public static void AssertSameWeights(AavaeModel expected, AavaeModel actual)
+    {
+        var want = Weights(expected);
+        var got = Weights(actual);
+        Assert.Equal(want.Keys, got.Keys);
+        foreach (var name in want.Keys) Assert.Equal(want[name], got[name]);
+    }
 }
 
 /// <summary>Wraps a source and cancels a token after a given number of batches, as a user pressing Ctrl-C would.</summary>
