@@ -27,11 +27,12 @@ public static class ExperimentSweeps
             new("log scale fixed at 0", o => o.LearnLogScale = false),
             new("log scale learned", o => o.LearnLogScale = true),
         ],
-        "batch-size" => // Fig. 4a: lr and warmup scale linearly with the batch size
+        "batch-size" => // Fig. 4a: lr and warmup scale linearly with the batch size (the paper scales both)
         [.. new[] { 64, 128, 256 }.Select(b => new ExperimentRun($"batch {b}", o =>
         {
             o.BatchSize = b;
             o.LearningRate = options.LearningRate * b / options.BatchSize;
+            o.WarmupEpochs = options.WarmupEpochs * b / options.BatchSize;
         }))],
         "latent" => [.. new[] { 32, 128, 512 }.Select(d => new ExperimentRun($"latent {d}", o => o.LatentDim = d))], // Fig. 4b
         _ => throw new ArgumentException($"Unknown experiment '{name}': expected one of {string.Join(", ", Names)}."),

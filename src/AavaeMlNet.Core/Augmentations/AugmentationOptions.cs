@@ -60,6 +60,12 @@ public sealed record AugmentationOptions
         Normalization = normalization,
     };
 
+    /// <summary>
+    /// The preset for images of this shape: grayscale for one channel, CIFAR-10 up to 64 pixels, STL-10 above.
+    /// </summary>
+    public static AugmentationOptions ForShape(int channels, int height, int width) =>
+        channels == 1 ? Grayscale : Math.Max(height, width) <= 64 ? Cifar10 : Stl10;
+
     /// <summary>Looks a preset up by name: cifar10, stl10, grayscale (or fashion-mnist).</summary>
     public static AugmentationOptions Preset(string name) => name.ToLowerInvariant() switch
     {

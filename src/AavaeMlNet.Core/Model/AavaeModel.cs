@@ -90,7 +90,9 @@ public sealed class AavaeModel : Module<Tensor, Tensor>
         double beta = Config.EffectiveBeta;
         // With beta = 0 the KL term stays out of the graph: 0 * inf would turn a diverging KL into NaN.
         var total = beta == 0 ? nll.alias() : nll + beta * kl;
-        return new AavaeLoss(total.MoveToOuterDisposeScope(), nll.MoveToOuterDisposeScope(), kl.MoveToOuterDisposeScope());
+        var meanLogVar = logVar.detach().mean();
+        return new AavaeLoss(total.MoveToOuterDisposeScope(), nll.MoveToOuterDisposeScope(),
+            kl.MoveToOuterDisposeScope(), meanLogVar.MoveToOuterDisposeScope());
     }
 
     /// <summary>Reconstructions of <paramref name="images"/> through z = mu. Shape: (N, C, H, W) -> (N, C, H, W).</summary>

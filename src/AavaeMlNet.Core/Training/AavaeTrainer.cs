@@ -143,6 +143,9 @@ public sealed class AavaeTrainer : IDisposable
         if (stepsPerEpoch == 0)
             throw new ArgumentException($"The data holds {data.Count} image(s): at least 2 are needed for one training step.", nameof(data));
         long warmupSteps = (long)Math.Round(Options.WarmupEpochs * stepsPerEpoch);
+        long totalSteps = (long)Options.Epochs * stepsPerEpoch;
+        TimeSpan warmupEnded = TimeSpan.Zero;
+        double rate = Options.LearningRate;
 
         Model.train();
         StoppedAtTimeLimit = false;
@@ -158,7 +161,10 @@ public sealed class AavaeTrainer : IDisposable
                 if (batch.shape[0] < 2) break; // BatchNorm needs two samples: a trailing single image is dropped
                 if (cancellationToken.IsCancellationRequested) break;
 
-                double rate = LearningRateSchedule.At(step, Options.LearningRate, warmupSteps);
+                if (step == warmupSteps) warmupEnded = clock.Elapsed;
+                double progress = LearningRateSchedule.Progress(
+                    step, warmupSteps, totalSteps, Options.TimeLimit, clock.Elapsed, warmupEnded);
+                rate = LearningRateSchedule.At(step, Options.LearningRate, warmupSteps, Options.Decay, progress);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
 
                 var images = batch.to(device);
@@ -174,8 +180,9 @@ public sealed class AavaeTrainer : IDisposable
                 optimizer.step();
 
                 double reconstruction = loss.Reconstruction.item<float>(), kl = loss.Kl.item<float>();
-                window.Add(total, reconstruction, kl, batch.shape[0]);
-                epochWindow.Add(total, reconstruction, kl, batch.shape[0]);
+                double logVariance = loss.LogVariance.item<float>();
+                window.Add(total, reconstruction, kl, logVariance, batch.shape[0]);
+                epochWindow.Add(total, reconstruction, kl, logVariance, batch.shape[0]);
                 step++;
                 stepInEpoch++;
                 if (stepInEpoch % Options.LogEverySteps == 0 && stepInEpoch < stepsPerEpoch)
@@ -194,7 +201,7 @@ public sealed class AavaeTrainer : IDisposable
             {
                 if (epochWindow.Steps > 0)
                     Progress?.Invoke(epochWindow.Report(epoch, step - 1, stepInEpoch, stepsPerEpoch,
-                        LearningRateSchedule.At(step - 1, Options.LearningRate, warmupSteps), clock.Elapsed, epochEnd: true));
+                        rate, clock.Elapsed, epochEnd: true));
                 EpochCompleted?.Invoke(epoch);
                 WriteCheckpoint(stepsPerEpoch, numbered: false);
                 break;
@@ -207,7 +214,7 @@ public sealed class AavaeTrainer : IDisposable
             }
             if (epochWindow.Steps > 0)
                 Progress?.Invoke(epochWindow.Report(epoch, step - 1, stepInEpoch, stepsPerEpoch,
-                    LearningRateSchedule.At(step - 1, Options.LearningRate, warmupSteps), clock.Elapsed, epochEnd: true));
+                    rate, clock.Elapsed, epochEnd: true));
             EpochCompleted?.Invoke(epoch);
             Model.train();
             epoch++;
@@ -251,12 +258,13 @@ public sealed class AavaeTrainer : IDisposable
 
     private sealed class ProgressWindow(TimeSpan start)
     {
-        private double loss, reconstruction, kl;
+        private double loss, reconstruction, kl, logVariance;
         private long images;
         public int Steps { get; private set; }
 
-        public void Add(double loss, double reconstruction, double kl, long batchImages)
+        public void Add(double loss, double reconstruction, double kl, double logVariance, long batchImages)
         {
+            this.logVariance += logVariance;
             this.loss += loss;
             this.reconstruction += reconstruction;
             this.kl += kl;
@@ -269,7 +277,7 @@ public sealed class AavaeTrainer : IDisposable
             double seconds = Math.Max(1e-9, (now - start).TotalSeconds);
             int n = Math.Max(1, Steps);
             return new TrainingProgress(epoch, step, stepInEpoch, stepsPerEpoch, loss / n, reconstruction / n, kl / n, rate,
-                images / seconds, now, epochEnd);
+                images / seconds, now, epochEnd, logVariance / n);
         }
     }
 }

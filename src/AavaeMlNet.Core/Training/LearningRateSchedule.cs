@@ -1,15 +1,51 @@
 namespace AavaeMlNet.Training;
 
-/// <summary>Linear warmup to the base rate, then constant (paper Sec. 4: no decay).</summary>
+/// <summary>What the learning rate does after warmup.</summary>
+public enum LearningRateDecay
+{
+    /// <summary>Stays at the base rate (paper Sec. 4).</summary>
+    Constant,
+    /// <summary>Half a cosine from the base rate to zero at the end of the run.</summary>
+    Cosine,
+    /// <summary>A straight line from the base rate to zero at the end of the run.</summary>
+    Linear,
+}
+
+/// <summary>Linear warmup to the base rate, then constant (paper Sec. 4) or decay to zero at the end of the run.</summary>
 public static class LearningRateSchedule
 {
     /// <summary>
     /// Learning rate for the 0-based optimisation <paramref name="step"/>: baseRate * (step + 1) / warmupSteps during
-    /// warmup, baseRate afterwards.
+    /// warmup, then baseRate times the decay factor of <paramref name="progress"/>, the fraction of the post-warmup
+    /// run already done (0 at the end of warmup, 1 at the end of the run): 1 (constant),
+    /// (1 + cos(pi * progress)) / 2 (cosine) or 1 - progress (linear).
     /// </summary>
-    public static double At(long step, double baseRate, long warmupSteps)
+    public static double At(long step, double baseRate, long warmupSteps,
+        LearningRateDecay decay = LearningRateDecay.Constant, double progress = 0)
     {
-        if (warmupSteps <= 0 || step >= warmupSteps) return baseRate;
-        return baseRate * (step + 1) / warmupSteps;
+        if (warmupSteps > 0 && step < warmupSteps) return baseRate * (step + 1) / warmupSteps;
+        double p = Math.Clamp(progress, 0, 1);
+        return decay switch
+        {
+            LearningRateDecay.Cosine => baseRate * 0.5 * (1 + Math.Cos(Math.PI * p)),
+            LearningRateDecay.Linear => baseRate * (1 - p),
+            _ => baseRate,
+        };
+    }
+
+    /// <summary>
+    /// Fraction of the post-warmup run done at <paramref name="step"/> of <paramref name="totalSteps"/>, or of a
+    /// wall-time budget: with <paramref name="timeLimit"/> set, the larger of the step fraction and the fraction of
+    /// the budget spent since warmup ended (<paramref name="elapsed"/> - <paramref name="warmupEnded"/>), so that a
+    /// one-hour budget anneals at the hour and a run bounded by its epochs anneals at its last step.
+    /// </summary>
+    public static double Progress(long step, long warmupSteps, long totalSteps,
+        TimeSpan? timeLimit = null, TimeSpan elapsed = default, TimeSpan warmupEnded = default)
+    {
+        double byStep = totalSteps > warmupSteps ? (double)(step - warmupSteps) / (totalSteps - warmupSteps) : 1;
+        if (timeLimit is not { } limit) return Math.Clamp(byStep, 0, 1);
+        double remaining = (limit - warmupEnded).TotalSeconds;
+        double byTime = remaining > 0 ? (elapsed - warmupEnded).TotalSeconds / remaining : 1;
+        return Math.Clamp(Math.Max(byStep, byTime), 0, 1);
     }
 }

@@ -17,6 +17,11 @@ public sealed record TrainingOptions
     public double LearningRate { get; init; } = 2.5e-4;
     /// <summary>Length of the linear warmup in epochs (paper: 10); may be fractional.</summary>
     public double WarmupEpochs { get; init; } = 10;
+    /// <summary>
+    /// The rate after warmup: Constant (paper), or Cosine / Linear decay to zero at the end of the run, counted in
+    /// steps when the epochs bound the run and in wall time when <see cref="TimeLimit"/> ends it first.
+    /// </summary>
+    public LearningRateDecay Decay { get; init; } = LearningRateDecay.Constant;
     /// <summary>Adam weight decay (paper: 0).</summary>
     public double WeightDecay { get; init; } = 0;
     /// <summary>Seed of the data order, the augmentations, the latent noise and the initial weights.</summary>
@@ -33,7 +38,7 @@ public sealed record TrainingOptions
     public int LogEverySteps { get; init; } = 50;
     /// <summary>
     /// Wall-time budget of one <c>Fit</c> call: training stops after the step that crosses it, writes a checkpoint and
-    /// returns normally (the learning rate is constant after warmup, so any stopping point is a complete schedule).
+    /// returns normally. A decaying <see cref="Decay"/> reaches zero at the budget (counted from this call's start).
     /// Null trains all <see cref="Epochs"/>.
     /// </summary>
     public TimeSpan? TimeLimit { get; init; }
@@ -58,6 +63,8 @@ public sealed record TrainingOptions
         if (CheckpointEveryEpochs < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEveryEpochs), CheckpointEveryEpochs, "CheckpointEveryEpochs must be at least 1.");
         if (LogEverySteps < 1) throw new ArgumentOutOfRangeException(nameof(LogEverySteps), LogEverySteps, "LogEverySteps must be at least 1.");
         if (TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimit), TimeLimit, "TimeLimit must be positive.");
+        if (!Enum.IsDefined(Decay))
+            throw new ArgumentOutOfRangeException(nameof(Decay), Decay, "Decay must be Constant, Cosine or Linear.");
         if (!Enum.IsDefined(Precision))
             throw new ArgumentOutOfRangeException(nameof(Precision), Precision, "Precision must be Auto, Float32 or BFloat16Mixed.");
         if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1.");

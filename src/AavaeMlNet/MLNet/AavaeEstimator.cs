@@ -63,6 +63,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public double LearningRate = 2.5e-4;
         /// <summary>Linear warmup length in epochs (paper: 10).</summary>
         public double WarmupEpochs = 10;
+        /// <summary>Rate after warmup: Constant (paper), or Cosine / Linear decay to zero at the end of the run.</summary>
+        public LearningRateDecay Decay = LearningRateDecay.Constant;
         /// <summary>Adam weight decay (paper: 0).</summary>
         public double WeightDecay;
         /// <summary>Seed of the weights, data order, augmentations and latent noise.</summary>
@@ -166,6 +168,7 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
             TimeLimit = options.TimeLimit,
             Precision = options.Precision,
             ChannelsLast = options.ChannelsLast,
+            Decay = options.Decay,
         };
 
         var pixelEstimator = PixelColumns.Estimator(catalog, image, options.OutputColumnName);
@@ -191,7 +194,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
                 options.Progress?.Invoke(progress);
                 if (channel is null) return;
                 string line = $"epoch {progress.Epoch + 1}/{training.Epochs} step {progress.StepInEpoch}/{progress.StepsPerEpoch}: " +
-                              $"loss {progress.Loss:F2} (reconstruction {progress.Reconstruction:F2}, KL {progress.Kl:F2}), " +
+                              $"loss {progress.Loss:F2} (reconstruction {progress.Reconstruction:F2}, KL {progress.Kl:F2}, " +
+                              $"mean log-variance of z {progress.LogVariance:F2}), " +
                               $"lr {progress.LearningRate:G3}, {progress.ImagesPerSecond:F0} images/s";
                 if (progress.IsEpochEnd) channel.Info(MessageSensitivity.None, $"Epoch summary: {line}, elapsed {progress.Elapsed:hh\\:mm\\:ss}");
                 else channel.Trace(MessageSensitivity.None, line);
@@ -243,7 +247,5 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
     };
 
     private static AugmentationOptions DefaultAugmentation(ImageInput image) =>
-        image.Channels == 1 ? AugmentationOptions.Grayscale
-        : Math.Max(image.Height, image.Width) <= 64 ? AugmentationOptions.Cifar10
-        : AugmentationOptions.Stl10;
+        AugmentationOptions.ForShape(image.Channels, image.Height, image.Width);
 }

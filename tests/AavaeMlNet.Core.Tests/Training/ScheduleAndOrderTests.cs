@@ -35,3 +35,55 @@ public class ScheduleAndOrderTests
         Assert.Equal(new[] { 0, 5, 1, 7, 3, 6, 2, 4 }, EpochOrder.Permutation(8, 7, 3));
     }
 }
+
+public class DecayScheduleTests
+{
+    [Theory]
+    [InlineData(LearningRateDecay.Cosine, 0.0, 1e-3)]
+    [InlineData(LearningRateDecay.Cosine, 0.5, 5e-4)]      // (1 + cos(pi/2)) / 2 = 1/2
+    [InlineData(LearningRateDecay.Cosine, 0.25, 8.5355339059327376e-4)] // (1 + cos(pi/4)) / 2
+    [InlineData(LearningRateDecay.Cosine, 1.0, 0.0)]
+    [InlineData(LearningRateDecay.Linear, 0.25, 7.5e-4)]
+    [InlineData(LearningRateDecay.Linear, 1.0, 0.0)]
+    [InlineData(LearningRateDecay.Constant, 0.9, 1e-3)]
+    public void After_warmup_the_rate_follows_the_decay_of_the_progress(LearningRateDecay decay, double progress, double expected)
+    {
+        Assert.Equal(expected, LearningRateSchedule.At(step: 50, 1e-3, warmupSteps: 10, decay, progress), 12);
+    }
+
+    [Fact]
+    public void Warmup_comes_first_whatever_the_decay()
+    {
+        Assert.Equal(1e-4, LearningRateSchedule.At(0, 1e-3, 10, LearningRateDecay.Cosine, progress: 0.7), 12);
+    }
+
+    [Fact]
+    public void Progress_counts_steps_after_warmup_or_the_time_budget_whichever_ends_first()
+    {
+        Assert.Equal(0, LearningRateSchedule.Progress(step: 10, warmupSteps: 10, totalSteps: 110));
+        Assert.Equal(0.5, LearningRateSchedule.Progress(60, 10, 110), 12);
+        Assert.Equal(1, LearningRateSchedule.Progress(200, 10, 110));
+        // A 10-minute budget: warmup ended at minute 1, so minute 5.5 is half of the remaining budget.
+        var limit = TimeSpan.FromMinutes(10);
+        double p = LearningRateSchedule.Progress(20, 10, 100_000, limit, TimeSpan.FromMinutes(5.5), TimeSpan.FromMinutes(1));
+        Assert.Equal(0.5, p, 12);
+        // The epochs end first: the step fraction wins.
+        Assert.Equal(0.9, LearningRateSchedule.Progress(100, 10, 110, limit, TimeSpan.FromMinutes(2), TimeSpan.Zero), 12);
+    }
+
+    [Fact]
+    public void A_cosine_run_ends_at_a_rate_near_zero_and_reports_the_latent_log_variance()
+    {
+        using var images = TrainingFixtures.Squares(32);
+        using var data = new TensorBatchSource(images);
+        var options = TrainingFixtures.Options(null, epochs: 2) with { Decay = LearningRateDecay.Cosine, WarmupEpochs = 0 };
+        using var trainer = new AavaeTrainer(TrainingFixtures.TinyConfig(), TrainingFixtures.Augmentation, options);
+        var reports = new List<TrainingProgress>();
+        trainer.Progress += reports.Add;
+        trainer.Fit(data);
+        var last = reports[^1];
+        // 8 steps in all: the last one (step 7) has progress 7/8, rate 1e-3 * (1 + cos(7 pi / 8)) / 2.
+        Assert.Equal(2e-3 * 0.5 * (1 + Math.Cos(7 * Math.PI / 8)), last.LearningRate, 12);
+        Assert.All(reports, r => Assert.True(double.IsFinite(r.LogVariance) && r.LogVariance < 5, $"{r.LogVariance}"));
+    }
+}
