@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Cli.Terminal;
+using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Cli.Commands;
 
@@ -26,10 +27,14 @@ internal static class ExperimentCommand
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => d.Seed };
         var threads = new Option<int?>("--threads");
         var precision = CommonOptions.Precision();
+        var decay = CommonOptions.Decay(d.Decay);
+        var view = new ViewFlags();
         var command = new Command("experiment", "Run one of the paper's analyses on Fashion-MNIST (variants, beta, log-scale, batch-size, latent, or one AAVAE run).")
         {
             sweep, output, dataDir, pretrainImages, probeImages, onlineImages, epochs, minutes, batch, width, latent, lr, warmup, seed, threads, precision,
         };
+        command.Options.Add(decay);
+        foreach (var flag in view.All) command.Options.Add(flag);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
         {
             var options = new ExperimentOptions
@@ -41,6 +46,8 @@ internal static class ExperimentCommand
                 BatchSize = parse.GetValue(batch), WidthMultiplier = parse.GetValue(width), LatentDim = parse.GetValue(latent),
                 LearningRate = parse.GetValue(lr), WarmupEpochs = parse.GetValue(warmup), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
                 Precision = CommonOptions.ParsePrecision(parse.GetValue(precision)),
+                Decay = CommonOptions.ParseDecay(parse.GetValue(decay)),
+                View = view.Read(parse),
             };
             string name = parse.GetValue(sweep)!;
             ExperimentSweeps.Get(name, options); // reject an unknown sweep before loading data

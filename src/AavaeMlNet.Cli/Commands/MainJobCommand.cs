@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Cli.Terminal;
+using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Cli.Commands;
 
@@ -21,11 +22,15 @@ internal static class MainJobCommand
         var seed = new Option<long>("--seed") { Description = "Seed of everything random.", DefaultValueFactory = _ => defaults.Seed };
         var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: one per core)." };
         var precision = CommonOptions.Precision();
+        var decay = CommonOptions.Decay(defaults.Decay);
+        var view = new ViewFlags();
 
         var command = new Command("main", "Pretrain AAVAE on Fashion-MNIST with a CPU preset, fit a linear probe and write a report.")
         {
             output, dataDir, pretrainImages, probeImages, epochs, batch, width, lr, seed, threads, precision,
         };
+        command.Options.Add(decay);
+        foreach (var flag in view.All) command.Options.Add(flag);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
         {
             var options = new MainJobOptions
@@ -35,6 +40,8 @@ internal static class MainJobCommand
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), WidthMultiplier = parse.GetValue(width),
                 LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
                 Precision = CommonOptions.ParsePrecision(parse.GetValue(precision)),
+                Decay = CommonOptions.ParseDecay(parse.GetValue(decay)),
+                View = view.Read(parse),
             };
             var reporter = ProgressReporter.ForConsole(options.Epochs);
             var result = await MainJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);

@@ -46,6 +46,8 @@ internal static class PretrainCommand
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's)." };
         var precision = CommonOptions.Precision();
+        var decay = CommonOptions.Decay(defaults.Decay);
+        var view = new ViewFlags();
         var cache = new Option<bool>("--cache") { Description = "Hold the training pixels in memory (up to 2 GiB)." };
         var output = new Option<string>("--output", "-o") { Description = "Model zip to write (encoder.ckpt goes beside it).", DefaultValueFactory = _ => defaults.Output };
         var checkpointDir = new Option<string?>("--checkpoint-dir") { Description = "Checkpoint directory (default: <output folder>/checkpoints)." };
@@ -56,6 +58,8 @@ internal static class PretrainCommand
             data, manifest, dataDir, part, idx, labels, folder, size, channels, preset, variant, depth, stem, width, latent, beta,
             logScale, learnLogScale, epochs, batch, lr, warmup, weightDecay, seed, device, threads, precision, cache, output, checkpointDir, resume,
         };
+        command.Options.Add(decay);
+        foreach (var flag in view.All) command.Options.Add(flag);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
         {
             var options = new PretrainJobOptions
@@ -76,6 +80,8 @@ internal static class PretrainCommand
                 WarmupEpochs = parse.GetValue(warmup), WeightDecay = parse.GetValue(weightDecay), Seed = parse.GetValue(seed),
                 Device = Enum.Parse<DeviceKind>(parse.GetValue(device)!, ignoreCase: true), Threads = parse.GetValue(threads),
                 Precision = CommonOptions.ParsePrecision(parse.GetValue(precision)),
+                Decay = CommonOptions.ParseDecay(parse.GetValue(decay)),
+                View = view.Read(parse),
                 Cache = parse.GetValue(cache), Output = parse.GetValue(output)!, CheckpointDirectory = parse.GetValue(checkpointDir),
                 Resume = parse.GetValue(resume),
             };

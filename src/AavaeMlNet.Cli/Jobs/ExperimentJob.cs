@@ -104,6 +104,8 @@ public static class ExperimentJob
         Epochs = options.Epochs, TimeLimit = options.TimeLimit, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
         WarmupEpochs = options.WarmupEpochs, Seed = options.Seed, Threads = options.Threads, Device = DeviceKind.Auto,
         Precision = options.Precision,
+        Decay = options.Decay,
+        Augmentation = options.View.Apply(Augmentations.AugmentationOptions.Grayscale),
         CacheInMemory = true, CancellationToken = cancellationToken,
     };
 

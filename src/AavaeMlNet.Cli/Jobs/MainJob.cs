@@ -37,6 +37,8 @@ public static class MainJob
             Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
             WarmupEpochs = options.WarmupEpochs, Seed = options.Seed, Threads = options.Threads, Device = DeviceKind.Auto,
             Precision = options.Precision,
+            Decay = options.Decay,
+            Augmentation = options.View.Apply(Augmentations.AugmentationOptions.Grayscale),
             CacheInMemory = true, CheckpointDirectory = Path.Combine(options.OutputDirectory, "checkpoints"),
             CancellationToken = cancellationToken,
             ProgressEverySteps = 10,

@@ -1,3 +1,4 @@
+using AavaeMlNet.Training;
 using AavaeMlNet.Model;
 namespace AavaeMlNet.Cli.Jobs;
 
@@ -31,4 +32,8 @@ public sealed record MainJobOptions
     public int? Threads { get; init; }
     /// <summary>Arithmetic of convolutions and linear layers (Auto: bf16 mixed where the CPU has native bf16).</summary>
     public Precision Precision { get; init; } = Precision.Auto;
+    /// <summary>Learning rate after warmup.</summary>
+    public LearningRateDecay Decay { get; init; } = LearningRateDecay.Cosine;
+    /// <summary>Changes to the preset's view distribution.</summary>
+    public ViewOverrides View { get; init; } = new();
 }

@@ -37,7 +37,11 @@ public static class PretrainJob
             Channels = info.Channels, ImageHeight = info.Height, ImageWidth = info.Width,
             Variant = options.Variant, Depth = options.Depth, Stem = options.Stem, WidthMultiplier = options.WidthMultiplier,
             LatentDim = options.LatentDim, Beta = options.Beta, LogScale = options.LogScale, LearnLogScale = options.LearnLogScale,
-            Augmentation = options.Preset is null ? null : AugmentationOptions.Preset(options.Preset),
+            Augmentation = options.Preset is null && options.View.IsEmpty ? null : options.View.Apply(
+                options.Preset is { } preset
+                    ? AugmentationOptions.Preset(preset)
+                    : AugmentationOptions.ForShape(info.Channels, info.Height, info.Width)),
+            Decay = options.Decay,
             Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
             WarmupEpochs = options.WarmupEpochs, WeightDecay = options.WeightDecay, Seed = options.Seed,
             Device = options.Device, Threads = options.Threads, CacheInMemory = options.Cache,

@@ -50,6 +50,10 @@ public sealed record PretrainJobOptions
     public int? Threads { get; init; }
     /// <summary>Arithmetic of convolutions and linear layers (Auto: bf16 mixed where the CPU has native bf16).</summary>
     public Precision Precision { get; init; } = Precision.Auto;
+    /// <summary>Learning rate after warmup.</summary>
+    public LearningRateDecay Decay { get; init; } = LearningRateDecay.Constant;
+    /// <summary>Changes to the preset's view distribution.</summary>
+    public ViewOverrides View { get; init; } = new();
     /// <summary>Hold the training pixels in memory.</summary>
     public bool Cache { get; init; }
     /// <summary>The model zip to write; encoder.ckpt is written beside it.</summary>

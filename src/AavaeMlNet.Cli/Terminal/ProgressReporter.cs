@@ -18,7 +18,8 @@ internal sealed class ProgressReporter(int totalEpochs, TextWriter output, bool 
         double done = (progress.Epoch + progress.StepInEpoch / (double)Math.Max(1, progress.StepsPerEpoch)) / totalEpochs;
         var left = done > 0 ? TimeSpan.FromSeconds(progress.Elapsed.TotalSeconds * (1 - done) / done) : TimeSpan.Zero;
         string stats = $"epoch {progress.Epoch + 1}/{totalEpochs} step {progress.StepInEpoch}/{progress.StepsPerEpoch} " +
-                       $"loss {progress.Loss:F1} {progress.ImagesPerSecond:F0} img/s";
+                       $"loss {progress.Loss:F1} KL {progress.Kl:F1} logvar {progress.LogVariance:F2} " +
+                       $"lr {progress.LearningRate:G2} {progress.ImagesPerSecond:F0} img/s";
         if (interactive)
         {
             int filled = (int)Math.Round(done * BarWidth);
