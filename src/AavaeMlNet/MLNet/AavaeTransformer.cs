@@ -1,6 +1,7 @@
 using AavaeMlNet.Augmentations;
 using AavaeMlNet.Model;
 using AavaeMlNet.Onnx;
+using AavaeMlNet.PyTorch;
 using AavaeMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -136,6 +137,64 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
         var header = new CheckpointHeader(
             Config, Augmentation, Training, Training.Epochs, 0, 0, 0, model.Model.Compute.Precision);
         model.OnCpu(m => Checkpoint.Save(path, header, m, optimizer: null, generators: []));
+    }
+
+    /// <summary>
+    /// A transformer from a checkpoint of the paper's reference implementation (a Lightning .ckpt or a plain
+    /// torch.save state_dict): its encoder and projection head, with the normalization of its data set. The file is
+    /// read without running pickled code; names and shapes are checked through <see cref="ReferenceLayout"/>.
+    /// </summary>
+    /// <param name="context">The ML.NET context whose catalog the saved model uses.</param>
+    /// <param name="path">The checkpoint.</param>
+    /// <param name="options">Columns and import settings; files with the reference decoder need
+    /// <c>Reference = new() { SkipDecoder = true }</c>.</param>
+    public static AavaeTransformer FromPyTorch(MLContext context, string path, PyTorchImportOptions? options = null)
+    {
+        options ??= new PyTorchImportOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.InferenceBatchSize, 1, nameof(options));
+        return FromPyTorch(context, ReferenceImporter.Import(path, options.Reference), options);
+    }
+
+    /// <summary>
+    /// A transformer from an import already made (<see cref="ReferenceImporter.Import(string,
+    /// ReferenceImportOptions?)"/>, e.g. to show its notes first); it takes ownership of the imported model.
+    /// </summary>
+    public static AavaeTransformer FromPyTorch(
+        MLContext context, ReferenceImport import, PyTorchImportOptions? options = null)
+    {
+        options ??= new PyTorchImportOptions();
+        try
+        {
+            var c = import.Model.Config;
+            var image = new ImageInput(options.InputColumnName, options.InputKind, c.Channels, c.Height, c.Width);
+            var builder = new DataViewSchema.Builder();
+            if (image.Kind == ImageColumnKind.Image)
+                builder.AddColumn(image.ColumnName, new ImageDataViewType(image.Height, image.Width));
+            else builder.AddColumn(image.ColumnName, new VectorDataViewType(NumberDataViewType.Single, image.Length));
+            var pixels = PixelColumns.Estimator(context.Transforms, image, options.OutputColumnName)
+                ?.Fit(new EmptyDataView(builder.ToSchema()));
+            ArgumentOutOfRangeException.ThrowIfLessThan(options.InferenceBatchSize, 1, nameof(options));
+            return new AavaeTransformer(context.Transforms, import.Model, image, options.OutputColumnName,
+                options.Representation, options.InferenceBatchSize, pixels, import.Augmentation, import.Training, CPU);
+        }
+        catch
+        {
+            import.Model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes the encoder, projection head and log_scale as a state_dict with the reference implementation's names
+    /// (torch.save format); the reference model takes it with <c>load_state_dict(torch.load(path), strict=False)</c>,
+    /// whose missing keys are the decoder's. Returns the number of tensors written.
+    /// </summary>
+    public int ExportPyTorch(string path)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        int written = 0;
+        model.OnCpu(m => written = ReferenceImporter.Export(m, path));
+        return written;
     }
 
     void ICanSaveModel.Save(ModelSaveContext ctx)
