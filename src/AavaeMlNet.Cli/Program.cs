@@ -12,6 +12,8 @@ var root = new RootCommand("aavae: self-supervised image representations (AAVAE)
     InspectCommand.Create(),
     DataCommand.Create(),
     ExperimentCommand.Create(),
+    ImportCommand.Create(),
+    ExportPyTorchCommand.Create(),
 };
 
 // The first Ctrl-C (or SIGTERM) cancels the command's token, and the command stops cleanly: pretraining writes last.ckpt

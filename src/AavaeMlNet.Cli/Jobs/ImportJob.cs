@@ -1,0 +1,38 @@
+using AavaeMlNet.Io;
+using AavaeMlNet.MLNet;
+using AavaeMlNet.PyTorch;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+
+namespace AavaeMlNet.Cli.Jobs;
+
+/// <summary>What `aavae import` wrote.</summary>
+public sealed record ImportJobResult(string Model, string Checkpoint, int EmbeddingSize, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// `aavae import`: a checkpoint of the paper's reference implementation to model.zip (ONNX inside, as a
+/// natively trained model) plus encoder.ckpt beside it (for embed --checkpoint, inspect and continued pretraining).
+/// </summary>
+public static class ImportJob
+{
+    public static ImportJobResult Run(string checkpoint, string output, PyTorchImportOptions options)
+    {
+        var ml = new MLContext(0);
+        var import = ReferenceImporter.Import(checkpoint, options.Reference);
+        using var transformer = AavaeTransformer.FromPyTorch(ml, import, options);
+        var input = transformer.Input;
+        var builder = new DataViewSchema.Builder();
+        if (input.Kind == ImageColumnKind.Image)
+            builder.AddColumn(input.ColumnName, new ImageDataViewType(input.Height, input.Width));
+        else builder.AddColumn(input.ColumnName, new VectorDataViewType(NumberDataViewType.Single, input.Length));
+        var schema = builder.ToSchema();
+
+        string model = Path.GetFullPath(output);
+        Directory.CreateDirectory(Path.GetDirectoryName(model)!);
+        AtomicFile.Write(model, stream => ml.Model.Save(transformer, schema, stream));
+        string native = Path.Combine(Path.GetDirectoryName(model)!, "encoder.ckpt");
+        transformer.SaveCheckpoint(native);
+        return new ImportJobResult(model, native, transformer.EmbeddingSize, import.Notes);
+    }
+}
