@@ -50,6 +50,14 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary>`--clean-bn-images N`, one declaration for every training command.</summary>
+    public static Option<int> CleanBatchNormImages(int fallback) => new("--clean-bn-images")
+    {
+        Description = "After pretraining, recompute the encoder's BatchNorm statistics on up to N clean training " +
+                      "images (training shows it only augmented views); 0 keeps the statistics of the views.",
+        DefaultValueFactory = _ => fallback,
+    };
+
     /// <summary>The <see cref="LearningRateDecay"/> a `--decay` value names.</summary>
     public static LearningRateDecay ParseDecay(string? name) => Enum.Parse<LearningRateDecay>(name ?? "constant", true);
 }

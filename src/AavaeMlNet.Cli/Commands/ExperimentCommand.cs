@@ -29,11 +29,13 @@ internal static class ExperimentCommand
         var precision = CommonOptions.Precision();
         var decay = CommonOptions.Decay(d.Decay);
         var view = new ViewFlags();
+        var cleanBn = CommonOptions.CleanBatchNormImages(d.CleanBatchNormImages);
         var command = new Command("experiment", "Run one of the paper's analyses on Fashion-MNIST (variants, beta, log-scale, batch-size, latent, or one AAVAE run).")
         {
             sweep, output, dataDir, pretrainImages, probeImages, onlineImages, epochs, minutes, batch, width, latent, lr, warmup, seed, threads, precision,
         };
         command.Options.Add(decay);
+        command.Options.Add(cleanBn);
         foreach (var flag in view.All) command.Options.Add(flag);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
         {
@@ -48,6 +50,7 @@ internal static class ExperimentCommand
                 Precision = CommonOptions.ParsePrecision(parse.GetValue(precision)),
                 Decay = CommonOptions.ParseDecay(parse.GetValue(decay)),
                 View = view.Read(parse),
+                CleanBatchNormImages = parse.GetValue(cleanBn),
             };
             string name = parse.GetValue(sweep)!;
             ExperimentSweeps.Get(name, options); // reject an unknown sweep before loading data

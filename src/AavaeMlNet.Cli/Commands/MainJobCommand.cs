@@ -24,12 +24,14 @@ internal static class MainJobCommand
         var precision = CommonOptions.Precision();
         var decay = CommonOptions.Decay(defaults.Decay);
         var view = new ViewFlags();
+        var cleanBn = CommonOptions.CleanBatchNormImages(defaults.CleanBatchNormImages);
 
         var command = new Command("main", "Pretrain AAVAE on Fashion-MNIST with a CPU preset, fit a linear probe and write a report.")
         {
             output, dataDir, pretrainImages, probeImages, epochs, batch, width, lr, seed, threads, precision,
         };
         command.Options.Add(decay);
+        command.Options.Add(cleanBn);
         foreach (var flag in view.All) command.Options.Add(flag);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
         {
@@ -42,6 +44,7 @@ internal static class MainJobCommand
                 Precision = CommonOptions.ParsePrecision(parse.GetValue(precision)),
                 Decay = CommonOptions.ParseDecay(parse.GetValue(decay)),
                 View = view.Read(parse),
+                CleanBatchNormImages = parse.GetValue(cleanBn),
             };
             var reporter = ProgressReporter.ForConsole(options.Epochs);
             var result = await MainJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);

@@ -48,6 +48,7 @@ internal static class PretrainCommand
         var precision = CommonOptions.Precision();
         var decay = CommonOptions.Decay(defaults.Decay);
         var view = new ViewFlags();
+        var cleanBn = CommonOptions.CleanBatchNormImages(defaults.CleanBatchNormImages);
         var cache = new Option<bool>("--cache") { Description = "Hold the training pixels in memory (up to 2 GiB)." };
         var output = new Option<string>("--output", "-o") { Description = "Model zip to write (encoder.ckpt goes beside it).", DefaultValueFactory = _ => defaults.Output };
         var checkpointDir = new Option<string?>("--checkpoint-dir") { Description = "Checkpoint directory (default: <output folder>/checkpoints)." };
@@ -59,6 +60,7 @@ internal static class PretrainCommand
             logScale, learnLogScale, epochs, batch, lr, warmup, weightDecay, seed, device, threads, precision, cache, output, checkpointDir, resume,
         };
         command.Options.Add(decay);
+        command.Options.Add(cleanBn);
         foreach (var flag in view.All) command.Options.Add(flag);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
         {
@@ -82,6 +84,7 @@ internal static class PretrainCommand
                 Precision = CommonOptions.ParsePrecision(parse.GetValue(precision)),
                 Decay = CommonOptions.ParseDecay(parse.GetValue(decay)),
                 View = view.Read(parse),
+                CleanBatchNormImages = parse.GetValue(cleanBn),
                 Cache = parse.GetValue(cache), Output = parse.GetValue(output)!, CheckpointDirectory = parse.GetValue(checkpointDir),
                 Resume = parse.GetValue(resume),
             };

@@ -105,6 +105,7 @@ public static class ExperimentJob
         WarmupEpochs = options.WarmupEpochs, Seed = options.Seed, Threads = options.Threads, Device = DeviceKind.Auto,
         Precision = options.Precision,
         Decay = options.Decay,
+        CleanBatchNormImages = options.CleanBatchNormImages,
         Augmentation = options.View.Apply(Augmentations.AugmentationOptions.Grayscale),
         CacheInMemory = true, CancellationToken = cancellationToken,
     };

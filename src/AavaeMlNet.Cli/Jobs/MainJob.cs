@@ -38,6 +38,7 @@ public static class MainJob
             WarmupEpochs = options.WarmupEpochs, Seed = options.Seed, Threads = options.Threads, Device = DeviceKind.Auto,
             Precision = options.Precision,
             Decay = options.Decay,
+            CleanBatchNormImages = options.CleanBatchNormImages,
             Augmentation = options.View.Apply(Augmentations.AugmentationOptions.Grayscale),
             CacheInMemory = true, CheckpointDirectory = Path.Combine(options.OutputDirectory, "checkpoints"),
             CancellationToken = cancellationToken,
@@ -100,6 +101,9 @@ public static class MainJob
                 ["width_multiplier"] = options.WidthMultiplier.ToString("G"),
                 ["seed"] = options.Seed.ToString(),
                 ["compute"] = compute,
+                ["decay"] = options.Decay.ToString(),
+                ["view"] = options.View.IsEmpty ? "grayscale preset" : options.View.ToString(),
+                ["clean_bn_images"] = options.CleanBatchNormImages.ToString(),
                 ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
             });
         ReportWriter.WriteJson(Path.Combine(options.OutputDirectory, "metrics.json"), report);

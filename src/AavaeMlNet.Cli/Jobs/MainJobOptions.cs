@@ -33,7 +33,9 @@ public sealed record MainJobOptions
     /// <summary>Arithmetic of convolutions and linear layers (Auto: bf16 mixed where the CPU has native bf16).</summary>
     public Precision Precision { get; init; } = Precision.Auto;
     /// <summary>Learning rate after warmup.</summary>
-    public LearningRateDecay Decay { get; init; } = LearningRateDecay.Cosine;
+    public LearningRateDecay Decay { get; init; } = LearningRateDecay.Constant;
     /// <summary>Changes to the preset's view distribution.</summary>
     public ViewOverrides View { get; init; } = new();
+    /// <summary>Clean images on which the BatchNorm statistics are recomputed after pretraining (0: off).</summary>
+    public int CleanBatchNormImages { get; init; } = 5000;
 }

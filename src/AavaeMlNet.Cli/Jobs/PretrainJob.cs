@@ -42,6 +42,7 @@ public static class PretrainJob
                     ? AugmentationOptions.Preset(preset)
                     : AugmentationOptions.ForShape(info.Channels, info.Height, info.Width)),
             Decay = options.Decay,
+            CleanBatchNormImages = options.CleanBatchNormImages,
             Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
             WarmupEpochs = options.WarmupEpochs, WeightDecay = options.WeightDecay, Seed = options.Seed,
             Device = options.Device, Threads = options.Threads, CacheInMemory = options.Cache,

@@ -54,6 +54,8 @@ public sealed record PretrainJobOptions
     public LearningRateDecay Decay { get; init; } = LearningRateDecay.Constant;
     /// <summary>Changes to the preset's view distribution.</summary>
     public ViewOverrides View { get; init; } = new();
+    /// <summary>Clean images on which the BatchNorm statistics are recomputed after pretraining (0: off).</summary>
+    public int CleanBatchNormImages { get; init; }
     /// <summary>Hold the training pixels in memory.</summary>
     public bool Cache { get; init; }
     /// <summary>The model zip to write; encoder.ckpt is written beside it.</summary>

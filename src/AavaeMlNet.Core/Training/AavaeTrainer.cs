@@ -222,7 +222,28 @@ public sealed class AavaeTrainer : IDisposable
             if (epoch % Options.CheckpointEveryEpochs == 0 || epoch == Options.Epochs)
                 WriteCheckpoint(stepsPerEpoch, numbered: Options.KeepEpochCheckpoints);
         }
+        if (Options.CleanBatchNormImages > 0) RecalibrateBatchNorm(data, cancellationToken);
         Model.eval();
+    }
+
+    // The statistics are recomputed after the last checkpoint of the run, so a resumed run still equals an
+    // uninterrupted one; the transformer's own checkpoint (encoder.ckpt) holds the recomputed statistics.
+    private void RecalibrateBatchNorm(IImageBatchSource data, CancellationToken cancellationToken)
+    {
+        IEnumerable<Tensor> CleanBatches()
+        {
+            long taken = 0;
+            int batchSize = Options.BatchSize;
+            foreach (var batch in data.Batches(Options.Epochs, batchSize, Options.Seed, 0, cancellationToken))
+            {
+                using var scope = NewDisposeScope();
+                scope.Attach(batch);
+                yield return augmentation.Target(batch.to(device));
+                taken += batch.shape[0];
+                if (taken >= Options.CleanBatchNormImages) yield break;
+            }
+        }
+        BatchNormRecalibration.Run(Model, CleanBatches());
     }
 
     /// <summary>Writes a checkpoint of the current position now (no-op without a checkpoint directory).</summary>

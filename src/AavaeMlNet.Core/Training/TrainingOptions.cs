@@ -49,6 +49,12 @@ public sealed record TrainingOptions
     /// elsewhere), Float32, or BFloat16Mixed. Resolved by <see cref="PrecisionSupport.Resolve(Precision, TorchSharp.torch.Device)"/>.
     /// </summary>
     public Precision Precision { get; init; } = Precision.Auto;
+    /// <summary>
+    /// After the last step, recompute the encoder's and projection head's BatchNorm statistics on up to this many
+    /// clean (un-augmented) training images (see <see cref="BatchNormRecalibration"/>); 0 keeps the statistics of
+    /// the augmented views.
+    /// </summary>
+    public int CleanBatchNormImages { get; init; }
     /// <summary>Run convolutions in the channels-last (NHWC) layout, which libtorch's oneDNN kernels prefer.</summary>
     public bool ChannelsLast { get; init; } = true;
 
@@ -63,6 +69,8 @@ public sealed record TrainingOptions
         if (CheckpointEveryEpochs < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEveryEpochs), CheckpointEveryEpochs, "CheckpointEveryEpochs must be at least 1.");
         if (LogEverySteps < 1) throw new ArgumentOutOfRangeException(nameof(LogEverySteps), LogEverySteps, "LogEverySteps must be at least 1.");
         if (TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimit), TimeLimit, "TimeLimit must be positive.");
+        if (CleanBatchNormImages < 0)
+            throw new ArgumentOutOfRangeException(nameof(CleanBatchNormImages), CleanBatchNormImages, "CleanBatchNormImages must be >= 0.");
         if (!Enum.IsDefined(Decay))
             throw new ArgumentOutOfRangeException(nameof(Decay), Decay, "Decay must be Constant, Cosine or Linear.");
         if (!Enum.IsDefined(Precision))

@@ -65,6 +65,11 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public double WarmupEpochs = 10;
         /// <summary>Rate after warmup: Constant (paper), or Cosine / Linear decay to zero at the end of the run.</summary>
         public LearningRateDecay Decay = LearningRateDecay.Constant;
+        /// <summary>
+        /// Recompute the BatchNorm statistics on up to this many clean training images after pretraining (training
+        /// shows the encoder only augmented views); 0 keeps the statistics of the views.
+        /// </summary>
+        public int CleanBatchNormImages;
         /// <summary>Adam weight decay (paper: 0).</summary>
         public double WeightDecay;
         /// <summary>Seed of the weights, data order, augmentations and latent noise.</summary>
@@ -169,6 +174,7 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
             Precision = options.Precision,
             ChannelsLast = options.ChannelsLast,
             Decay = options.Decay,
+            CleanBatchNormImages = options.CleanBatchNormImages,
         };
 
         var pixelEstimator = PixelColumns.Estimator(catalog, image, options.OutputColumnName);
