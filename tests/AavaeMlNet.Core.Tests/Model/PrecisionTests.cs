@@ -110,23 +110,14 @@ public class PrecisionTests
     {
         using var images = Squares(40);
         using var data = new TensorBatchSource(images);
-        string straightDir = TempDirectory(), splitDir = TempDirectory();
-        TrainingOptions Bf16(string dir, int epochs) => Options(dir, epochs) with { Precision = Precision.BFloat16Mixed };
-
-        using var straight = new AavaeTrainer(TinyConfig(), Augmentation, Bf16(straightDir, 2), Bf16Cpu);
-        straight.Fit(data);
-        using (var first = new AavaeTrainer(TinyConfig(), Augmentation, Bf16(splitDir, 1), Bf16Cpu))
-            first.Fit(data);
-        string checkpoint = Path.Combine(splitDir, Checkpoint.LatestFileName);
-        var header = Checkpoint.ReadHeader(checkpoint);
-        Assert.Equal(Precision.BFloat16Mixed, header.Training.Precision);
-        Assert.Equal(Precision.BFloat16Mixed, header.ComputePrecision);
-        Assert.True(header.Training.ChannelsLast);
-
-        using var resumed = AavaeTrainer.Resume(checkpoint, 2, null, Bf16Cpu);
-        Assert.Equal(Precision.BFloat16Mixed, resumed.Precision);
-        resumed.Fit(data);
-        AssertSameWeights(straight.Model, resumed.Model);
+        AssertResumeIsExact(data, (dir, epochs) => Options(dir, epochs) with { Precision = Precision.BFloat16Mixed },
+            Bf16Cpu, (header, resumed) =>
+            {
+                Assert.Equal(Precision.BFloat16Mixed, header.Training.Precision);
+                Assert.Equal(Precision.BFloat16Mixed, header.ComputePrecision);
+                Assert.True(header.Training.ChannelsLast);
+                Assert.Equal(Precision.BFloat16Mixed, resumed.Precision);
+            });
     }
 
     [Fact]

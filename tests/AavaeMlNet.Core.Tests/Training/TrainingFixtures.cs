@@ -47,6 +47,27 @@ internal static class TrainingFixtures
     public static Dictionary<string, float[]> Weights(AavaeModel model) =>
         model.state_dict().ToDictionary(p => p.Key, p => p.Value.to(CPU).to_type(ScalarType.Float32).data<float>().ToArray());
 
+    /// <summary>
+    /// Trains two epochs straight, and one epoch then a resume to two, with the given options (checkpoint directory,
+    /// epochs); asserts that both end bit-equal. <paramref name="inspect"/> sees the mid-run checkpoint's header and
+    /// the resumed trainer before it continues.
+    /// </summary>
+    public static void AssertResumeIsExact(IImageBatchSource data, Func<string, int, TrainingOptions> options,
+        CpuBf16Features? cpu = null, Action<CheckpointHeader, AavaeTrainer>? inspect = null)
+    {
+        var features = cpu ?? CpuBf16Features.Current;
+        using var straight = new AavaeTrainer(TinyConfig(), Augmentation, options(TempDirectory(), 2), features);
+        straight.Fit(data);
+        string splitDir = TempDirectory();
+        using (var first = new AavaeTrainer(TinyConfig(), Augmentation, options(splitDir, 1), features)) first.Fit(data);
+        string checkpoint = Path.Combine(splitDir, Checkpoint.LatestFileName);
+        using var resumed = AavaeTrainer.Resume(checkpoint, 2, null, features);
+        inspect?.Invoke(Checkpoint.ReadHeader(checkpoint), resumed);
+        resumed.Fit(data);
+        Assert.Equal(straight.Step, resumed.Step);
+        AssertSameWeights(straight.Model, resumed.Model);
+    }
+
     /// <summary>Every weight and buffer of the two models is bit-equal.</summary>
     public static void AssertSameWeights(AavaeModel expected, AavaeModel actual)
     {
