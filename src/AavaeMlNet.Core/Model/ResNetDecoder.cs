@@ -8,9 +8,9 @@ namespace AavaeMlNet.Model;
 /// <summary>
 /// The "inverted" ResNet decoder of the reference implementation, without BatchNorm:
 /// z -> ReLU(Linear(latent, h)) -> ReLU(Linear(h, h)) -> reshape (h/16, 4, 4) -> 1x1 conv to 8 x base width -> four
-/// residual stages (mirroring the encoder's depth; planes 4, 2, 1, 1 x base width, as the reference decoder's 256,
-/// 128, 64, 64) that upsample by nearest-neighbour resize-convs -> 3x3 conv to the base width + ReLU -> 3x3 conv to
-/// C channels, with no output activation.
+/// residual stages (mirroring the encoder's depth; planes 4, 2, 1, 1 x base width, where the reference decoder's are
+/// 4, 2, 1, 0.5 x: 256, 128, 64, 32 at full width) that upsample by nearest-neighbour resize-convs -> 3x3 conv to the
+/// base width + ReLU -> 3x3 conv to C channels, with no output activation.
 /// One stage per size, as the reference decoder: the stages reach ceil(H/f), ceil(2H/f), ceil(4H/f), ceil(8H/f)
 /// (likewise for W), where f is the encoder's downsampling (8 for the CIFAR and Small stems, 16 for STL, 32 for
 /// ImageNet), then the 3x3 conv runs at ceil(H/2) or H and the final conv at exactly H x W, for any H and W (28, 32,
