@@ -15,7 +15,9 @@ public sealed class ComputeFormat
 {
     private Precision precision = Precision.Float32;
 
-    /// <summary>The resolved precision: <see cref="Precision.Float32"/> or <see cref="Precision.BFloat16Mixed"/>.</summary>
+    /// <summary>
+    /// The resolved precision: <see cref="Precision.Float32"/> or <see cref="Precision.BFloat16Mixed"/>.
+    /// </summary>
     public Precision Precision
     {
         get => precision;
@@ -53,13 +55,16 @@ public sealed class ComputeFormat
         var type = ComputeType;
         var weight = conv.weight.to(type);
         if (ChannelsLast) weight = weight.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-        var padding = conv.padding ?? throw new NotSupportedException("Convolutions with a padding mode are not used here.");
+        var padding = conv.padding
+            ?? throw new NotSupportedException("Convolutions with a padding mode are not used here.");
         var output = functional.conv2d(input.to(type), weight, conv.bias?.to(type),
             conv.stride, padding, conv.dilation, conv.groups);
         return output.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Runs a projection shortcut, Sequential(Conv2d, BatchNorm2d), with its convolution in this format.</summary>
+    /// <summary>
+    /// Runs a projection shortcut, Sequential(Conv2d, BatchNorm2d), with its convolution in this format.
+    /// </summary>
     public Tensor ConvNorm(Sequential shortcut, Tensor input)
     {
         var layers = shortcut.children().ToArray();

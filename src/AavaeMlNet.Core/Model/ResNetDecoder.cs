@@ -37,7 +37,9 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
     private readonly ComputeFormat compute;
 
     /// <param name="config">The architecture.</param>
-    /// <param name="compute">How convolutions and linear layers compute; shared with the rest of the model. Null: fp32.</param>
+    /// <param name="compute">
+    /// How convolutions and linear layers compute; shared with the rest of the model. Null: fp32.
+    /// </param>
     public ResNetDecoder(AavaeConfig config, ComputeFormat? compute = null) : base(nameof(ResNetDecoder))
     {
         config.Validate();
@@ -61,7 +63,8 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
 
         long h = config.Height, w = config.Width;
         long factor = config.Stem switch { Stem.Stl => 16, Stem.ImageNet => 32, _ => 8 };
-        stageSizes = [.. Enumerable.Range(0, 4).Select(k => new[] { CeilDiv(h, factor >> k), CeilDiv(w, factor >> k) })];
+        stageSizes =
+            [.. Enumerable.Range(0, 4).Select(k => new[] { CeilDiv(h, factor >> k), CeilDiv(w, factor >> k) })];
         penultimateSize = factor > 8 ? [CeilDiv(h, 2), CeilDiv(w, 2)] : [h, w];
         outputSize = [h, w];
         RegisterComponents();
@@ -103,5 +106,7 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;
 
     private static Tensor Resize(Tensor x, long[] size) =>
-        x.shape[2] == size[0] && x.shape[3] == size[1] ? x : functional.interpolate(x, size, mode: InterpolationMode.Nearest);
+        x.shape[2] == size[0] && x.shape[3] == size[1]
+            ? x
+            : functional.interpolate(x, size, mode: InterpolationMode.Nearest);
 }

@@ -11,7 +11,9 @@ public enum LearningRateDecay
     Linear,
 }
 
-/// <summary>Linear warmup to the base rate, then constant (paper Sec. 4) or decay to zero at the end of the run.</summary>
+/// <summary>
+/// Linear warmup to the base rate, then constant (paper Sec. 4) or decay to zero at the end of the run.
+/// </summary>
 public static class LearningRateSchedule
 {
     /// <summary>

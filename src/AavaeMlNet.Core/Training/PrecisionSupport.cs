@@ -50,9 +50,11 @@ public static class PrecisionSupport
     /// bf16 convolution, else Float32. BFloat16Mixed asked for on a CPU without AVX-512 throws
     /// <see cref="NotSupportedException"/> saying why.
     /// </summary>
-    public static Precision Resolve(Precision requested, Device device) => device.type == DeviceType.CPU
-        ? Resolve(requested, CpuBf16Features.Current)
-        : ResolveCuda(requested, device);
+    public static Precision Resolve(Precision requested, Device device) =>
+        Resolve(requested, device, CpuBf16Features.Current);
+
+    private static Precision Resolve(Precision requested, Device device, CpuBf16Features cpu) =>
+        device.type == DeviceType.CPU ? Resolve(requested, cpu) : ResolveCuda(requested, device);
 
     /// <summary>The CPU rule of <see cref="Resolve(Precision, Device)"/> for the given features.</summary>
     public static Precision Resolve(Precision requested, CpuBf16Features cpu) => requested switch
@@ -77,7 +79,7 @@ public static class PrecisionSupport
 
     internal static Precision Configure(AavaeModel model, TrainingOptions options, Device device, CpuBf16Features cpu)
     {
-        var precision = device.type == DeviceType.CPU ? Resolve(options.Precision, cpu) : ResolveCuda(options.Precision, device);
+        var precision = Resolve(options.Precision, device, cpu);
         model.Compute.Precision = precision;
         model.Compute.ChannelsLast = options.ChannelsLast;
         return precision;
@@ -110,7 +112,8 @@ public static class PrecisionSupport
         {
             using var scope = NewDisposeScope();
             var probe = ones([1, 8, 1, 1], dtype: ScalarType.BFloat16, device: device);
-            nn.functional.conv2d(probe, ones([8, 8, 1, 1], dtype: ScalarType.BFloat16, device: device)).sum().item<float>();
+            var weight = ones([8, 8, 1, 1], dtype: ScalarType.BFloat16, device: device);
+            nn.functional.conv2d(probe, weight).sum().item<float>();
             runs = true;
         }
         catch (Exception)

@@ -30,7 +30,9 @@ public sealed record TrainingOptions
     public DeviceKind Device { get; init; } = DeviceKind.Auto;
     /// <summary>Directory for checkpoints; null writes none.</summary>
     public string? CheckpointDirectory { get; init; }
-    /// <summary>Write a checkpoint every this many epochs (and always after the last one and on cancellation).</summary>
+    /// <summary>
+    /// Write a checkpoint every this many epochs (and always after the last one and on cancellation).
+    /// </summary>
     public int CheckpointEveryEpochs { get; init; } = 1;
     /// <summary>Also keep one numbered checkpoint per saved epoch (epoch-0005.ckpt) besides last.ckpt.</summary>
     public bool KeepEpochCheckpoints { get; init; } = false;
@@ -46,7 +48,8 @@ public sealed record TrainingOptions
     public int? Threads { get; init; }
     /// <summary>
     /// Arithmetic of the convolutions and linear layers: Auto (bf16 mixed where the hardware has native bf16, fp32
-    /// elsewhere), Float32, or BFloat16Mixed. Resolved by <see cref="PrecisionSupport.Resolve(Precision, TorchSharp.torch.Device)"/>.
+    /// elsewhere), Float32, or BFloat16Mixed. Resolved by
+    /// <see cref="PrecisionSupport.Resolve(Precision, TorchSharp.torch.Device)"/>.
     /// </summary>
     public Precision Precision { get; init; } = Precision.Auto;
     /// <summary>
@@ -61,20 +64,28 @@ public sealed record TrainingOptions
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be at least 1.");
-        if (BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 2 (BatchNorm needs two samples).");
-        if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be a positive number.");
-        if (!(WarmupEpochs >= 0)) throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs, "WarmupEpochs must be >= 0.");
-        if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be >= 0.");
-        if (CheckpointEveryEpochs < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEveryEpochs), CheckpointEveryEpochs, "CheckpointEveryEpochs must be at least 1.");
-        if (LogEverySteps < 1) throw new ArgumentOutOfRangeException(nameof(LogEverySteps), LogEverySteps, "LogEverySteps must be at least 1.");
-        if (TimeLimit is { } limit && limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimit), TimeLimit, "TimeLimit must be positive.");
-        if (CleanBatchNormImages < 0)
-            throw new ArgumentOutOfRangeException(nameof(CleanBatchNormImages), CleanBatchNormImages, "CleanBatchNormImages must be >= 0.");
-        if (!Enum.IsDefined(Decay))
-            throw new ArgumentOutOfRangeException(nameof(Decay), Decay, "Decay must be Constant, Cosine or Linear.");
-        if (!Enum.IsDefined(Precision))
-            throw new ArgumentOutOfRangeException(nameof(Precision), Precision, "Precision must be Auto, Float32 or BFloat16Mixed.");
-        if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1.");
+        Require(Epochs >= 1, nameof(Epochs), Epochs, "Epochs must be at least 1.");
+        Require(BatchSize >= 2, nameof(BatchSize), BatchSize,
+            "BatchSize must be at least 2 (BatchNorm needs two samples).");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate,
+            "LearningRate must be a positive number.");
+        Require(WarmupEpochs >= 0, nameof(WarmupEpochs), WarmupEpochs, "WarmupEpochs must be >= 0.");
+        Require(WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "WeightDecay must be >= 0.");
+        Require(CheckpointEveryEpochs >= 1, nameof(CheckpointEveryEpochs), CheckpointEveryEpochs,
+            "CheckpointEveryEpochs must be at least 1.");
+        Require(LogEverySteps >= 1, nameof(LogEverySteps), LogEverySteps, "LogEverySteps must be at least 1.");
+        Require(TimeLimit is not { } limit || limit > TimeSpan.Zero, nameof(TimeLimit), TimeLimit,
+            "TimeLimit must be positive.");
+        Require(CleanBatchNormImages >= 0, nameof(CleanBatchNormImages), CleanBatchNormImages,
+            "CleanBatchNormImages must be >= 0.");
+        Require(Enum.IsDefined(Decay), nameof(Decay), Decay, "Decay must be Constant, Cosine or Linear.");
+        Require(Enum.IsDefined(Precision), nameof(Precision), Precision,
+            "Precision must be Auto, Float32 or BFloat16Mixed.");
+        Require(Threads is not < 1, nameof(Threads), Threads, "Threads must be at least 1.");
+    }
+
+    private static void Require(bool valid, string name, object? value, string message)
+    {
+        if (!valid) throw new ArgumentOutOfRangeException(name, value, message);
     }
 }
