@@ -105,7 +105,8 @@ public class PretrainCommandTests(PretrainedModel model)
             string? line;
             while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("epoch done", StringComparison.Ordinal)) { }
             Assert.NotNull(line);
-            using (var kill = Process.Start("kill", [signal, process.Id.ToString()])) kill.WaitForExit();
+            // bash's own kill: /bin/kill comes from procps, which a minimal Debian 12 machine does not have.
+            using (var kill = Process.Start("bash", ["-c", $"kill {signal} {process.Id}"])) kill.WaitForExit();
             var stdout = process.StandardOutput.ReadToEndAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             await process.WaitForExitAsync(timeout.Token);
