@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Cli.Terminal;
+using AavaeMlNet.Evaluation.LabelEfficiency;
 
 namespace AavaeMlNet.Cli.Commands;
 
@@ -18,12 +19,22 @@ internal static class EvaluateCommand
         var probe = new Option<string>("--probe") { Description = "Read-out fitted on the embeddings.", DefaultValueFactory = _ => "lbfgs" };
         probe.AcceptOnlyFromAmong("lbfgs", "sdca", "fasttree", "paper");
         var knn = new Option<string>("--knn-k") { Description = "Comma-separated neighbour counts of the kNN classifier ('' for none).", DefaultValueFactory = _ => "20,200" };
+        var labels = new Option<string?>("--labels")
+        {
+            Description = "Label-efficiency table: comma-separated budgets N/class, P% or N images (for example " +
+                          "100/class,1%,10%,100%); the linear probe is fitted on a stratified, seeded subset " +
+                          "per budget.",
+        };
+        var labelSeed = new Option<ulong>("--label-seed")
+        {
+            Description = "Seed of the label subsets.", DefaultValueFactory = _ => 0,
+        };
         var column = new Option<string>("--column") { Description = "Embedding column of the model.", DefaultValueFactory = _ => "Embedding" };
         var reportDir = new Option<string?>("--report-dir") { Description = "Write metrics.json and report.md here." };
 
         var command = new Command("evaluate", "Fit a probe and kNN on the embeddings of a saved model and print the test accuracies.")
         {
-            model, train, test, trainLabels, testLabels, dataDir, probe, knn, column, reportDir,
+            model, train, test, trainLabels, testLabels, dataDir, probe, knn, labels, labelSeed, column, reportDir,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), () =>
         {
@@ -32,6 +43,8 @@ internal static class EvaluateCommand
                 ModelPath = parse.GetValue(model)!, Train = parse.GetValue(train)!, Test = parse.GetValue(test)!,
                 TrainLabels = parse.GetValue(trainLabels), TestLabels = parse.GetValue(testLabels), DataDirectory = parse.GetValue(dataDir),
                 Probe = Enum.Parse<ProbeKind>(parse.GetValue(probe)!, ignoreCase: true), KnnK = ParseList(parse.GetValue(knn)!),
+                Labels = parse.GetValue(labels) is { } budgets ? LabelBudget.ParseList(budgets) : [],
+                LabelSeed = parse.GetValue(labelSeed),
                 Column = parse.GetValue(column)!, ReportDirectory = parse.GetValue(reportDir),
             };
             var report = EvaluateJob.Run(options, Console.Out, cancellationToken);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Cli.Terminal;
+using AavaeMlNet.Evaluation.LabelEfficiency;
 using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Cli.Commands;
@@ -24,6 +25,11 @@ internal static class MainJobCommand
         var precision = CommonOptions.Precision();
         var decay = CommonOptions.Decay(defaults.Decay);
         var view = new ViewFlags();
+        var labels = new Option<string>("--labels")
+        {
+            Description = "Label budgets of the label-efficiency plot: N/class, P% or N images, comma-separated.",
+            DefaultValueFactory = _ => string.Join(',', defaults.Labels),
+        };
         var cleanBn = CommonOptions.CleanBatchNormImages(defaults.CleanBatchNormImages);
 
         var command = new Command("main", "Pretrain AAVAE on Fashion-MNIST with a CPU preset, fit a linear probe and write a report.")
@@ -32,6 +38,7 @@ internal static class MainJobCommand
         };
         command.Options.Add(decay);
         command.Options.Add(cleanBn);
+        command.Options.Add(labels);
         foreach (var flag in view.All) command.Options.Add(flag);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
         {
@@ -45,6 +52,7 @@ internal static class MainJobCommand
                 Decay = CommonOptions.ParseDecay(parse.GetValue(decay)),
                 View = view.Read(parse),
                 CleanBatchNormImages = parse.GetValue(cleanBn),
+                Labels = LabelBudget.ParseList(parse.GetValue(labels)!),
             };
             var reporter = ProgressReporter.ForConsole(options.Epochs);
             var result = await MainJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);

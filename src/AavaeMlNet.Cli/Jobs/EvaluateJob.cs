@@ -1,6 +1,8 @@
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Evaluation.Knn;
+using AavaeMlNet.Evaluation.LabelEfficiency;
+using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Probes;
 using AavaeMlNet.Evaluation.Reports;
 using Microsoft.ML;
@@ -34,6 +36,13 @@ public sealed record EvaluateJobOptions
     public ProbeKind Probe { get; init; } = ProbeKind.Lbfgs;
     /// <summary>Neighbour counts of the kNN classifier; empty: no kNN.</summary>
     public IReadOnlyList<int> KnnK { get; init; } = [20, 200];
+    /// <summary>
+    /// Label budgets of the label-efficiency table (linear probe on stratified, seeded subsets of the train input);
+    /// empty: none. With the paper probe the table uses the L-BFGS linear probe.
+    /// </summary>
+    public IReadOnlyList<LabelBudget> Labels { get; init; } = [];
+    /// <summary>Seed of the label subsets.</summary>
+    public ulong LabelSeed { get; init; }
     public string Column { get; init; } = "Embedding";
     public int ChunkSize { get; init; } = 1024;
     /// <summary>Where metrics.json and report.md go; null writes none.</summary>
@@ -58,6 +67,11 @@ public static class EvaluateJob
             ? RunPaperProbe(train, trainLabels, test, testLabels, cancellationToken)
             : LinearProbe.TrainAndEvaluate(train, trainLabels, test, testLabels, new LinearProbe.Options { Trainer = TrainerOf(options.Probe) }).Accuracy;
         results.Add(new EvaluationResult(Path.GetFileName(options.ModelPath), probeName, probeAccuracy));
+        var budgets = LabelEfficiencyProbe.Run(train, trainLabels, test, testLabels, options.Labels,
+            new LinearProbe.Options { Trainer = TrainerOf(options.Probe) }, options.LabelSeed, cancellationToken);
+        foreach (var point in budgets)
+            results.Add(new EvaluationResult(Path.GetFileName(options.ModelPath),
+                $"linear probe, {point.Budget} labels ({point.Images:N0} images)", point.Accuracy));
         foreach (int k in options.KnnK)
         {
             double accuracy = KnnClassifier.Accuracy(train, trainLabels, test, testLabels, new KnnClassifier.Options { K = k }, cancellationToken);
@@ -77,6 +91,10 @@ public static class EvaluateJob
         {
             ReportWriter.WriteJson(Path.Combine(directory, "metrics.json"), report);
             ReportWriter.WriteMarkdown(Path.Combine(directory, "report.md"), report);
+            if (budgets.Count > 0)
+                LabelEfficiencyPlot.Write(Path.Combine(directory, "label-efficiency.png"),
+                    [(Path.GetFileName(options.ModelPath), [.. budgets.Select(p => (p.Images, p.Accuracy))])],
+                    $"Label efficiency, {options.Test}");
         }
         return report;
     }
@@ -113,6 +131,14 @@ public static class EvaluateJob
         _ => "paper linear protocol (SGD, 90 epochs)",
     };
 
-    private static string MetricName(string protocol) =>
-        protocol.StartsWith("kNN k=", StringComparison.Ordinal) ? "knn_" + protocol["kNN k=".Length..].Split(' ')[0] + "_accuracy" : "probe_accuracy";
+    private static string MetricName(string protocol)
+    {
+        if (protocol.StartsWith("kNN k=", StringComparison.Ordinal))
+            return "knn_" + protocol["kNN k=".Length..].Split(' ')[0] + "_accuracy";
+        const string budgetPrefix = "linear probe, ";
+        if (!protocol.StartsWith(budgetPrefix, StringComparison.Ordinal)) return "probe_accuracy";
+        string budget = protocol[budgetPrefix.Length..].Split(' ')[0];
+        return "probe_accuracy_labels_"
+            + budget.Replace("/class", "_per_class").Replace("%", "_percent").Replace('.', '_');
+    }
 }

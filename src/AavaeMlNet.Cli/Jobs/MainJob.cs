@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using AavaeMlNet.Io;
+using AavaeMlNet.Evaluation.Embeddings;
+using AavaeMlNet.Evaluation.LabelEfficiency;
 using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Probes;
 using AavaeMlNet.Evaluation.Reports;
@@ -13,11 +15,18 @@ using static TorchSharp.torch;
 namespace AavaeMlNet.Cli.Jobs;
 
 /// <summary>What the main job measured.</summary>
-public sealed record MainJobResult(double AavaeAccuracy, double RawPixelAccuracy, TimeSpan PretrainTime, TimeSpan TotalTime, string OutputDirectory);
+/// <param name="LabelEfficiency">Per label budget: the AAVAE and raw-pixel points (full-label probe excluded).</param>
+public sealed record MainJobResult(double AavaeAccuracy, double RawPixelAccuracy, TimeSpan PretrainTime,
+    TimeSpan TotalTime, string OutputDirectory)
+{
+    public IReadOnlyList<(LabelEfficiencyPoint Aavae, LabelEfficiencyPoint RawPixels)> LabelEfficiency { get; init; }
+        = [];
+}
 
 /// <summary>
 /// The main job: pretrain AAVAE on Fashion-MNIST, fit a linear probe on the frozen embeddings and, in the same run,
-/// the same probe on raw pixels; write model.zip, metrics.json, report.md, loss.png and reconstructions.png.
+/// the same probe on raw pixels, both also on label budgets; write model.zip, metrics.json, report.md, loss.png,
+/// reconstructions.png, accuracy.png and label-efficiency.png.
 /// </summary>
 public static class MainJob
 {
@@ -64,6 +73,13 @@ public static class MainJob
         var raw = LinearProbe.TrainAndEvaluate(ml, ml.Data.Cache(data.ProbeTrain), ml.Data.Cache(data.Test), "Image", "Label");
         log.WriteLine($"Raw-pixel linear probe: {raw.Accuracy:P2} top-1.");
 
+        log.WriteLine($"Label efficiency: both probes on stratified subsets ({string.Join(", ", options.Labels)})...");
+        var aavaeCurve = LabelCurve(probeTrain, test, aavae.OutputColumnName, options, cancellationToken);
+        var rawCurve = LabelCurve(ml.Data.Cache(data.ProbeTrain), ml.Data.Cache(data.Test), "Image", options,
+            cancellationToken);
+        foreach (var (a, r) in aavaeCurve.Zip(rawCurve))
+            log.WriteLine($"  {a.Budget} ({a.Images:N0} labelled): AAVAE {a.Accuracy:P2}, raw pixels {r.Accuracy:P2}");
+
         string modelPath = Path.Combine(options.OutputDirectory, "model.zip");
         var pipeline = new TransformerChain<ITransformer>(aavae, probe.Model);
         AtomicFile.Write(modelPath, stream => ml.Model.Save(pipeline, data.ProbeTrain.Schema, stream));
@@ -74,6 +90,25 @@ public static class MainJob
         WriteReconstructions(aavae, data, Path.Combine(options.OutputDirectory, "reconstructions.png"));
         AccuracyBarPlot.Write(Path.Combine(options.OutputDirectory, "accuracy.png"),
             [("raw pixels", raw.Accuracy), ("AAVAE embedding", probe.Accuracy)], "Linear probe, Fashion-MNIST test set");
+        int allLabels = options.ProbeTrainImages;
+        LabelEfficiencyPlot.Write(Path.Combine(options.OutputDirectory, "label-efficiency.png"),
+        [
+            ("AAVAE embedding", [.. aavaeCurve.Select(p => (p.Images, p.Accuracy)), (allLabels, probe.Accuracy)]),
+            ("raw pixels", [.. rawCurve.Select(p => (p.Images, p.Accuracy)), (allLabels, raw.Accuracy)]),
+        ], "Linear probe against labelled images, Fashion-MNIST test set");
+        var budgetResults = aavaeCurve.Zip(rawCurve).SelectMany(pair => new[]
+        {
+            new EvaluationResult("AAVAE (ResNet-18 x" + options.WidthMultiplier + ")",
+                $"linear probe, {pair.First.Budget} labels", pair.First.Accuracy,
+                $"{pair.First.Images:N0} labelled images"),
+            new EvaluationResult("raw pixels", $"linear probe, {pair.Second.Budget} labels", pair.Second.Accuracy,
+                $"{pair.Second.Images:N0} labelled images"),
+        });
+        var budgetMetrics = aavaeCurve.Zip(rawCurve).SelectMany(pair => new[]
+        {
+            ($"aavae_test_accuracy_{pair.First.Images}_labels", pair.First.Accuracy),
+            ($"raw_pixel_test_accuracy_{pair.Second.Images}_labels", pair.Second.Accuracy),
+        });
 
         var report = new EvaluationReport(
             "AAVAE on Fashion-MNIST (main job)", "Fashion-MNIST",
@@ -81,6 +116,7 @@ public static class MainJob
                 new EvaluationResult("AAVAE (ResNet-18 x" + options.WidthMultiplier + ")", "linear probe (standardize + L-BFGS)", probe.Accuracy,
                     $"{options.Epochs} epochs on {options.PretrainImages:N0} images"),
                 new EvaluationResult("raw pixels", "linear probe (standardize + L-BFGS)", raw.Accuracy, "baseline measured in the same run"),
+                .. budgetResults,
             ],
             new Dictionary<string, double>
             {
@@ -89,7 +125,7 @@ public static class MainJob
                 ["pretrain_seconds"] = pretrainTime.TotalSeconds,
                 ["total_seconds"] = total.Elapsed.TotalSeconds,
                 ["final_loss"] = losses.Count > 0 ? losses[^1].Loss : double.NaN,
-            },
+            }.Concat(budgetMetrics.Select(m => KeyValuePair.Create(m.Item1, m.Item2))).ToDictionary(),
             new Dictionary<string, string>
             {
                 ["command"] = "./build.sh demo " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2)),
@@ -104,12 +140,32 @@ public static class MainJob
                 ["decay"] = options.Decay.ToString(),
                 ["view"] = options.View.IsEmpty ? "grayscale preset" : options.View.ToString(),
                 ["clean_bn_images"] = options.CleanBatchNormImages.ToString(),
+                ["label_budgets"] = string.Join(",", options.Labels),
                 ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
-            });
+            })
+        {
+            Figures =
+            [
+                new ReportFigure("Linear probe against labelled images, AAVAE and raw pixels", "label-efficiency.png"),
+                new ReportFigure("Linear probe with all labels", "accuracy.png"),
+                .. losses.Count > 0 ? [new ReportFigure("Training loss", "loss.png")] : Array.Empty<ReportFigure>(),
+                new ReportFigure("Test images (top) and their reconstructions", "reconstructions.png"),
+            ],
+        };
         ReportWriter.WriteJson(Path.Combine(options.OutputDirectory, "metrics.json"), report);
         ReportWriter.WriteMarkdown(Path.Combine(options.OutputDirectory, "report.md"), report);
-        return new MainJobResult(probe.Accuracy, raw.Accuracy, pretrainTime, total.Elapsed, Path.GetFullPath(options.OutputDirectory));
+        return new MainJobResult(probe.Accuracy, raw.Accuracy, pretrainTime, total.Elapsed,
+            Path.GetFullPath(options.OutputDirectory)) { LabelEfficiency = [.. aavaeCurve.Zip(rawCurve)] };
     }
+
+    // The label-efficiency points of one representation: the features column of the probe's train and test views.
+    private static IReadOnlyList<LabelEfficiencyPoint> LabelCurve(IDataView train, IDataView test, string column,
+        MainJobOptions options, CancellationToken cancellationToken) =>
+        LabelEfficiencyProbe.Run(EmbeddingMatrix.FromDataView(train, column), Labels(train),
+            EmbeddingMatrix.FromDataView(test, column), Labels(test), options.Labels,
+            seed: (ulong)options.Seed, cancellationToken: cancellationToken);
+
+    private static int[] Labels(IDataView view) => [.. view.GetColumn<float>("Label").Select(label => (int)label)];
 
     private static void WriteReconstructions(AavaeTransformer aavae, FashionMnistSplits data, string path)
     {

@@ -1,5 +1,6 @@
 using AavaeMlNet.Training;
 using AavaeMlNet.Model;
+using AavaeMlNet.Evaluation.LabelEfficiency;
 namespace AavaeMlNet.Cli.Jobs;
 
 /// <summary>
@@ -36,6 +37,11 @@ public sealed record MainJobOptions
     public LearningRateDecay Decay { get; init; } = LearningRateDecay.Constant;
     /// <summary>Changes to the preset's view distribution.</summary>
     public ViewOverrides View { get; init; } = new();
+    /// <summary>
+    /// Label budgets of the label-efficiency plot (AAVAE against raw pixels; the full-label probe is its last point).
+    /// </summary>
+    public IReadOnlyList<LabelBudget> Labels { get; init; }
+        = LabelBudget.ParseList("10/class,50/class,100/class,500/class");
     /// <summary>Clean images on which the BatchNorm statistics are recomputed after pretraining (0: off).</summary>
     public int CleanBatchNormImages { get; init; } = 5000;
 }

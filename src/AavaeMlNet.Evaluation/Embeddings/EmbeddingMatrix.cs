@@ -1,3 +1,5 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using static TorchSharp.torch;
 
 namespace AavaeMlNet.Evaluation.Embeddings;
@@ -34,6 +36,36 @@ public sealed class EmbeddingMatrix
 
     /// <summary>Row <paramref name="index"/>.</summary>
     public ReadOnlySpan<float> Row(int index) => values.AsSpan(index * Dimension, Dimension);
+
+    /// <summary>A new matrix holding copies of the rows at <paramref name="indices"/>, in that order.</summary>
+    public EmbeddingMatrix Rows(IReadOnlyList<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var selected = new float[(long)indices.Count * Dimension];
+        for (int i = 0; i < indices.Count; i++)
+        {
+            if ((uint)indices[i] >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(indices), indices[i], $"Row index out of 0..{Count - 1}.");
+            Row(indices[i]).CopyTo(selected.AsSpan(i * Dimension, Dimension));
+        }
+        return new EmbeddingMatrix(selected, indices.Count, Dimension);
+    }
+
+    /// <summary>
+    /// Copies the vector column <paramref name="columnName"/> of every row of <paramref name="view"/> (known size) into
+    /// a matrix: the bridge from an ML.NET pipeline's output (an embedding or raw pixels) to the evaluations here.
+    /// </summary>
+    public static EmbeddingMatrix FromDataView(IDataView view, string columnName)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var column = view.Schema.GetColumnOrNull(columnName)
+            ?? throw new ArgumentException($"The data has no column '{columnName}'.", nameof(columnName));
+        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } vector
+            || vector.ItemType != NumberDataViewType.Single)
+            throw new ArgumentException(
+                $"Column '{columnName}' is {column.Type}; expected a known-size Vector<Single>.", nameof(columnName));
+        return FromRows([.. view.GetColumn<float[]>(column)]);
+    }
 
     /// <summary>Copies jagged rows, all of the same length, into a matrix.</summary>
     public static EmbeddingMatrix FromRows(IReadOnlyList<float[]> rows)

@@ -7,6 +7,11 @@ namespace AavaeMlNet.Evaluation.Reports;
 /// <param name="Notes">Free text shown in the summary's last column (optional).</param>
 public sealed record EvaluationResult(string Model, string Protocol, double Accuracy, string? Notes = null);
 
+/// <summary>A plot shown in the markdown summary.</summary>
+/// <param name="Caption">Alt text and caption.</param>
+/// <param name="File">Path of the image relative to the report.</param>
+public sealed record ReportFigure(string Caption, string File);
+
 /// <summary>Everything a run reports: results, scalar metrics (e.g. block contrast) and the settings used.</summary>
 /// <param name="Title">Heading of the markdown summary.</param>
 /// <param name="Dataset">The evaluated data set, e.g. "Fashion-MNIST test (10,000)".</param>
@@ -18,4 +23,8 @@ public sealed record EvaluationReport(
     string Dataset,
     IReadOnlyList<EvaluationResult> Results,
     IReadOnlyDictionary<string, double> Metrics,
-    IReadOnlyDictionary<string, string> Settings);
+    IReadOnlyDictionary<string, string> Settings)
+{
+    /// <summary>Plots shown after the results table, in order; may be empty.</summary>
+    public IReadOnlyList<ReportFigure> Figures { get; init; } = [];
+}

@@ -28,7 +28,7 @@ public static class ReportWriter
 
     /// <summary>
     /// The markdown summary: a title, the data set, a results table (accuracy in % with two decimals, invariant
-    /// culture), then the other metrics and the settings as bullet lists.
+    /// culture), the figures as images, then the other metrics and the settings as bullet lists.
     /// </summary>
     public static string ToMarkdown(EvaluationReport report)
     {
@@ -49,6 +49,8 @@ public static class ReportWriter
                 .Append(" | ").Append(Cell(result.Notes ?? ""))
                 .AppendLine(" |");
         }
+        foreach (var figure in report.Figures)
+            text.AppendLine().Append("![").Append(figure.Caption).Append("](").Append(figure.File).AppendLine(")");
         if (report.Metrics.Count > 0)
         {
             text.AppendLine().AppendLine("## Metrics").AppendLine();

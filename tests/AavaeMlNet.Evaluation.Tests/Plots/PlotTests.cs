@@ -45,6 +45,26 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
+    public void LabelEfficiencyPlotDrawsEachSeriesInItsColourOnALogAxis()
+    {
+        string path = folder.File("label-efficiency.png");
+        LabelEfficiencyPlot.Write(path,
+        [
+            ("AAVAE", [(100, 0.70), (1000, 0.80), (10000, 0.85)]),
+            ("raw pixels", [(100, 0.60), (1000, 0.78), (10000, 0.84)]),
+        ], width: 700, height: 450);
+
+        AssertPng(path, 700, 450);
+        using var bitmap = SKBitmap.Decode(path);
+        var colours = Enumerable.Range(0, bitmap.Width)
+            .SelectMany(x => Enumerable.Range(0, bitmap.Height).Select(y => bitmap.GetPixel(x, y))).ToHashSet();
+        Assert.Contains(ChartColours.Category(0), colours);
+        Assert.Contains(ChartColours.Category(1), colours);
+        Assert.Throws<ArgumentException>(() => LabelEfficiencyPlot.Write(path, [("empty", [])]));
+        Assert.Throws<ArgumentException>(() => LabelEfficiencyPlot.Write(path, [("zero", [(0, 0.5)])]));
+    }
+
+    [Fact]
     public void AccuracyBarsAreAPngOfTheRequestedSize()
     {
         string path = folder.File("accuracy.png");

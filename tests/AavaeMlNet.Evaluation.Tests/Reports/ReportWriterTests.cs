@@ -58,4 +58,18 @@ public sealed class ReportWriterTests : IDisposable
         var report = Sample() with { Results = [new EvaluationResult("a|b", "p", 0.5)] };
         Assert.Contains("| a\\|b | p | 50.00 |  |", ReportWriter.ToMarkdown(report));
     }
+
+    [Fact]
+    public void FiguresFollowTheTableAsImagesAndRoundTripThroughJson()
+    {
+        var report = Sample() with { Figures = [new ReportFigure("Label efficiency", "label-efficiency.png")] };
+
+        string markdown = ReportWriter.ToMarkdown(report);
+        var back = ReportWriter.FromJson(ReportWriter.ToJson(report));
+
+        Assert.Contains("\n![Label efficiency](label-efficiency.png)\n", markdown.ReplaceLineEndings("\n"));
+        Assert.True(markdown.IndexOf("| AAVAE r18 | kNN", StringComparison.Ordinal) < markdown.IndexOf("![", StringComparison.Ordinal));
+        Assert.Equal(report.Figures, back.Figures);
+        Assert.Empty(ReportWriter.FromJson(ReportWriter.ToJson(Sample())).Figures);
+    }
 }
