@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Cli.Terminal;
+using AavaeMlNet.Evaluation.LabelEfficiency;
 using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Cli.Commands;
@@ -29,6 +30,12 @@ internal static class ExperimentCommand
         var precision = CommonOptions.Precision();
         var decay = CommonOptions.Decay(d.Decay);
         var view = new ViewFlags();
+        var labels = new Option<string>("--labels")
+        {
+            Description = "Label budgets of the label-efficiency table: N/class, P% or N images, comma-separated " +
+                          "('' for none).",
+            DefaultValueFactory = _ => string.Join(',', d.Labels),
+        };
         var cleanBn = CommonOptions.CleanBatchNormImages(d.CleanBatchNormImages);
         var command = new Command("experiment", "Run one of the paper's analyses on Fashion-MNIST (variants, beta, log-scale, batch-size, latent, or one AAVAE run).")
         {
@@ -36,6 +43,7 @@ internal static class ExperimentCommand
         };
         command.Options.Add(decay);
         command.Options.Add(cleanBn);
+        command.Options.Add(labels);
         foreach (var flag in view.All) command.Options.Add(flag);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
         {
@@ -51,6 +59,7 @@ internal static class ExperimentCommand
                 Decay = CommonOptions.ParseDecay(parse.GetValue(decay)),
                 View = view.Read(parse),
                 CleanBatchNormImages = parse.GetValue(cleanBn),
+                Labels = parse.GetValue(labels) is { Length: > 0 } budgets ? LabelBudget.ParseList(budgets) : [],
             };
             string name = parse.GetValue(sweep)!;
             ExperimentSweeps.Get(name, options); // reject an unknown sweep before loading data

@@ -4,6 +4,7 @@ using System.Text.Json;
 using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Io;
 using AavaeMlNet.Evaluation.Knn;
+using AavaeMlNet.Evaluation.LabelEfficiency;
 using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Probes;
 using AavaeMlNet.MLNet;
@@ -16,7 +17,13 @@ namespace AavaeMlNet.Cli.Jobs;
 /// <summary>What one run of a sweep measured.</summary>
 public sealed record ExperimentResult(
     string Name, double LinearProbeAccuracy, double KnnAccuracy, long Steps, int EpochsStarted, bool StoppedAtTimeLimit,
-    double PretrainSeconds, double ImagesPerSecond, double FinalLoss, IReadOnlyList<double> OnlineProbeAccuracy, string Settings);
+    double PretrainSeconds, double ImagesPerSecond, double FinalLoss, IReadOnlyList<double> OnlineProbeAccuracy, string Settings)
+{
+    /// <summary>The final linear probe scored on the 5,000-image validation split: the figure to tune on.</summary>
+    public double ValidationAccuracy { get; init; } = double.NaN;
+    /// <summary>The linear probe per label budget, on the test set.</summary>
+    public IReadOnlyList<LabelEfficiencyPoint> LabelEfficiency { get; init; } = [];
+}
 
 /// <summary>
 /// Runs a sweep on Fashion-MNIST: each run pretrains on the pretrain split with the same budget, reports an online
@@ -36,12 +43,15 @@ public static class ExperimentJob
         var probeTrain = LabelledPixels.Read(data.TrainSource.Subset(data.PretrainIndices.Take(options.ProbeTrainImages)));
         var test = LabelledPixels.Read(data.TestSource);
         var onlineTrain = LabelledPixels.Read(data.TrainSource.Subset(data.PretrainIndices.Take(options.OnlineProbeImages)));
-        var onlineValidation = LabelledPixels.Read(data.TrainSource.Subset(data.ValidationIndices.Take(options.OnlineProbeImages)));
+        var validation = LabelledPixels.Read(data.TrainSource.Subset(data.ValidationIndices));
 
         log.WriteLine("Raw-pixel baseline: linear probe on the same probe-train and test images...");
-        double raw = LinearProbe.TrainAndEvaluate(new EmbeddingMatrix(probeTrain.Pixels, probeTrain.Count, 784), probeTrain.Labels,
-            new EmbeddingMatrix(test.Pixels, test.Count, 784), test.Labels).Accuracy;
-        log.WriteLine($"Raw pixels: {raw:P2}");
+        var rawTrain = new EmbeddingMatrix(probeTrain.Pixels, probeTrain.Count, 784);
+        var rawTest = new EmbeddingMatrix(test.Pixels, test.Count, 784);
+        double raw = LinearProbe.TrainAndEvaluate(rawTrain, probeTrain.Labels, rawTest, test.Labels).Accuracy;
+        var rawCurve = LabelEfficiencyProbe.Run(rawTrain, probeTrain.Labels, rawTest, test.Labels, options.Labels,
+            seed: (ulong)options.Seed, cancellationToken: cancellationToken);
+        log.WriteLine($"Raw pixels: {raw:P2}" + string.Concat(rawCurve.Select(p => $", {p.Budget} labels {p.Accuracy:P2}")));
 
         var results = new List<ExperimentResult>();
         foreach (var run in runs)
@@ -62,13 +72,14 @@ public static class ExperimentJob
             };
             if (options.OnlineProbeImages > 0)
             {
-                var probe = new OnlineProbe(onlineTrain.Pixels, onlineTrain.Labels, onlineValidation.Pixels, onlineValidation.Labels,
+                var probe = new OnlineProbe(onlineTrain.Pixels, onlineTrain.Labels, validation.Pixels, validation.Labels,
                     (estimatorOptions.Augmentation ?? Augmentations.AugmentationOptions.Grayscale).Normalization);
                 estimatorOptions.EpochCompleted = (epoch, model) =>
                 {
                     double accuracy = probe.Evaluate(epoch, model);
                     online.Add(accuracy);
-                    log.WriteLine($"  [{run.Name}] epoch {epoch + 1}: online linear probe {accuracy:P2} (validation, {options.OnlineProbeImages} images)");
+                    log.WriteLine($"  [{run.Name}] epoch {epoch + 1}: online linear probe {accuracy:P2} " +
+                        $"(fitted on {options.OnlineProbeImages:N0}, validation {validation.Count:N0} images)");
                 };
             }
             log.WriteLine($"Run '{run.Name}': {Describe(estimatorOptions)}");
@@ -86,14 +97,21 @@ public static class ExperimentJob
             var testFeatures = FrozenFeatures.Compute(transformer.Model, normalization, test.Pixels, test.Count);
             double linear = LinearProbe.TrainAndEvaluate(trainFeatures, probeTrain.Labels, testFeatures, test.Labels).Accuracy;
             double knn = KnnClassifier.Accuracy(trainFeatures, probeTrain.Labels, testFeatures, test.Labels, new KnnClassifier.Options { K = 20 });
-            log.WriteLine($"Run '{run.Name}': linear probe {linear:P2}, kNN(20) {knn:P2}, {steps} steps in {pretrainSeconds:F0} s");
+            var validationFeatures = FrozenFeatures.Compute(transformer.Model, normalization, validation.Pixels, validation.Count);
+            double validationLinear = LinearProbe.TrainAndEvaluate(trainFeatures, probeTrain.Labels, validationFeatures,
+                validation.Labels).Accuracy;
+            var curve = LabelEfficiencyProbe.Run(trainFeatures, probeTrain.Labels, testFeatures, test.Labels, options.Labels,
+                seed: (ulong)options.Seed, cancellationToken: cancellationToken);
+            log.WriteLine($"Run '{run.Name}': linear probe {linear:P2} (validation {validationLinear:P2}), kNN(20) {knn:P2}" +
+                          string.Concat(curve.Select(p => $", {p.Budget} labels {p.Accuracy:P2}")) +
+                          $", {steps} steps in {pretrainSeconds:F0} s");
             results.Add(new ExperimentResult(run.Name, linear, knn, steps, epochs, stoppedAtLimit, pretrainSeconds, imagesPerSecond, finalLoss,
-                online, Describe(estimatorOptions)));
+                online, Describe(estimatorOptions)) { ValidationAccuracy = validationLinear, LabelEfficiency = curve });
             string slug = new string(run.Name.Select(ch => char.IsLetterOrDigit(ch) ? char.ToLowerInvariant(ch) : '-').ToArray());
             if (losses.Count > 0)
                 LossCurvePlot.Write(Path.Combine(options.OutputDirectory, $"loss-{slug}.png"), losses, $"Training loss: {run.Name}");
             transformer.SaveCheckpoint(Path.Combine(options.OutputDirectory, $"encoder-{slug}.ckpt"));
-            WriteOutputs(sweep, options, raw, results, clock.Elapsed);
+            WriteOutputs(sweep, options, (raw, rawCurve), results, clock.Elapsed);
         }
         return results;
     }
@@ -118,11 +136,13 @@ public static class ExperimentJob
             + $", compute {PrecisionSupport.Describe(new TrainingOptions { Precision = o.Precision, Device = o.Device })}";
     }
 
-    private static void WriteOutputs(string sweep, ExperimentOptions options, double raw, List<ExperimentResult> results, TimeSpan elapsed)
+    private static void WriteOutputs(string sweep, ExperimentOptions options,
+        (double Accuracy, IReadOnlyList<LabelEfficiencyPoint> Curve) baseline, List<ExperimentResult> results, TimeSpan elapsed)
     {
+        double raw = baseline.Accuracy;
         var json = JsonSerializer.Serialize(new
         {
-            sweep, rawPixelLinearProbe = raw, results, options = options with { DataDirectory = "" },
+            sweep, rawPixelLinearProbe = raw, rawPixelLabelEfficiency = baseline.Curve, results, options = options with { DataDirectory = "" },
             machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", command = CommandLine(), elapsedSeconds = elapsed.TotalSeconds,
         }, new JsonSerializerOptions { WriteIndented = true });
         AtomicFile.WriteAllText(Path.Combine(options.OutputDirectory, "results.json"), json);
@@ -133,13 +153,19 @@ public static class ExperimentJob
             $"Command: `{CommandLine()}`", "",
             $"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; job wall time {elapsed:hh\\:mm\\:ss}.", "",
             $"Probes: linear = standardize + L-BFGS maximum entropy on frozen backbone features of {options.ProbeTrainImages:N0} labelled " +
-            "training images, kNN = cosine, k = 20, weights exp(s/0.07); both scored on the 10,000 test images.", "",
-            "| run | linear probe | kNN (k=20) | steps | epochs | pretrain time | images/s | final loss | online probe by epoch |",
-            "|---|---|---|---|---|---|---|---|---|",
-            $"| raw pixels (baseline, same run) | {raw:P2} | | | | | | | |",
+            "training images, kNN = cosine, k = 20, weights exp(s/0.07); both scored on the 10,000 test images; the " +
+            "validation column is the same linear probe scored on the 5,000-image validation split (tune on it); label " +
+            "budgets are stratified, seeded subsets of the probe-train images, scored on the test images.", "",
+            "| run | linear probe | validation | kNN (k=20) | " + string.Concat(options.Labels.Select(b => $"{b} labels | ")) +
+            "steps | epochs | pretrain time | images/s | final loss | online probe by epoch |",
+            "|---|---|---|---|" + string.Concat(options.Labels.Select(_ => "---|")) + "---|---|---|---|---|---|",
+            "| " + string.Join(" | ", (string[])["raw pixels (baseline, same run)", $"{raw:P2}", "", "",
+                .. baseline.Curve.Select(p => $"{p.Accuracy:P2}"), "", "", "", "", "", ""]) + " |",
         };
         lines.AddRange(results.Select(r =>
-            $"| {r.Name} | {r.LinearProbeAccuracy:P2} | {r.KnnAccuracy:P2} | {r.Steps} | {r.EpochsStarted}{(r.StoppedAtTimeLimit ? " (time limit)" : "")} | " +
+            $"| {r.Name} | {r.LinearProbeAccuracy:P2} | {r.ValidationAccuracy:P2} | {r.KnnAccuracy:P2} | " +
+            string.Concat(r.LabelEfficiency.Select(p => $"{p.Accuracy:P2} | ")) +
+            $"{r.Steps} | {r.EpochsStarted}{(r.StoppedAtTimeLimit ? " (time limit)" : "")} | " +
             $"{TimeSpan.FromSeconds(r.PretrainSeconds):hh\\:mm\\:ss} | {r.ImagesPerSecond:F0} | {r.FinalLoss:F1} | " +
             $"{string.Join(", ", r.OnlineProbeAccuracy.Select(a => a.ToString("P1")))} |"));
         lines.Add("");
@@ -148,6 +174,16 @@ public static class ExperimentJob
         var bars = new List<(string Name, double Accuracy)> { ("raw pixels", raw) };
         bars.AddRange(results.Select(r => (r.Name, r.LinearProbeAccuracy)));
         AccuracyBarPlot.Write(Path.Combine(options.OutputDirectory, "accuracy.png"), bars, $"Linear probe, Fashion-MNIST test ({sweep})");
+        if (options.Labels.Count == 0) return;
+        int all = options.ProbeTrainImages;
+        var series = new List<(string Name, IReadOnlyList<(int Images, double Accuracy)> Points)>
+        {
+            ("raw pixels", [.. baseline.Curve.Select(p => (p.Images, p.Accuracy)), (all, raw)]),
+        };
+        series.AddRange(results.Select(r =>
+            (r.Name, (IReadOnlyList<(int, double)>)[.. r.LabelEfficiency.Select(p => (p.Images, p.Accuracy)), (all, r.LinearProbeAccuracy)])));
+        LabelEfficiencyPlot.Write(Path.Combine(options.OutputDirectory, "label-efficiency.png"), series,
+            $"Linear probe against labelled images, Fashion-MNIST test ({sweep})");
     }
 
     private static string CommandLine() => "aavae " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));

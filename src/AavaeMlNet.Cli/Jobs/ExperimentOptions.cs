@@ -1,5 +1,6 @@
 using AavaeMlNet.Training;
 using AavaeMlNet.Model;
+using AavaeMlNet.Evaluation.LabelEfficiency;
 namespace AavaeMlNet.Cli.Jobs;
 
 /// <summary>
@@ -14,8 +15,13 @@ public sealed record ExperimentOptions
     public int PretrainImages { get; init; } = 55_000;
     /// <summary>Labelled images of the pretrain split used to fit the final probes.</summary>
     public int ProbeTrainImages { get; init; } = 55_000;
-    /// <summary>Labelled images for the per-epoch online probe (fit) and of the validation split (score); 0 disables it.</summary>
+    /// <summary>
+    /// Labelled pretrain-split images the per-epoch online probe is fitted on; it is scored on the whole 5,000-image
+    /// validation split. 0 disables it.
+    /// </summary>
     public int OnlineProbeImages { get; init; } = 2_000;
+    /// <summary>Label budgets of the label-efficiency table (on the probe-train images, scored on the test set).</summary>
+    public IReadOnlyList<LabelBudget> Labels { get; init; } = LabelBudget.ParseList("100/class,1%,10%");
     public int Epochs { get; init; } = 10;
     /// <summary>Wall-time budget per run; null runs all epochs.</summary>
     public TimeSpan? TimeLimit { get; init; }
