@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine: installs the native prerequisite when missing, then builds and runs.
-#   ./build.sh demo [options]   the main job: pretrain AAVAE on Fashion-MNIST, linear probe, report (see README)
+#   ./build.sh demo [options]   the Fashion-MNIST demo: pretrain AAVAE on Fashion-MNIST, linear probe, report (see README)
 #   ./build.sh test             restore, build and run every test project
 #   ./build.sh bench [options]  training-step and embedding throughput figures (train --compare-pytorch: PyTorch
 #                               side by side, installing Debian 13's python3-torch when missing)
@@ -36,7 +36,7 @@ case "$command" in
     dotnet run -c Release --project src/AavaeMlNet.Bench -- "$@"
     ;;
   demo)
-    dotnet run -c Release --project src/AavaeMlNet.Cli -- main "$@"
+    dotnet run -c Release --project src/AavaeMlNet.Cli -- demo "$@"
     ;;
   *)
     echo "usage: ./build.sh {demo|test|bench} [options]" >&2

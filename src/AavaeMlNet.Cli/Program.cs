@@ -5,7 +5,7 @@ using AavaeMlNet.Cli.Commands;
 var root = new RootCommand("aavae: self-supervised image representations (AAVAE) for ML.NET")
 {
     CommonOptions.Verbose,
-    MainJobCommand.Create(),
+    DemoCommand.Create(),
     PretrainCommand.Create(),
     EmbedCommand.Create(),
     EvaluateCommand.Create(),

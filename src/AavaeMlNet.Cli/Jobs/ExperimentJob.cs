@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using AavaeMlNet.Data.Readers;
+using AavaeMlNet.Data.Splits;
 using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Io;
 using AavaeMlNet.Evaluation.Knn;

@@ -10,7 +10,7 @@ namespace AavaeMlNet.Cli.Jobs;
 public sealed record ExperimentOptions
 {
     public string OutputDirectory { get; init; } = "aavae-experiment";
-    public string DataDirectory { get; init; } = new MainJobOptions().DataDirectory;
+    public string DataDirectory { get; init; } = new FashionMnistDemoOptions().DataDirectory;
     /// <summary>Images of the 55,000-image pretrain split used for pretraining.</summary>
     public int PretrainImages { get; init; } = 55_000;
     /// <summary>Labelled images of the pretrain split used to fit the final probes.</summary>

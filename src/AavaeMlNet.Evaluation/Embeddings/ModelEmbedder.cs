@@ -19,7 +19,7 @@ public sealed class ModelEmbedder
     private readonly ITransformer model;
     private readonly SchemaDefinition rowSchema;
 
-    private ModelEmbedder(MLContext ml, ITransformer model, ImageInput input, string column, int size)
+    private ModelEmbedder(MLContext ml, ITransformer model, ImageColumn input, string column, int size)
     {
         this.ml = ml;
         this.model = model;
@@ -36,7 +36,7 @@ public sealed class ModelEmbedder
     public string ModelPath { get; private init; } = "";
 
     /// <summary>The model's image input (column and shape).</summary>
-    public ImageInput Input { get; }
+    public ImageColumn Input { get; }
 
     /// <summary>The embedding column read.</summary>
     public string Column { get; }
@@ -70,7 +70,7 @@ public sealed class ModelEmbedder
             : inputSchema.Where(c => c.Type is VectorDataViewType { ItemType: var t, IsKnownSize: true } && t == NumberDataViewType.Single)
                 .Select(c => c.Name).SingleOrDefault()
             ?? throw new ArgumentException($"Model '{path}' has no single pixel input column; name it with --image-column.");
-        var input = ImageInput.FromSchema(inputSchema, imageColumn, null, null, "model");
+        var input = ImageColumn.FromSchema(inputSchema, imageColumn, null, null, "model");
 
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(imageColumn, inputSchema[imageColumn].Type);

@@ -140,7 +140,7 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        ImageInput.CheckShape(inputSchema, options.InputColumnName, nameof(inputSchema));
+        ImageColumn.CheckShape(inputSchema, options.InputColumnName, nameof(inputSchema));
         var column = inputSchema.Last(c => c.Name == options.InputColumnName);
         // SchemaShape.Column has no public constructor: take the Vector<Single> column from ML.NET's own estimators.
         IEstimator<ITransformer> shaper = column.ItemType is Microsoft.ML.Transforms.Image.ImageDataViewType
@@ -154,7 +154,7 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         var declared = options.ImageHeight is { } h && options.ImageWidth is { } w ? (h, w) : ((int, int)?)null;
         if ((options.ImageHeight is null) != (options.ImageWidth is null))
             throw new ArgumentException("Set both ImageHeight and ImageWidth, or neither.", nameof(options));
-        var image = ImageInput.FromSchema(input.Schema, options.InputColumnName, options.Channels, declared, nameof(input));
+        var image = ImageColumn.FromSchema(input.Schema, options.InputColumnName, options.Channels, declared, nameof(input));
 
         var config = new AavaeConfig
         {
@@ -245,13 +245,13 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         return trainer;
     }
 
-    private static Stem DefaultStem(ImageInput image) => Math.Max(image.Height, image.Width) switch
+    private static Stem DefaultStem(ImageColumn image) => Math.Max(image.Height, image.Width) switch
     {
         <= 64 => Model.Stem.Cifar,
         <= 160 => Model.Stem.Stl,
         _ => Model.Stem.ImageNet,
     };
 
-    private static AugmentationOptions DefaultAugmentation(ImageInput image) =>
+    private static AugmentationOptions DefaultAugmentation(ImageColumn image) =>
         AugmentationOptions.ForShape(image.Channels, image.Height, image.Width);
 }

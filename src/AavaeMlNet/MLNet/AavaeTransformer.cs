@@ -28,7 +28,7 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
     private readonly int batchSize;
     private bool disposed;
 
-    internal AavaeTransformer(TransformsCatalog catalog, AavaeModel model, ImageInput input, string outputColumnName,
+    internal AavaeTransformer(TransformsCatalog catalog, AavaeModel model, ImageColumn input, string outputColumnName,
         Representation representation, int batchSize, ITransformer? pixelTransformer, AugmentationOptions augmentation,
         TrainingOptions training, Device device)
     {
@@ -47,7 +47,7 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
     }
 
     /// <summary>The input column and image shape the encoder was trained on.</summary>
-    public ImageInput Input { get; }
+    public ImageColumn Input { get; }
 
     /// <summary>Name of the embedding column.</summary>
     public string OutputColumnName { get; }
@@ -166,7 +166,7 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
         try
         {
             var c = import.Model.Config;
-            var image = new ImageInput(options.InputColumnName, options.InputKind, c.Channels, c.Height, c.Width);
+            var image = new ImageColumn(options.InputColumnName, options.InputKind, c.Channels, c.Height, c.Width);
             var builder = new DataViewSchema.Builder();
             if (image.Kind == ImageColumnKind.Image)
                 builder.AddColumn(image.ColumnName, new ImageDataViewType(image.Height, image.Width));
@@ -228,7 +228,7 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
 
     private void CheckInput(DataViewSchema inputSchema, string parameterName)
     {
-        var actual = ImageInput.FromSchema(inputSchema, Input.ColumnName, Input.Channels, (Input.Height, Input.Width), parameterName);
+        var actual = ImageColumn.FromSchema(inputSchema, Input.ColumnName, Input.Channels, (Input.Height, Input.Width), parameterName);
         if (actual.Kind != Input.Kind)
             throw new ArgumentOutOfRangeException(parameterName,
                 $"Schema mismatch for input column '{Input.ColumnName}': the encoder was trained on {(Input.Kind == ImageColumnKind.Image ? "an image column" : "a Vector<Single> column")}, got {inputSchema[Input.ColumnName].Type}");

@@ -17,17 +17,17 @@ internal static class PixelColumns
     public static string GrayColumnName(string outputColumnName) => $"{outputColumnName}.Gray";
 
     /// <summary>Columns the pixel estimator adds, which the embedding step hides again.</summary>
-    public static string[] TemporaryColumns(ImageInput input, string outputColumnName) =>
+    public static string[] TemporaryColumns(ImageColumn input, string outputColumnName) =>
         input.Kind == ImageColumnKind.Vector ? []
         : input.Channels == 1 ? [GrayColumnName(outputColumnName), PixelColumnName(outputColumnName)]
         : [PixelColumnName(outputColumnName)];
 
     /// <summary>The column that holds the pixel vectors after <see cref="Estimator"/>.</summary>
-    public static string SourceColumn(ImageInput input, string outputColumnName) =>
+    public static string SourceColumn(ImageColumn input, string outputColumnName) =>
         input.Kind == ImageColumnKind.Vector ? input.ColumnName : PixelColumnName(outputColumnName);
 
     /// <summary>The ML.NET estimator that extracts pixels from an image column, or null for a vector column.</summary>
-    public static IEstimator<ITransformer>? Estimator(TransformsCatalog catalog, ImageInput input, string outputColumnName)
+    public static IEstimator<ITransformer>? Estimator(TransformsCatalog catalog, ImageColumn input, string outputColumnName)
     {
         if (input.Kind == ImageColumnKind.Vector) return null;
         string pixels = PixelColumnName(outputColumnName);

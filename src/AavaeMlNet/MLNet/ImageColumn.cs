@@ -17,7 +17,7 @@ public enum ImageColumnKind
 /// The resolved input: column, kind and image shape. Schema problems are <see cref="ArgumentOutOfRangeException"/>s
 /// worded like ML.NET's own, raised alike from GetOutputSchema(SchemaShape), GetOutputSchema(DataViewSchema) and Fit.
 /// </summary>
-public sealed record ImageInput(string ColumnName, ImageColumnKind Kind, int Channels, int Height, int Width)
+public sealed record ImageColumn(string ColumnName, ImageColumnKind Kind, int Channels, int Height, int Width)
 {
     /// <summary>Values per image: C * H * W.</summary>
     public int Length => Channels * Height * Width;
@@ -25,7 +25,7 @@ public sealed record ImageInput(string ColumnName, ImageColumnKind Kind, int Cha
     private const string Expected = "image of known size or Vector<Single> of known size";
 
     /// <summary>Resolves against a full schema (sizes known).</summary>
-    public static ImageInput FromSchema(DataViewSchema schema, string columnName, int? channels, (int Height, int Width)? declaredSize, string parameterName)
+    public static ImageColumn FromSchema(DataViewSchema schema, string columnName, int? channels, (int Height, int Width)? declaredSize, string parameterName)
     {
         var column = schema.GetColumnOrNull(columnName)
             ?? throw new ArgumentOutOfRangeException(parameterName, $"Could not find input column '{columnName}'");
@@ -52,7 +52,7 @@ public sealed record ImageInput(string ColumnName, ImageColumnKind Kind, int Cha
             throw Mismatch(columnName, "Vector<Single> of unknown size", parameterName);
     }
 
-    private static ImageInput Resolve(string name, DataViewType type, int? channels, (int Height, int Width)? declared, string parameterName)
+    private static ImageColumn Resolve(string name, DataViewType type, int? channels, (int Height, int Width)? declared, string parameterName)
     {
         if (type is ImageDataViewType image)
         {
@@ -64,7 +64,7 @@ public sealed record ImageInput(string ColumnName, ImageColumnKind Kind, int Cha
             if (declared is { } d && (d.Height != image.Height || d.Width != image.Width))
                 throw new ArgumentOutOfRangeException(parameterName,
                     $"Schema mismatch for input column '{name}': the options declare {d.Height}x{d.Width} images but the column holds {image.Height}x{image.Width} images");
-            return new ImageInput(name, ImageColumnKind.Image, c, image.Height, image.Width);
+            return new ImageColumn(name, ImageColumnKind.Image, c, image.Height, image.Width);
         }
         if (type is not VectorDataViewType { ItemType: var item } vector || item != NumberDataViewType.Single)
             throw Mismatch(name, type.ToString() ?? type.GetType().Name, parameterName);
@@ -77,14 +77,14 @@ public sealed record ImageInput(string ColumnName, ImageColumnKind Kind, int Cha
             if (c * shape.Height * shape.Width != size || c < 1)
                 throw new ArgumentOutOfRangeException(parameterName,
                     $"Schema mismatch for input column '{name}': the declared image shape {(channels?.ToString() ?? "?")}x{shape.Height}x{shape.Width} does not match the vector size {size}");
-            return new ImageInput(name, ImageColumnKind.Vector, c, shape.Height, shape.Width);
+            return new ImageColumn(name, ImageColumnKind.Vector, c, shape.Height, shape.Width);
         }
         // Square images with 1 or 3 channels: 3 * s^2 = t^2 has no integer solution, so at most one reading fits.
         foreach (int c in channels is { } known ? [known] : new[] { 1, 3 })
         {
             int side = (int)Math.Round(Math.Sqrt(size / (double)c));
             if (c * side * side == size)
-                return new ImageInput(name, ImageColumnKind.Vector, c, side, side);
+                return new ImageColumn(name, ImageColumnKind.Vector, c, side, side);
         }
         throw new ArgumentOutOfRangeException(parameterName,
             $"Schema mismatch for input column '{name}': cannot infer an image shape from a vector of size {size}; set ImageHeight, ImageWidth (and Channels) in the options");

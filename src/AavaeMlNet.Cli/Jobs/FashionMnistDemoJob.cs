@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AavaeMlNet.Data.Splits;
 using AavaeMlNet.Io;
 using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Evaluation.LabelEfficiency;
@@ -16,7 +17,7 @@ namespace AavaeMlNet.Cli.Jobs;
 
 /// <summary>What the main job measured.</summary>
 /// <param name="LabelEfficiency">Per label budget: the AAVAE and raw-pixel points (full-label probe excluded).</param>
-public sealed record MainJobResult(double AavaeAccuracy, double RawPixelAccuracy, TimeSpan PretrainTime,
+public sealed record FashionMnistDemoResult(double AavaeAccuracy, double RawPixelAccuracy, TimeSpan PretrainTime,
     TimeSpan TotalTime, string OutputDirectory)
 {
     public IReadOnlyList<(LabelEfficiencyPoint Aavae, LabelEfficiencyPoint RawPixels)> LabelEfficiency { get; init; }
@@ -28,9 +29,9 @@ public sealed record MainJobResult(double AavaeAccuracy, double RawPixelAccuracy
 /// the same probe on raw pixels, both also on label budgets; write model.zip, metrics.json, report.md, loss.png,
 /// reconstructions.png, accuracy.png and label-efficiency.png.
 /// </summary>
-public static class MainJob
+public static class FashionMnistDemoJob
 {
-    public static async Task<MainJobResult> RunAsync(MainJobOptions options, TextWriter log, Action<TrainingProgress>? progress,
+    public static async Task<FashionMnistDemoResult> RunAsync(FashionMnistDemoOptions options, TextWriter log, Action<TrainingProgress>? progress,
         CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
@@ -154,13 +155,13 @@ public static class MainJob
         };
         ReportWriter.WriteJson(Path.Combine(options.OutputDirectory, "metrics.json"), report);
         ReportWriter.WriteMarkdown(Path.Combine(options.OutputDirectory, "report.md"), report);
-        return new MainJobResult(probe.Accuracy, raw.Accuracy, pretrainTime, total.Elapsed,
+        return new FashionMnistDemoResult(probe.Accuracy, raw.Accuracy, pretrainTime, total.Elapsed,
             Path.GetFullPath(options.OutputDirectory)) { LabelEfficiency = [.. aavaeCurve.Zip(rawCurve)] };
     }
 
     // The label-efficiency points of one representation: the features column of the probe's train and test views.
     private static IReadOnlyList<LabelEfficiencyPoint> LabelCurve(IDataView train, IDataView test, string column,
-        MainJobOptions options, CancellationToken cancellationToken) =>
+        FashionMnistDemoOptions options, CancellationToken cancellationToken) =>
         LabelEfficiencyProbe.Run(EmbeddingMatrix.FromDataView(train, column), Labels(train),
             EmbeddingMatrix.FromDataView(test, column), Labels(test), options.Labels,
             seed: (ulong)options.Seed, cancellationToken: cancellationToken);

@@ -7,7 +7,7 @@ namespace AavaeMlNet.Cli.Jobs;
 /// Settings of the main job: AAVAE on Fashion-MNIST with a CPU preset (a quarter-width ResNet-18), sized to finish in
 /// a few minutes on two cores. Raise the image counts and epochs for a better representation.
 /// </summary>
-public sealed record MainJobOptions
+public sealed record FashionMnistDemoOptions
 {
     /// <summary>Where the report, model and plots go.</summary>
     public string OutputDirectory { get; init; } = "aavae-output";

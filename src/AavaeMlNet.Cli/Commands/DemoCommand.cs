@@ -6,12 +6,15 @@ using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Cli.Commands;
 
-/// <summary>`aavae main`: the built-in default job (Fashion-MNIST, CPU preset, linear probe, report).</summary>
-internal static class MainJobCommand
+/// <summary>
+/// `aavae demo` (also `aavae main`): the built-in Fashion-MNIST demo (CPU preset, linear probe, report) that
+/// `./build.sh demo` runs.
+/// </summary>
+internal static class DemoCommand
 {
     public static Command Create()
     {
-        var defaults = new MainJobOptions();
+        var defaults = new FashionMnistDemoOptions();
         var output = new Option<string>("--output", "-o") { Description = "Report directory.", DefaultValueFactory = _ => defaults.OutputDirectory };
         var dataDir = new Option<string>("--data-dir") { Description = "Download directory when the Debian package is unavailable.", DefaultValueFactory = _ => defaults.DataDirectory };
         var pretrainImages = new Option<int>("--pretrain-images") { Description = "Images of the pretrain split to pretrain on (max 55000).", DefaultValueFactory = _ => defaults.PretrainImages };
@@ -32,7 +35,7 @@ internal static class MainJobCommand
         };
         var cleanBn = CommonOptions.CleanBatchNormImages(defaults.CleanBatchNormImages);
 
-        var command = new Command("main", "Pretrain AAVAE on Fashion-MNIST with a CPU preset, fit a linear probe and write a report.")
+        var command = new Command("demo", "Pretrain AAVAE on Fashion-MNIST with a CPU preset, fit a linear probe and write a report.")
         {
             output, dataDir, pretrainImages, probeImages, epochs, batch, width, lr, seed, threads, precision,
         };
@@ -42,7 +45,7 @@ internal static class MainJobCommand
         foreach (var flag in view.All) command.Options.Add(flag);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
         {
-            var options = new MainJobOptions
+            var options = new FashionMnistDemoOptions
             {
                 OutputDirectory = parse.GetValue(output)!, DataDirectory = parse.GetValue(dataDir)!,
                 PretrainImages = parse.GetValue(pretrainImages), ProbeTrainImages = parse.GetValue(probeImages),
@@ -55,7 +58,7 @@ internal static class MainJobCommand
                 Labels = LabelBudget.ParseList(parse.GetValue(labels)!),
             };
             var reporter = ProgressReporter.ForConsole(options.Epochs);
-            var result = await MainJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);
+            var result = await FashionMnistDemoJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);
             Console.WriteLine();
             Console.WriteLine($"Linear-probe test accuracy on Fashion-MNIST: AAVAE embedding {result.AavaeAccuracy:P2}, raw pixels {result.RawPixelAccuracy:P2} (same run, same probe).");
             Console.WriteLine($"Pretraining {result.PretrainTime:mm\\:ss}, total {result.TotalTime:mm\\:ss}. Report: {Path.Combine(result.OutputDirectory, "report.md")}");

@@ -4,7 +4,7 @@ using AavaeMlNet.Data.Manifests;
 using AavaeMlNet.Data.Readers;
 using Microsoft.ML;
 
-namespace AavaeMlNet.Cli.Jobs;
+namespace AavaeMlNet.Data.Splits;
 
 /// <summary>Fashion-MNIST as IDataViews ("Image": 784 pixels in [0, 1], "Label"), split as its manifest says.</summary>
 public sealed record FashionMnistSplits(IDataView Pretrain, IDataView ProbeTrain, IDataView Test, ImageSource TestSource, IReadOnlyList<string> ClassNames)

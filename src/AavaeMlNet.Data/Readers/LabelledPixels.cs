@@ -1,6 +1,5 @@
-using AavaeMlNet.Data.Readers;
 
-namespace AavaeMlNet.Cli.Jobs;
+namespace AavaeMlNet.Data.Readers;
 
 /// <summary>Images as one array of CHW pixels in [0, 1] plus their labels, for probes that work on arrays.</summary>
 public sealed record LabelledPixels(float[] Pixels, int[] Labels)
