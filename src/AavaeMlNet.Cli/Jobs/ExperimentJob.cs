@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Data.Splits;
 using AavaeMlNet.Evaluation.Embeddings;
@@ -38,7 +39,7 @@ public static class ExperimentJob
     public static async Task<IReadOnlyList<ExperimentResult>> RunAsync(string sweep, ExperimentOptions options, TextWriter log,
         Action<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var runs = ExperimentSweeps.Get(sweep, options);
+        var runs = ExperimentSweeps.Get(sweep, options.Settings);
         Directory.CreateDirectory(options.OutputDirectory);
         var clock = Stopwatch.StartNew();
         var data = await FashionMnistSplits.LoadAsync(options.DataDirectory, options.PretrainImages, options.ProbeTrainImages, log.WriteLine, cancellationToken);
@@ -52,16 +53,21 @@ public static class ExperimentJob
         var rawTest = new EmbeddingMatrix(test.Pixels, test.Count, 784);
         double raw = LinearProbe.TrainAndEvaluate(rawTrain, probeTrain.Labels, rawTest, test.Labels).Accuracy;
         var rawCurve = LabelEfficiencyProbe.Run(rawTrain, probeTrain.Labels, rawTest, test.Labels, options.Labels,
-            seed: (ulong)options.Seed, cancellationToken: cancellationToken);
+            seed: (ulong)options.Settings.Seed, cancellationToken: cancellationToken);
         log.WriteLine($"Raw pixels: {raw:P2}" + string.Concat(rawCurve.Select(p => $", {p.Budget} labels {p.Accuracy:P2}")));
 
         var results = new List<ExperimentResult>();
         foreach (var run in runs)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var ml = new MLContext((int)options.Seed);
-            var estimatorOptions = BaseOptions(options, cancellationToken);
-            run.Configure(estimatorOptions);
+            var ml = new MLContext((int)options.Settings.Seed);
+            var settings = options.Settings.Copy();
+            run.Configure(settings);
+            var estimatorOptions = new AavaeEstimator.Options(settings)
+            {
+                CacheInMemory = true,
+                CancellationToken = cancellationToken,
+            };
             var losses = new List<(long Step, double Loss)>();
             var online = new List<double>();
             double imagesPerSecond = 0, finalLoss = double.NaN;
@@ -75,7 +81,7 @@ public static class ExperimentJob
             if (options.OnlineProbeImages > 0)
             {
                 var probe = new OnlineProbe(onlineTrain.Pixels, onlineTrain.Labels, validation.Pixels, validation.Labels,
-                    (estimatorOptions.Augmentation ?? Augmentations.AugmentationOptions.Grayscale).Normalization);
+                    settings.ToAugmentation(1, 28, 28).Normalization);
                 estimatorOptions.EpochCompleted = (epoch, model) =>
                 {
                     double accuracy = probe.Evaluate(epoch, model);
@@ -92,7 +98,8 @@ public static class ExperimentJob
             estimatorOptions.Progress += p => { steps = p.Step + 1; epochs = p.Epoch + 1; };
             using var transformer = ml.Transforms.PretrainAavae(estimatorOptions).Fit(data.Pretrain);
             double pretrainSeconds = pretrainClock.Elapsed.TotalSeconds;
-            stoppedAtLimit = options.TimeLimit is { } limit && pretrainSeconds >= limit.TotalSeconds && epochs < estimatorOptions.Epochs;
+            stoppedAtLimit = settings.TimeLimit is { } limit && pretrainSeconds >= limit.TotalSeconds
+                && epochs < settings.Epochs;
 
             var normalization = transformer.Augmentation.Normalization;
             var trainFeatures = FrozenFeatures.Compute(transformer.Model, normalization, probeTrain.Pixels, probeTrain.Count);
@@ -103,7 +110,7 @@ public static class ExperimentJob
             double validationLinear = LinearProbe.TrainAndEvaluate(trainFeatures, probeTrain.Labels, validationFeatures,
                 validation.Labels).Accuracy;
             var curve = LabelEfficiencyProbe.Run(trainFeatures, probeTrain.Labels, testFeatures, test.Labels, options.Labels,
-                seed: (ulong)options.Seed, cancellationToken: cancellationToken);
+                seed: (ulong)options.Settings.Seed, cancellationToken: cancellationToken);
             log.WriteLine($"Run '{run.Name}': linear probe {linear:P2} (validation {validationLinear:P2}), kNN(20) {knn:P2}" +
                           string.Concat(curve.Select(p => $", {p.Budget} labels {p.Accuracy:P2}")) +
                           $", {steps} steps in {pretrainSeconds:F0} s");
@@ -118,24 +125,12 @@ public static class ExperimentJob
         return results;
     }
 
-    private static AavaeEstimator.Options BaseOptions(ExperimentOptions options, CancellationToken cancellationToken) => new()
-    {
-        Variant = Variant.Aavae, Depth = Depth.ResNet18, WidthMultiplier = options.WidthMultiplier, LatentDim = options.LatentDim,
-        Epochs = options.Epochs, TimeLimit = options.TimeLimit, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
-        WarmupEpochs = options.WarmupEpochs, Seed = options.Seed, Threads = options.Threads, Device = DeviceKind.Auto,
-        Precision = options.Precision,
-        Decay = options.Decay,
-        CleanBatchNormImages = options.CleanBatchNormImages,
-        Augmentation = options.View.Apply(Augmentations.AugmentationOptions.Grayscale),
-        CacheInMemory = true, CancellationToken = cancellationToken,
-    };
-
     private static string Describe(AavaeEstimator.Options o)
     {
         string budget = o.TimeLimit is { } t ? FormattableString.Invariant($" or {t.TotalMinutes:F0} min") : "";
         return FormattableString.Invariant(
             $"{o.Variant}, ResNet-18 x{o.WidthMultiplier}, latent {o.LatentDim}, beta {(o.Beta?.ToString(CultureInfo.InvariantCulture) ?? "default")}, log scale {(o.LearnLogScale ? "learned" : "fixed")}, batch {o.BatchSize}, lr {o.LearningRate:G3}, warmup {o.WarmupEpochs} epochs, {o.Epochs} epochs{budget}")
-            + $", compute {PrecisionSupport.Describe(new TrainingOptions { Precision = o.Precision, Device = o.Device })}";
+            + $", compute {PrecisionSupport.Describe(o.ToTraining())}";
     }
 
     private static void WriteOutputs(string sweep, ExperimentOptions options,
@@ -146,7 +141,12 @@ public static class ExperimentJob
         {
             sweep, rawPixelLinearProbe = raw, rawPixelLabelEfficiency = baseline.Curve, results, options = options with { DataDirectory = "" },
             machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", command = CommandLine(), elapsedSeconds = elapsed.TotalSeconds,
-        }, new JsonSerializerOptions { WriteIndented = true });
+        }, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            IncludeFields = true, // the (Min, Max) ranges of the view settings
+            Converters = { new JsonStringEnumConverter() },
+        });
         AtomicFile.WriteAllText(Path.Combine(options.OutputDirectory, "results.json"), json);
 
         var lines = new List<string>

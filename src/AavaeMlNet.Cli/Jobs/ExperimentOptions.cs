@@ -1,6 +1,6 @@
-using AavaeMlNet.Training;
-using AavaeMlNet.Model;
 using AavaeMlNet.Evaluation.LabelEfficiency;
+using AavaeMlNet.Training;
+
 namespace AavaeMlNet.Cli.Jobs;
 
 /// <summary>
@@ -22,22 +22,17 @@ public sealed record ExperimentOptions
     public int OnlineProbeImages { get; init; } = 2_000;
     /// <summary>Label budgets of the label-efficiency table (on the probe-train images, scored on the test set).</summary>
     public IReadOnlyList<LabelBudget> Labels { get; init; } = LabelBudget.ParseList("100/class,1%,10%");
-    public int Epochs { get; init; } = 10;
-    /// <summary>Wall-time budget per run; null runs all epochs.</summary>
-    public TimeSpan? TimeLimit { get; init; }
-    public int BatchSize { get; init; } = 128;
-    public double WidthMultiplier { get; init; } = 0.25;
-    public int LatentDim { get; init; } = 128;
-    public double LearningRate { get; init; } = 1e-3;
-    public double WarmupEpochs { get; init; } = 1;
-    public long Seed { get; init; } = 42;
-    public int? Threads { get; init; }
-    /// <summary>Arithmetic of convolutions and linear layers (Auto: bf16 mixed where the CPU has native bf16).</summary>
-    public Precision Precision { get; init; } = Precision.Auto;
-    /// <summary>Learning rate after warmup.</summary>
-    public LearningRateDecay Decay { get; init; } = LearningRateDecay.Constant;
-    /// <summary>Changes to the preset's view distribution.</summary>
-    public ViewOverrides View { get; init; } = new();
-    /// <summary>Clean images on which the BatchNorm statistics are recomputed after pretraining (0: off).</summary>
-    public int CleanBatchNormImages { get; init; } = 5000;
+    /// <summary>
+    /// The settings every run starts from (a sweep departs from them): the demo's recipe with 10 epochs and one
+    /// epoch of warmup. <see cref="AavaeSettings.TimeLimit"/> is the per-run wall-time budget.
+    /// </summary>
+    public AavaeSettings Settings { get; init; } = Baseline();
+
+    private static AavaeSettings Baseline()
+    {
+        var settings = FashionMnistDemoOptions.Recipe();
+        settings.Epochs = 10;
+        settings.WarmupEpochs = 1;
+        return settings;
+    }
 }

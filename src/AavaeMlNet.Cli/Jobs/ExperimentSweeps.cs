@@ -1,17 +1,17 @@
-using AavaeMlNet.MLNet;
 using AavaeMlNet.Model;
+using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Cli.Jobs;
 
 /// <summary>One pretraining run of a sweep: a name and how it departs from the shared options.</summary>
-public sealed record ExperimentRun(string Name, Action<AavaeEstimator.Options> Configure);
+public sealed record ExperimentRun(string Name, Action<AavaeSettings> Configure);
 
 /// <summary>The paper's analyses as sweeps (Table 1, Fig. 2a, Fig. 3, Fig. 4a/b) on Fashion-MNIST.</summary>
 public static class ExperimentSweeps
 {
     public static IReadOnlyList<string> Names { get; } = ["aavae", "variants", "beta", "log-scale", "batch-size", "latent"];
 
-    public static IReadOnlyList<ExperimentRun> Get(string name, ExperimentOptions options) => name switch
+    public static IReadOnlyList<ExperimentRun> Get(string name, AavaeSettings baseline) => name switch
     {
         "aavae" => [new("AAVAE", _ => { })],
         "variants" => // Table 1: the four models as settings of one network, equal budget
@@ -31,8 +31,8 @@ public static class ExperimentSweeps
         [.. new[] { 64, 128, 256 }.Select(b => new ExperimentRun($"batch {b}", o =>
         {
             o.BatchSize = b;
-            o.LearningRate = options.LearningRate * b / options.BatchSize;
-            o.WarmupEpochs = options.WarmupEpochs * b / options.BatchSize;
+            o.LearningRate = baseline.LearningRate * b / baseline.BatchSize;
+            o.WarmupEpochs = baseline.WarmupEpochs * b / baseline.BatchSize;
         }))],
         "latent" => [.. new[] { 32, 128, 512 }.Select(d => new ExperimentRun($"latent {d}", o => o.LatentDim = d))], // Fig. 4b
         _ => throw new ArgumentException($"Unknown experiment '{name}': expected one of {string.Join(", ", Names)}."),

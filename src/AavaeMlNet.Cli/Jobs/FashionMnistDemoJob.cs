@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AavaeMlNet.Augmentations;
 using AavaeMlNet.Data.Splits;
 using AavaeMlNet.Io;
 using AavaeMlNet.Evaluation.Embeddings;
@@ -15,7 +16,7 @@ using static TorchSharp.torch;
 
 namespace AavaeMlNet.Cli.Jobs;
 
-/// <summary>What the main job measured.</summary>
+/// <summary>What the Fashion-MNIST demo measured.</summary>
 /// <param name="LabelEfficiency">Per label budget: the AAVAE and raw-pixel points (full-label probe excluded).</param>
 public sealed record FashionMnistDemoResult(double AavaeAccuracy, double RawPixelAccuracy, TimeSpan PretrainTime,
     TimeSpan TotalTime, string OutputDirectory)
@@ -25,7 +26,7 @@ public sealed record FashionMnistDemoResult(double AavaeAccuracy, double RawPixe
 }
 
 /// <summary>
-/// The main job: pretrain AAVAE on Fashion-MNIST, fit a linear probe on the frozen embeddings and, in the same run,
+/// The Fashion-MNIST demo: pretrain AAVAE on Fashion-MNIST, fit a linear probe on the frozen embeddings and, in the same run,
 /// the same probe on raw pixels, both also on label budgets; write model.zip, metrics.json, report.md, loss.png,
 /// reconstructions.png, accuracy.png and label-efficiency.png.
 /// </summary>
@@ -38,26 +39,27 @@ public static class FashionMnistDemoJob
         Directory.CreateDirectory(options.OutputDirectory);
         var data = await FashionMnistSplits.LoadAsync(options.DataDirectory, options.PretrainImages, options.ProbeTrainImages,
             log.WriteLine, cancellationToken);
-        var ml = new MLContext((int)options.Seed);
+        var settings = options.Settings;
+        var ml = new MLContext((int)settings.Seed);
 
         var losses = new List<(long Step, double Loss)>();
-        var estimatorOptions = new AavaeEstimator.Options
+        var estimatorOptions = new AavaeEstimator.Options(settings)
         {
-            Variant = Variant.Aavae, Depth = Depth.ResNet18, WidthMultiplier = options.WidthMultiplier, LatentDim = 128,
-            Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
-            WarmupEpochs = options.WarmupEpochs, Seed = options.Seed, Threads = options.Threads, Device = DeviceKind.Auto,
-            Precision = options.Precision,
-            Decay = options.Decay,
-            CleanBatchNormImages = options.CleanBatchNormImages,
-            Augmentation = options.View.Apply(Augmentations.AugmentationOptions.Grayscale),
-            CacheInMemory = true, CheckpointDirectory = Path.Combine(options.OutputDirectory, "checkpoints"),
+            CacheInMemory = true,
+            CheckpointDirectory = Path.Combine(options.OutputDirectory, "checkpoints"),
             CancellationToken = cancellationToken,
             ProgressEverySteps = 10,
-            Progress = p => { if (!p.IsEpochEnd) losses.Add((p.Step, p.Loss)); progress?.Invoke(p); },
+            Progress = p =>
+            {
+                if (!p.IsEpochEnd) losses.Add((p.Step, p.Loss));
+                progress?.Invoke(p);
+            },
         };
-        log.WriteLine($"Pretraining AAVAE (ResNet-18 x{options.WidthMultiplier}, latent 128) for {options.Epochs} epochs, " +
-                      $"batch {options.BatchSize}, lr {options.LearningRate}.");
-        string compute = PrecisionSupport.Describe(new TrainingOptions { Precision = options.Precision });
+        string variant = settings.Variant.ToString().ToUpperInvariant();
+        string model = $"ResNet-{(int)settings.Depth} x{settings.WidthMultiplier}";
+        log.WriteLine($"Pretraining {variant} ({model}, latent {settings.LatentDim}) for {settings.Epochs} " +
+                      $"epochs, batch {settings.BatchSize}, lr {settings.LearningRate}.");
+        string compute = PrecisionSupport.Describe(settings.ToTraining());
         log.WriteLine($"Compute: {compute}.");
         var pretrainClock = Stopwatch.StartNew();
         using var aavae = ml.Transforms.PretrainAavae(estimatorOptions).Fit(data.Pretrain);
@@ -99,7 +101,7 @@ public static class FashionMnistDemoJob
         ], "Linear probe against labelled images, Fashion-MNIST test set");
         var budgetResults = aavaeCurve.Zip(rawCurve).SelectMany(pair => new[]
         {
-            new EvaluationResult("AAVAE (ResNet-18 x" + options.WidthMultiplier + ")",
+            new EvaluationResult($"{variant} ({model})",
                 $"linear probe, {pair.First.Budget} labels", pair.First.Accuracy,
                 $"{pair.First.Images:N0} labelled images"),
             new EvaluationResult("raw pixels", $"linear probe, {pair.Second.Budget} labels", pair.Second.Accuracy,
@@ -114,8 +116,8 @@ public static class FashionMnistDemoJob
         var report = new EvaluationReport(
             "AAVAE on Fashion-MNIST (main job)", "Fashion-MNIST",
             [
-                new EvaluationResult("AAVAE (ResNet-18 x" + options.WidthMultiplier + ")", "linear probe (standardize + L-BFGS)", probe.Accuracy,
-                    $"{options.Epochs} epochs on {options.PretrainImages:N0} images"),
+                new EvaluationResult($"{variant} ({model})", "linear probe (standardize + L-BFGS)", probe.Accuracy,
+                    $"{settings.Epochs} epochs on {options.PretrainImages:N0} images"),
                 new EvaluationResult("raw pixels", "linear probe (standardize + L-BFGS)", raw.Accuracy, "baseline measured in the same run"),
                 .. budgetResults,
             ],
@@ -132,15 +134,15 @@ public static class FashionMnistDemoJob
                 ["command"] = "./build.sh demo " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2)),
                 ["pretrain_images"] = options.PretrainImages.ToString(),
                 ["probe_train_images"] = options.ProbeTrainImages.ToString(),
-                ["epochs"] = options.Epochs.ToString(),
-                ["batch_size"] = options.BatchSize.ToString(),
-                ["learning_rate"] = options.LearningRate.ToString("G"),
-                ["width_multiplier"] = options.WidthMultiplier.ToString("G"),
-                ["seed"] = options.Seed.ToString(),
+                ["epochs"] = settings.Epochs.ToString(),
+                ["batch_size"] = settings.BatchSize.ToString(),
+                ["learning_rate"] = settings.LearningRate.ToString("G"),
+                ["width_multiplier"] = settings.WidthMultiplier.ToString("G"),
+                ["seed"] = settings.Seed.ToString(),
                 ["compute"] = compute,
-                ["decay"] = options.Decay.ToString(),
-                ["view"] = options.View.IsEmpty ? "grayscale preset" : options.View.ToString(),
-                ["clean_bn_images"] = options.CleanBatchNormImages.ToString(),
+                ["decay"] = settings.Decay.ToString(),
+                ["view"] = View(settings),
+                ["clean_bn_images"] = settings.CleanBatchNormImages.ToString(),
                 ["label_budgets"] = string.Join(",", options.Labels),
                 ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
             })
@@ -164,9 +166,15 @@ public static class FashionMnistDemoJob
         FashionMnistDemoOptions options, CancellationToken cancellationToken) =>
         LabelEfficiencyProbe.Run(EmbeddingMatrix.FromDataView(train, column), Labels(train),
             EmbeddingMatrix.FromDataView(test, column), Labels(test), options.Labels,
-            seed: (ulong)options.Seed, cancellationToken: cancellationToken);
+            seed: (ulong)options.Settings.Seed, cancellationToken: cancellationToken);
 
     private static int[] Labels(IDataView view) => [.. view.GetColumn<float>("Label").Select(label => (int)label)];
+
+    private static string View(AavaeSettings settings)
+    {
+        var view = settings.ToAugmentation(1, 28, 28);
+        return view == AugmentationOptions.Grayscale ? "grayscale preset" : view.ToString();
+    }
 
     private static void WriteReconstructions(AavaeTransformer aavae, FashionMnistSplits data, string path)
     {

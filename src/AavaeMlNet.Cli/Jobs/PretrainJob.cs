@@ -1,4 +1,3 @@
-using AavaeMlNet.Augmentations;
 using AavaeMlNet.Data.DataView;
 using AavaeMlNet.Data.Locators;
 using AavaeMlNet.Data.Manifests;
@@ -32,31 +31,27 @@ public static class PretrainJob
             if (!File.Exists(resumeFrom))
                 throw new FileNotFoundException($"Cannot resume: '{resumeFrom}' does not exist (give the --checkpoint-dir of the interrupted run).", resumeFrom);
         }
-        var estimatorOptions = new AavaeEstimator.Options
+        var settings = options.Settings;
+        var estimatorOptions = new AavaeEstimator.Options(settings)
         {
-            Channels = info.Channels, ImageHeight = info.Height, ImageWidth = info.Width,
-            Variant = options.Variant, Depth = options.Depth, Stem = options.Stem, WidthMultiplier = options.WidthMultiplier,
-            LatentDim = options.LatentDim, Beta = options.Beta, LogScale = options.LogScale, LearnLogScale = options.LearnLogScale,
-            Augmentation = options.Preset is null && options.View.IsEmpty ? null : options.View.Apply(
-                options.Preset is { } preset
-                    ? AugmentationOptions.Preset(preset)
-                    : AugmentationOptions.ForShape(info.Channels, info.Height, info.Width)),
-            Decay = options.Decay,
-            CleanBatchNormImages = options.CleanBatchNormImages,
-            Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
-            WarmupEpochs = options.WarmupEpochs, WeightDecay = options.WeightDecay, Seed = options.Seed,
-            Device = options.Device, Threads = options.Threads, CacheInMemory = options.Cache,
-            Precision = options.Precision,
-            CheckpointDirectory = checkpoints, ResumeFrom = resumeFrom,
-            ProgressEverySteps = 10, Progress = progress, CancellationToken = cancellationToken,
+            Channels = info.Channels,
+            ImageHeight = info.Height,
+            ImageWidth = info.Width,
+            CacheInMemory = options.Cache,
+            CheckpointDirectory = checkpoints,
+            ResumeFrom = resumeFrom,
+            ProgressEverySteps = 10,
+            Progress = progress,
+            CancellationToken = cancellationToken,
         };
-        var ml = new MLContext((int)options.Seed);
+        var ml = new MLContext((int)settings.Seed);
         var data = source.ToDataView();
         log.WriteLine(resumeFrom is null
-            ? $"Pretraining {options.Variant} ({options.Depth}, width x{options.WidthMultiplier}, latent {options.LatentDim}) on {source.Count:N0} {info.Channels}x{info.Height}x{info.Width} images for {options.Epochs} epochs; checkpoints in {checkpoints}."
-            : $"Resuming from {resumeFrom} up to epoch {options.Epochs}.");
-        var compute = new TrainingOptions { Precision = options.Precision, Device = options.Device };
-        log.WriteLine($"Compute: {PrecisionSupport.Describe(compute)}.");
+            ? $"Pretraining {settings.Variant} ({settings.Depth}, width x{settings.WidthMultiplier}, latent " +
+              $"{settings.LatentDim}) on {source.Count:N0} {info.Channels}x{info.Height}x{info.Width} images for " +
+              $"{settings.Epochs} epochs; checkpoints in {checkpoints}."
+            : $"Resuming from {resumeFrom} up to epoch {settings.Epochs}.");
+        log.WriteLine($"Compute: {PrecisionSupport.Describe(settings.ToTraining())}.");
         using var transformer = ml.Transforms.PretrainAavae(estimatorOptions).Fit(data);
 
         string output = Path.GetFullPath(options.Output);

@@ -1,4 +1,3 @@
-using AavaeMlNet.Model;
 using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Cli.Jobs;
@@ -26,36 +25,12 @@ public sealed record PretrainInput
     public int Channels { get; init; } = 3;
 }
 
-/// <summary>Settings of `aavae pretrain`: the input, every model and training option of the estimator, and the outputs.</summary>
+/// <summary>Settings of `aavae pretrain`: the input, every model and training setting, and the outputs.</summary>
 public sealed record PretrainJobOptions
 {
     public required PretrainInput Input { get; init; }
-    /// <summary>Augmentation preset (cifar10, stl10, grayscale); null picks by image shape as the estimator does.</summary>
-    public string? Preset { get; init; }
-    public Variant Variant { get; init; } = Variant.Aavae;
-    public Depth Depth { get; init; } = Depth.ResNet18;
-    public Stem? Stem { get; init; }
-    public double WidthMultiplier { get; init; } = 1.0;
-    public int LatentDim { get; init; } = 128;
-    public double? Beta { get; init; }
-    public double LogScale { get; init; }
-    public bool LearnLogScale { get; init; }
-    public int Epochs { get; init; } = 10;
-    public int BatchSize { get; init; } = 256;
-    public double LearningRate { get; init; } = 2.5e-4;
-    public double WarmupEpochs { get; init; } = 10;
-    public double WeightDecay { get; init; }
-    public long Seed { get; init; } = 42;
-    public DeviceKind Device { get; init; } = DeviceKind.Auto;
-    public int? Threads { get; init; }
-    /// <summary>Arithmetic of convolutions and linear layers (Auto: bf16 mixed where the CPU has native bf16).</summary>
-    public Precision Precision { get; init; } = Precision.Auto;
-    /// <summary>Learning rate after warmup.</summary>
-    public LearningRateDecay Decay { get; init; } = LearningRateDecay.Constant;
-    /// <summary>Changes to the preset's view distribution.</summary>
-    public ViewOverrides View { get; init; } = new();
-    /// <summary>Clean images on which the BatchNorm statistics are recomputed after pretraining (0: off).</summary>
-    public int CleanBatchNormImages { get; init; }
+    /// <summary>Every model, view and training setting (library defaults).</summary>
+    public AavaeSettings Settings { get; init; } = new();
     /// <summary>Hold the training pixels in memory.</summary>
     public bool Cache { get; init; }
     /// <summary>The model zip to write; encoder.ckpt is written beside it.</summary>

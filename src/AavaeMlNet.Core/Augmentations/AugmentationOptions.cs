@@ -66,13 +66,13 @@ public sealed record AugmentationOptions
     public static AugmentationOptions ForShape(int channels, int height, int width) =>
         channels == 1 ? Grayscale : Math.Max(height, width) <= 64 ? Cifar10 : Stl10;
 
-    /// <summary>Looks a preset up by name: cifar10, stl10, grayscale (or fashion-mnist).</summary>
-    public static AugmentationOptions Preset(string name) => name.ToLowerInvariant() switch
+    /// <summary>The preset <paramref name="preset"/> names.</summary>
+    public static AugmentationOptions Of(AugmentationPreset preset) => preset switch
     {
-        "cifar10" or "cifar-10" => Cifar10,
-        "stl10" or "stl-10" => Stl10,
-        "grayscale" or "fashion-mnist" or "fashionmnist" => Grayscale,
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown augmentation preset: expected cifar10, stl10 or grayscale."),
+        AugmentationPreset.Cifar10 => Cifar10,
+        AugmentationPreset.Stl10 => Stl10,
+        AugmentationPreset.Grayscale => Grayscale,
+        _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "Unknown augmentation preset."),
     };
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>

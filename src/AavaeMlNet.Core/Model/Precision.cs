@@ -1,3 +1,5 @@
+using AavaeMlNet.Settings;
+
 namespace AavaeMlNet.Model;
 
 /// <summary>Arithmetic of the model's convolutions and linear layers.</summary>
@@ -14,5 +16,6 @@ public enum Precision
     /// What PyTorch's autocast does: convolutions and linear layers compute in bf16; master weights, optimizer
     /// moments, BatchNorm statistics, the likelihood, the KL term and the loss stay fp32.
     /// </summary>
+    [SettingValue("bf16")]
     BFloat16Mixed,
 }

@@ -21,9 +21,18 @@ namespace AavaeMlNet.MLNet;
 /// </summary>
 public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
 {
-    /// <summary>Every model, augmentation and training setting. Defaults follow the paper unless noted.</summary>
-    public sealed class Options
+    /// <summary>
+    /// Every model, view and training setting (declared once in <see cref="AavaeSettings"/>, with the paper's defaults
+    /// unless noted), plus what the estimator itself needs: columns, checkpoints, caching, inference and progress.
+    /// </summary>
+    public sealed class Options : AavaeSettings
     {
+        /// <summary>Library defaults.</summary>
+        public Options() { }
+
+        /// <summary>Every setting of <paramref name="settings"/>, and the estimator's own defaults.</summary>
+        public Options(AavaeSettings settings) : base(settings) { }
+
         /// <summary>Input column: image of known size, or Vector&lt;Single&gt; of CHW pixels in [0, 1].</summary>
         public string InputColumnName = "Image";
         /// <summary>Name of the embedding column added by the transformer.</summary>
@@ -34,60 +43,6 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public int? ImageHeight;
         /// <summary>Image width for a vector column (null: infer a square image from the vector size).</summary>
         public int? ImageWidth;
-
-        /// <summary>Which of the paper's models to train (Table 1): AAVAE by default.</summary>
-        public Variant Variant = Variant.Aavae;
-        /// <summary>Encoder depth; the paper uses ResNet-50, ResNet-18 suits a CPU.</summary>
-        public Depth Depth = Depth.ResNet18;
-        /// <summary>Encoder stem; null picks by image size (up to 64: CIFAR stem, up to 160: STL stem, else ImageNet).</summary>
-        public Stem? Stem;
-        /// <summary>Width multiplier on the ResNet widths (1 = 64..512 channels); 0.25 fits a CPU budget.</summary>
-        public double WidthMultiplier = 1.0;
-        /// <summary>Size of z (paper: 128; Fig. 4b: 64..512 makes no difference).</summary>
-        public int LatentDim = 128;
-        /// <summary>KL weight; null takes the variant's default (0.1 for the VAE, 0 otherwise).</summary>
-        public double? Beta;
-        /// <summary>Initial log-variance of the Gaussian likelihood (paper: fixed at 0).</summary>
-        public double LogScale = 0;
-        /// <summary>Learn the log scale (Fig. 2a) instead of keeping it fixed.</summary>
-        public bool LearnLogScale;
-
-        /// <summary>View distribution; null picks a preset: grayscale for 1 channel, CIFAR-10 up to 64 pixels, STL-10 above.</summary>
-        public AugmentationOptions? Augmentation;
-
-        /// <summary>Passes over the data (the paper trains 400..3200 epochs on GPUs).</summary>
-        public int Epochs = 10;
-        /// <summary>Images per step (paper, CIFAR-10: 256).</summary>
-        public int BatchSize = 256;
-        /// <summary>Adam learning rate after warmup (paper, CIFAR-10: 2.5e-4).</summary>
-        public double LearningRate = 2.5e-4;
-        /// <summary>Linear warmup length in epochs (paper: 10).</summary>
-        public double WarmupEpochs = 10;
-        /// <summary>Rate after warmup: Constant (paper), or Cosine / Linear decay to zero at the end of the run.</summary>
-        public LearningRateDecay Decay = LearningRateDecay.Constant;
-        /// <summary>
-        /// Recompute the BatchNorm statistics on up to this many clean training images after pretraining (training
-        /// shows the encoder only augmented views); 0 keeps the statistics of the views.
-        /// </summary>
-        public int CleanBatchNormImages;
-        /// <summary>Adam weight decay (paper: 0).</summary>
-        public double WeightDecay;
-        /// <summary>Seed of the weights, data order, augmentations and latent noise.</summary>
-        public long Seed = 42;
-        /// <summary>Wall-time budget of pretraining: stops after the step that crosses it (null: all epochs).</summary>
-        public TimeSpan? TimeLimit;
-        /// <summary>Device for training and in-process embedding.</summary>
-        public DeviceKind Device = DeviceKind.Auto;
-        /// <summary>libtorch intra-op threads; null keeps libtorch's default.</summary>
-        public int? Threads;
-        /// <summary>
-        /// Arithmetic of convolutions and linear layers for training and in-process embedding: Auto (bf16 mixed where
-        /// the CPU has native bf16 or the GPU runs bf16, else fp32), Float32, or BFloat16Mixed (fails where it cannot
-        /// run). Weights, optimizer state, BatchNorm statistics and the loss stay fp32; the ONNX export is fp32.
-        /// </summary>
-        public Precision Precision = Precision.Auto;
-        /// <summary>Run convolutions in the channels-last (NHWC) layout (faster with libtorch's oneDNN kernels).</summary>
-        public bool ChannelsLast = true;
 
         /// <summary>Directory for training checkpoints (last.ckpt); null writes none.</summary>
         public string? CheckpointDirectory;
@@ -156,25 +111,13 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
             throw new ArgumentException("Set both ImageHeight and ImageWidth, or neither.", nameof(options));
         var image = ImageColumn.FromSchema(input.Schema, options.InputColumnName, options.Channels, declared, nameof(input));
 
-        var config = new AavaeConfig
+        var config = options.ToConfig(image.Channels, image.Height, image.Width);
+        var augmentation = options.ToAugmentation(image.Channels, image.Height, image.Width);
+        var training = options.ToTraining() with
         {
-            Channels = image.Channels, Height = image.Height, Width = image.Width,
-            Depth = options.Depth, Stem = options.Stem ?? DefaultStem(image), WidthMultiplier = options.WidthMultiplier,
-            LatentDim = options.LatentDim, Variant = options.Variant, Beta = options.Beta,
-            LogScale = options.LogScale, LearnLogScale = options.LearnLogScale,
-        };
-        var augmentation = options.Augmentation ?? DefaultAugmentation(image);
-        var training = new TrainingOptions
-        {
-            Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
-            WarmupEpochs = options.WarmupEpochs, WeightDecay = options.WeightDecay, Seed = options.Seed,
-            Device = options.Device, Threads = options.Threads, CheckpointDirectory = options.CheckpointDirectory,
-            CheckpointEveryEpochs = options.CheckpointEveryEpochs, LogEverySteps = options.ProgressEverySteps,
-            TimeLimit = options.TimeLimit,
-            Precision = options.Precision,
-            ChannelsLast = options.ChannelsLast,
-            Decay = options.Decay,
-            CleanBatchNormImages = options.CleanBatchNormImages,
+            CheckpointDirectory = options.CheckpointDirectory,
+            CheckpointEveryEpochs = options.CheckpointEveryEpochs,
+            LogEverySteps = options.ProgressEverySteps,
         };
 
         var pixelEstimator = PixelColumns.Estimator(catalog, image, options.OutputColumnName);
@@ -244,14 +187,4 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         }
         return trainer;
     }
-
-    private static Stem DefaultStem(ImageColumn image) => Math.Max(image.Height, image.Width) switch
-    {
-        <= 64 => Model.Stem.Cifar,
-        <= 160 => Model.Stem.Stl,
-        _ => Model.Stem.ImageNet,
-    };
-
-    private static AugmentationOptions DefaultAugmentation(ImageColumn image) =>
-        AugmentationOptions.ForShape(image.Channels, image.Height, image.Width);
 }

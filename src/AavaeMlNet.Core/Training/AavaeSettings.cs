@@ -1,0 +1,238 @@
+using System.Reflection;
+using AavaeMlNet.Augmentations;
+using AavaeMlNet.Model;
+using AavaeMlNet.Settings;
+
+namespace AavaeMlNet.Training;
+
+/// <summary>
+/// Every model, view and training setting of a pretraining run, each declared once here with its default (the
+/// paper's unless noted), its doc comment and its command-line flag. <c>AavaeEstimator.Options</c> derives from this
+/// class, the CLI binds its flags from it, and the records the trainer consumes come from the conversions at the end
+/// (<see cref="ToConfig"/>, <see cref="ToAugmentation"/>, <see cref="ToTraining"/>). <see cref="All"/> lists the
+/// settings by flag name and <see cref="With"/> applies a text value to a copy, for sweeps over any setting.
+/// </summary>
+public class AavaeSettings
+{
+    /// <summary>Library defaults.</summary>
+    public AavaeSettings() { }
+
+    /// <summary>A copy of every setting (also those without a flag) of <paramref name="other"/>.</summary>
+    protected AavaeSettings(AavaeSettings other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var property in Declared) property.SetValue(this, property.GetValue(other));
+    }
+
+    // Model (layer 1).
+
+    /// <summary>Which of the paper's models to train (Table 1): AAVAE by default.</summary>
+    [Setting("--variant", "Model of the paper's Table 1.")]
+    public Variant Variant { get; set; } = Variant.Aavae;
+
+    /// <summary>Encoder depth; the paper uses ResNet-50, ResNet-18 suits a CPU.</summary>
+    [Setting("--depth", "ResNet depth of the encoder.")]
+    public Depth Depth { get; set; } = Depth.ResNet18;
+
+    /// <summary>Encoder stem; null picks by image size (up to 64: CIFAR stem, up to 160: STL stem, else ImageNet).</summary>
+    [Setting("--stem", "Encoder stem (default: by image size).")]
+    public Stem? Stem { get; set; }
+
+    /// <summary>Width multiplier on the ResNet widths (1 = 64..512 channels); 0.25 fits a CPU budget.</summary>
+    [Setting("--width", "Width multiplier of the encoder.")]
+    public double WidthMultiplier { get; set; } = 1.0;
+
+    /// <summary>Size of z (paper: 128; Fig. 4b: 64..512 makes no difference).</summary>
+    [Setting("--latent", "Size of z.")]
+    public int LatentDim { get; set; } = 128;
+
+    /// <summary>KL weight; null takes the variant's default (0.1 for the VAE, 0 otherwise).</summary>
+    [Setting("--beta", "KL weight (default: 0.1 for vae, 0 otherwise).")]
+    public double? Beta { get; set; }
+
+    /// <summary>Initial log-variance of the Gaussian likelihood (paper: fixed at 0).</summary>
+    [Setting("--log-scale", "Initial log-variance of the Gaussian likelihood.")]
+    public double LogScale { get; set; }
+
+    /// <summary>Learn the log scale (Fig. 2a) instead of keeping it fixed.</summary>
+    [Setting("--learn-log-scale", "Learn the log scale instead of keeping it fixed.")]
+    public bool LearnLogScale { get; set; }
+
+    // Views (layer 2): a preset, then the values that replace the preset's.
+
+    /// <summary>
+    /// The whole view distribution; null picks <see cref="Preset"/>. The view settings below still replace its values.
+    /// </summary>
+    public AugmentationOptions? Augmentation { get; set; }
+
+    /// <summary>View preset; null picks by shape: grayscale for 1 channel, CIFAR-10 up to 64 pixels, STL-10 above.</summary>
+    [Setting("--preset", "Augmentation preset (default: by image shape).")]
+    public AugmentationPreset? Preset { get; set; }
+
+    /// <summary>Range of the crop area as a fraction of the image; null keeps the preset's (0.08..1).</summary>
+    [Setting("--crop-scale", "Crop area range MIN,MAX as fractions of the image (preset: 0.08,1).")]
+    public (double Min, double Max)? CropScale { get; set; }
+
+    /// <summary>Range of the crop aspect ratio; null keeps the preset's (3/4..4/3).</summary>
+    [Setting("--crop-ratio", "Crop aspect-ratio range MIN,MAX (preset: 0.75,1.333).")]
+    public (double Min, double Max)? CropRatio { get; set; }
+
+    /// <summary>Probability of a horizontal flip; null keeps the preset's (0.5).</summary>
+    [Setting("--flip", "Probability of a horizontal flip (preset: 0.5).")]
+    public double? FlipProbability { get; set; }
+
+    /// <summary>Colour-jitter strength s; null keeps the preset's.</summary>
+    [Setting("--jitter-strength",
+        "Colour-jitter strength s: factors in [1 - 0.8s, 1 + 0.8s] (preset: 0.5 for CIFAR-10 and grayscale).")]
+    public double? JitterStrength { get; set; }
+
+    /// <summary>Probability that a sample is jittered; null keeps the preset's (0.8).</summary>
+    [Setting("--jitter-probability", "Probability that a sample is jittered (preset: 0.8).")]
+    public double? JitterProbability { get; set; }
+
+    // Training (layer 3).
+
+    /// <summary>Passes over the data (the paper trains 400..3200 epochs on GPUs).</summary>
+    [Setting("--epochs", "Passes over the data.")]
+    public int Epochs { get; set; } = 10;
+
+    /// <summary>Images per step (paper, CIFAR-10: 256).</summary>
+    [Setting("--batch-size", "Images per step.")]
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>Adam learning rate after warmup (paper, CIFAR-10: 2.5e-4).</summary>
+    [Setting("--lr", "Adam learning rate after warmup.")]
+    public double LearningRate { get; set; } = 2.5e-4;
+
+    /// <summary>Linear warmup length in epochs (paper: 10).</summary>
+    [Setting("--warmup-epochs", "Linear warmup in epochs.")]
+    public double WarmupEpochs { get; set; } = 10;
+
+    /// <summary>Rate after warmup: Constant (paper), or Cosine / Linear decay to zero at the end of the run.</summary>
+    [Setting("--decay", "Learning rate after warmup: constant (paper), or cosine / linear decay to zero at the end " +
+                        "of the run (its last step, or its --minutes budget when that ends it first).")]
+    public LearningRateDecay Decay { get; set; } = LearningRateDecay.Constant;
+
+    /// <summary>Adam weight decay (paper: 0).</summary>
+    [Setting("--weight-decay", "Adam weight decay.")]
+    public double WeightDecay { get; set; }
+
+    /// <summary>Seed of the weights, data order, augmentations and latent noise.</summary>
+    [Setting("--seed", "Seed of everything random.")]
+    public long Seed { get; set; } = 42;
+
+    /// <summary>Wall-time budget of pretraining: stops after the step that crosses it (null: all epochs).</summary>
+    [Setting("--minutes", "Wall-time budget of pretraining in minutes (default: none, all epochs).")]
+    public TimeSpan? TimeLimit { get; set; }
+
+    /// <summary>Device for training and in-process embedding.</summary>
+    [Setting("--device", "Where to train.")]
+    public DeviceKind Device { get; set; } = DeviceKind.Auto;
+
+    /// <summary>libtorch intra-op threads; null keeps libtorch's default (one per core).</summary>
+    [Setting("--threads", "libtorch CPU threads (default: libtorch's, one per core).")]
+    public int? Threads { get; set; }
+
+    /// <summary>
+    /// Arithmetic of convolutions and linear layers for training and in-process embedding: Auto (bf16 mixed where
+    /// the CPU has native bf16 or the GPU runs bf16, else fp32), Float32, or BFloat16Mixed (fails where it cannot
+    /// run). Weights, optimizer state, BatchNorm statistics and the loss stay fp32; the ONNX export is fp32.
+    /// </summary>
+    [Setting("--precision", "Arithmetic of convolutions and linear layers: auto (bf16 mixed where the CPU has " +
+                            "native bf16, else float32), float32, or bf16 (mixed: weights, optimizer, BatchNorm and " +
+                            "loss stay fp32).")]
+    public Precision Precision { get; set; } = Precision.Auto;
+
+    /// <summary>Run convolutions in the channels-last (NHWC) layout (faster with libtorch's oneDNN kernels).</summary>
+    [Setting("--channels-last", "Run convolutions in the channels-last (NHWC) layout; false: the standard one.")]
+    public bool ChannelsLast { get; set; } = true;
+
+    /// <summary>
+    /// Recompute the BatchNorm statistics on up to this many clean training images after pretraining (training
+    /// shows the encoder only augmented views); 0 keeps the statistics of the views.
+    /// </summary>
+    [Setting("--clean-bn-images", "After pretraining, recompute the encoder's BatchNorm statistics on up to N " +
+                                  "clean training images (training shows it only augmented views); 0 keeps the " +
+                                  "statistics of the views.")]
+    public int CleanBatchNormImages { get; set; }
+
+    /// <summary>Every setting with a flag, in declaration order.</summary>
+    public static IReadOnlyList<Setting> All => SettingCatalog.Of(typeof(AavaeSettings));
+
+    /// <summary>A copy (of the same type, so an estimator's options stay whole) with every setting as here.</summary>
+    public AavaeSettings Copy() => (AavaeSettings)MemberwiseClone();
+
+    /// <summary>A copy with the setting <paramref name="name"/> (its flag, with or without dashes) set from text.</summary>
+    /// <exception cref="ArgumentException">No such setting, or a text it does not read (the message names both).
+    /// </exception>
+    public AavaeSettings With(string name, string value)
+    {
+        var setting = SettingCatalog.Find(typeof(AavaeSettings), name);
+        var copy = Copy();
+        setting.Set(copy, setting.Parse(value));
+        return copy;
+    }
+
+    /// <summary>The architecture for images of this shape; the stem by size unless <see cref="Stem"/> is set.</summary>
+    public AavaeConfig ToConfig(int channels, int height, int width) => new()
+    {
+        Channels = channels,
+        Height = height,
+        Width = width,
+        Depth = Depth,
+        Stem = Stem ?? Math.Max(height, width) switch
+        {
+            <= 64 => Model.Stem.Cifar,
+            <= 160 => Model.Stem.Stl,
+            _ => Model.Stem.ImageNet,
+        },
+        WidthMultiplier = WidthMultiplier,
+        LatentDim = LatentDim,
+        Variant = Variant,
+        Beta = Beta,
+        LogScale = LogScale,
+        LearnLogScale = LearnLogScale,
+    };
+
+    /// <summary>
+    /// The view distribution for images of this shape: <see cref="Augmentation"/>, else <see cref="Preset"/>, else the
+    /// preset by shape, with the view settings in place (validated).
+    /// </summary>
+    public AugmentationOptions ToAugmentation(int channels, int height, int width)
+    {
+        var preset = Augmentation ?? (Preset is { } named
+            ? AugmentationOptions.Of(named)
+            : AugmentationOptions.ForShape(channels, height, width));
+        var view = preset with
+        {
+            CropScale = CropScale ?? preset.CropScale,
+            CropRatio = CropRatio ?? preset.CropRatio,
+            FlipProbability = FlipProbability ?? preset.FlipProbability,
+            JitterStrength = JitterStrength ?? preset.JitterStrength,
+            JitterProbability = JitterProbability ?? preset.JitterProbability,
+        };
+        view.Validate();
+        return view;
+    }
+
+    /// <summary>The optimisation settings; checkpointing and progress cadence stay TrainingOptions' defaults.</summary>
+    public TrainingOptions ToTraining() => new()
+    {
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        WarmupEpochs = WarmupEpochs,
+        Decay = Decay,
+        WeightDecay = WeightDecay,
+        Seed = Seed,
+        TimeLimit = TimeLimit,
+        Device = Device,
+        Threads = Threads,
+        Precision = Precision,
+        ChannelsLast = ChannelsLast,
+        CleanBatchNormImages = CleanBatchNormImages,
+    };
+
+    private static readonly PropertyInfo[] Declared =
+        typeof(AavaeSettings).GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
+}

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using AavaeMlNet.Cli.Commands;
+using AavaeMlNet.MLNet;
+using AavaeMlNet.Model;
+using AavaeMlNet.Training;
+
+namespace AavaeMlNet.Cli.Tests.Commands;
+
+public class SettingFlagsTests
+{
+    public static TheoryData<string> TrainingCommands => ["pretrain", "demo", "experiment"];
+
+    private static Command Create(string name) => name switch
+    {
+        "pretrain" => PretrainCommand.Create(),
+        "demo" => DemoCommand.Create(),
+        "experiment" => ExperimentCommand.Create(),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    // Parses the command with only the sweep argument experiment requires; the flags keep their defaults.
+    private static ParseResult ParseDefaults(Command command) => command.Parse(command.Name == "experiment" ? ["aavae"] : []);
+
+    private static string? DefaultText(Command command, string flag)
+    {
+        var option = command.Options.Single(o => o.Name == flag);
+        var parse = ParseDefaults(command);
+        return option switch
+        {
+            Option<bool> b => parse.GetValue(b) ? "true" : "false",
+            Option<string> s => parse.GetValue(s),
+            _ => throw new InvalidOperationException($"{flag} is a {option.GetType()}"),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(TrainingCommands))]
+    public void Every_setting_is_a_flag_of_every_training_command_with_its_help(string name)
+    {
+        var command = Create(name);
+        foreach (var setting in AavaeSettings.All)
+        {
+            var option = Assert.Single(command.Options, o => o.Name == setting.Flag);
+            Assert.Equal(setting.Help, option.Description);
+        }
+    }
+
+    [Fact]
+    public void Pretrain_defaults_are_the_library_defaults()
+    {
+        var command = PretrainCommand.Create();
+        var library = new AavaeEstimator.Options();
+        foreach (var setting in AavaeSettings.All)
+            Assert.Equal(setting.Format(setting.Get(library)), DefaultText(command, setting.Flag));
+    }
+
+    // The flags and defaults as they were before the settings had one declaration (hand-written, not derived).
+    [Theory]
+    [InlineData("pretrain", "--variant", "aavae")]
+    [InlineData("pretrain", "--depth", "18")]
+    [InlineData("pretrain", "--stem", null)]
+    [InlineData("pretrain", "--width", "1")]
+    [InlineData("pretrain", "--latent", "128")]
+    [InlineData("pretrain", "--beta", null)]
+    [InlineData("pretrain", "--log-scale", "0")]
+    [InlineData("pretrain", "--learn-log-scale", "false")]
+    [InlineData("pretrain", "--preset", null)]
+    [InlineData("pretrain", "--epochs", "10")]
+    [InlineData("pretrain", "--batch-size", "256")]
+    [InlineData("pretrain", "--lr", "0.00025")]
+    [InlineData("pretrain", "--warmup-epochs", "10")]
+    [InlineData("pretrain", "--weight-decay", "0")]
+    [InlineData("pretrain", "--seed", "42")]
+    [InlineData("pretrain", "--device", "auto")]
+    [InlineData("pretrain", "--threads", null)]
+    [InlineData("pretrain", "--precision", "auto")]
+    [InlineData("pretrain", "--decay", "constant")]
+    [InlineData("pretrain", "--clean-bn-images", "0")]
+    [InlineData("pretrain", "--crop-scale", null)]
+    [InlineData("pretrain", "--flip", null)]
+    [InlineData("demo", "--epochs", "3")]
+    [InlineData("demo", "--batch-size", "128")]
+    [InlineData("demo", "--width", "0.25")]
+    [InlineData("demo", "--lr", "0.001")]
+    [InlineData("demo", "--warmup-epochs", "0.5")]
+    [InlineData("demo", "--seed", "42")]
+    [InlineData("demo", "--precision", "auto")]
+    [InlineData("demo", "--decay", "constant")]
+    [InlineData("demo", "--clean-bn-images", "5000")]
+    [InlineData("demo", "--preset", "grayscale")]
+    [InlineData("experiment", "--epochs", "10")]
+    [InlineData("experiment", "--minutes", null)]
+    [InlineData("experiment", "--batch-size", "128")]
+    [InlineData("experiment", "--width", "0.25")]
+    [InlineData("experiment", "--latent", "128")]
+    [InlineData("experiment", "--lr", "0.001")]
+    [InlineData("experiment", "--warmup-epochs", "1")]
+    [InlineData("experiment", "--clean-bn-images", "5000")]
+    public void Flags_keep_their_names_and_defaults(string name, string flag, string? expected)
+    {
+        Assert.Equal(expected, DefaultText(Create(name), flag));
+    }
+
+    [Fact]
+    public void Allowed_values_are_every_enum_member_and_nothing_else()
+    {
+        var command = PretrainCommand.Create();
+        foreach (var setting in AavaeSettings.All.Where(s => s.ValueType.IsEnum))
+        {
+            foreach (var member in Enum.GetValues(setting.ValueType))
+            {
+                string text = setting.Format(member)!;
+                var parse = command.Parse([setting.Flag, text]);
+                Assert.Empty(parse.Errors);
+                var read = new SettingFlags(new AavaeSettings());
+                var bound = new Command("probe");
+                read.AddTo(bound);
+                Assert.Equal(member, setting.Get(read.Read(bound.Parse([setting.Flag, text]))));
+            }
+            Assert.NotEmpty(command.Parse([setting.Flag, "no-such-value"]).Errors);
+        }
+    }
+
+    [Fact]
+    public void Given_flags_change_a_copy_of_the_commands_defaults_and_nothing_else()
+    {
+        var defaults = new AavaeSettings { Epochs = 3 };
+        var flags = new SettingFlags(defaults);
+        var command = new Command("probe");
+        flags.AddTo(command);
+        var settings = flags.Read(command.Parse(["--latent", "7", "--precision", "bf16", "--crop-scale", "0.3,1",
+            "--learn-log-scale", "--channels-last", "false", "--minutes", "2"]));
+        Assert.Equal(7, settings.LatentDim);
+        Assert.Equal(Precision.BFloat16Mixed, settings.Precision);
+        Assert.Equal((0.3, 1.0), settings.CropScale);
+        Assert.True(settings.LearnLogScale);
+        Assert.False(settings.ChannelsLast);
+        Assert.Equal(TimeSpan.FromMinutes(2), settings.TimeLimit);
+        Assert.Equal(3, settings.Epochs);
+        Assert.Null(settings.Stem);
+        Assert.Equal(128, defaults.LatentDim);
+    }
+}
