@@ -14,26 +14,8 @@ internal static class DemoCommand
     public static Command Create()
     {
         var defaults = new FashionMnistDemoOptions();
-        var output = new Option<string>("--output", "-o")
-        {
-            Description = "Report directory.",
-            DefaultValueFactory = _ => defaults.OutputDirectory,
-        };
-        var dataDir = new Option<string>("--data-dir")
-        {
-            Description = "Download directory when the Debian package is unavailable.",
-            DefaultValueFactory = _ => defaults.DataDirectory,
-        };
-        var pretrainImages = new Option<int>("--pretrain-images")
-        {
-            Description = "Images of the pretrain split to pretrain on (max 55000).",
-            DefaultValueFactory = _ => defaults.PretrainImages,
-        };
-        var probeImages = new Option<int>("--probe-train-images")
-        {
-            Description = "Labelled images to fit the probes on (max 55000).",
-            DefaultValueFactory = _ => defaults.ProbeTrainImages,
-        };
+        var job = new FashionMnistJobFlags(defaults.OutputDirectory, defaults.DataDirectory, defaults.PretrainImages,
+            defaults.ProbeTrainImages);
         var labels = new Option<string>("--labels")
         {
             Description = "Label budgets of the label-efficiency plot: N/class, P% or N images, comma-separated.",
@@ -44,19 +26,20 @@ internal static class DemoCommand
         var command = new Command("demo",
             "Pretrain AAVAE on Fashion-MNIST with a CPU recipe, fit a linear probe and write a report.")
         {
-            output, dataDir, pretrainImages, probeImages, labels,
+            labels,
         };
         command.Aliases.Add("main"); // the name README and build.sh used before
+        job.AddTo(command);
         settings.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose),
             async () =>
             {
                 var options = new FashionMnistDemoOptions
                 {
-                    OutputDirectory = parse.GetValue(output)!,
-                    DataDirectory = parse.GetValue(dataDir)!,
-                    PretrainImages = parse.GetValue(pretrainImages),
-                    ProbeTrainImages = parse.GetValue(probeImages),
+                    OutputDirectory = parse.GetValue(job.Output)!,
+                    DataDirectory = parse.GetValue(job.DataDirectory)!,
+                    PretrainImages = parse.GetValue(job.PretrainImages),
+                    ProbeTrainImages = parse.GetValue(job.ProbeTrainImages),
                     Labels = LabelBudget.ParseList(parse.GetValue(labels)!),
                     Settings = settings.Read(parse),
                 };

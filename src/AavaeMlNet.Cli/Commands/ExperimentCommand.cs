@@ -15,26 +15,8 @@ internal static class ExperimentCommand
         {
             Description = $"One of: {string.Join(", ", ExperimentSweeps.Names)}.",
         };
-        var output = new Option<string>("--output", "-o")
-        {
-            Description = "Report directory.",
-            DefaultValueFactory = _ => defaults.OutputDirectory,
-        };
-        var dataDir = new Option<string>("--data-dir")
-        {
-            Description = "Download directory when the Debian package is unavailable.",
-            DefaultValueFactory = _ => defaults.DataDirectory,
-        };
-        var pretrainImages = new Option<int>("--pretrain-images")
-        {
-            Description = "Pretraining images (max 55000).",
-            DefaultValueFactory = _ => defaults.PretrainImages,
-        };
-        var probeImages = new Option<int>("--probe-train-images")
-        {
-            Description = "Labelled images for the final probes.",
-            DefaultValueFactory = _ => defaults.ProbeTrainImages,
-        };
+        var job = new FashionMnistJobFlags(defaults.OutputDirectory, defaults.DataDirectory, defaults.PretrainImages,
+            defaults.ProbeTrainImages);
         var onlineImages = new Option<int>("--online-probe-images")
         {
             Description = "Images for the per-epoch online probe (0: off).",
@@ -50,18 +32,19 @@ internal static class ExperimentCommand
         var command = new Command("experiment", "Run one of the paper's analyses on Fashion-MNIST (variants, beta, " +
                                                 "log-scale, batch-size, latent, or one AAVAE run).")
         {
-            sweep, output, dataDir, pretrainImages, probeImages, onlineImages, labels,
+            sweep, onlineImages, labels,
         };
+        job.AddTo(command);
         settings.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose),
             async () =>
             {
                 var options = new ExperimentOptions
                 {
-                    OutputDirectory = parse.GetValue(output)!,
-                    DataDirectory = parse.GetValue(dataDir)!,
-                    PretrainImages = parse.GetValue(pretrainImages),
-                    ProbeTrainImages = parse.GetValue(probeImages),
+                    OutputDirectory = parse.GetValue(job.Output)!,
+                    DataDirectory = parse.GetValue(job.DataDirectory)!,
+                    PretrainImages = parse.GetValue(job.PretrainImages),
+                    ProbeTrainImages = parse.GetValue(job.ProbeTrainImages),
                     OnlineProbeImages = parse.GetValue(onlineImages),
                     Labels = parse.GetValue(labels) is { Length: > 0 } budgets ? LabelBudget.ParseList(budgets) : [],
                     Settings = settings.Read(parse),
