@@ -1,6 +1,8 @@
 namespace AavaeMlNet.Cli.Tests;
 
-/// <summary>One tiny model pretrained by `aavae pretrain` (as a process) and shared by the tests of the collection.</summary>
+/// <summary>
+/// One tiny model pretrained by `aavae pretrain` (as a process) and shared by the tests of the collection.
+/// </summary>
 public sealed class PretrainedModel
 {
     public PretrainedModel()

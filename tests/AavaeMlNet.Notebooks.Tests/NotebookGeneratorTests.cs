@@ -4,7 +4,9 @@ using Microsoft.DotNet.Interactive.Documents.Jupyter;
 
 namespace AavaeMlNet.Notebooks.Tests;
 
-/// <summary>The .cs file is the single source: the committed .ipynb must be exactly what the generator writes from it.</summary>
+/// <summary>
+/// The .cs file is the single source: the committed .ipynb must be exactly what the generator writes from it.
+/// </summary>
 public class NotebookGeneratorTests
 {
     [Theory]

@@ -1,6 +1,8 @@
 namespace AavaeMlNet.Notebooks.Tests;
 
-/// <summary>Every .ipynb runs top to bottom in a .NET Interactive C# kernel with the small settings, and shows its plots.</summary>
+/// <summary>
+/// Every .ipynb runs top to bottom in a .NET Interactive C# kernel with the small settings, and shows its plots.
+/// </summary>
 public class NotebookKernelTests
 {
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];

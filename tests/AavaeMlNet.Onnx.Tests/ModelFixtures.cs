@@ -5,7 +5,10 @@ using static TorchSharp.torch;
 
 namespace AavaeMlNet.Onnx.Tests;
 
-/// <summary>Models whose BatchNorm layers carry random affine parameters and running statistics, so that folding is really exercised.</summary>
+/// <summary>
+/// Models whose BatchNorm layers carry random affine parameters and running statistics, so
+/// that folding is really exercised.
+/// </summary>
 internal static class ModelFixtures
 {
     public static void RandomizeBatchNorms(nn.Module module, long seed)

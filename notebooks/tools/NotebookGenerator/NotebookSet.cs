@@ -17,7 +17,9 @@ public static class NotebookSet
         return IpynbWriter.Write(NotebookSource.Parse(File.ReadAllText(sourcePath), name), name);
     }
 
-    /// <summary>Whether the committed notebook of <paramref name="sourcePath"/> is exactly what the generator writes.</summary>
+    /// <summary>
+    /// Whether the committed notebook of <paramref name="sourcePath"/> is exactly what the generator writes.
+    /// </summary>
     public static bool IsUpToDate(string sourcePath)
     {
         string notebook = NotebookPath(sourcePath);

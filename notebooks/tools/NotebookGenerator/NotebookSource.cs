@@ -11,7 +11,8 @@ public static class NotebookSource
     private const string MarkerPrefix = "// %% [";
 
     /// <summary>The cells of <paramref name="source"/>; <paramref name="name"/> names the file in errors.</summary>
-    /// <exception cref="FormatException">An unknown marker, a comment cell with a line that is not a comment, an empty cell, or no cell.</exception>
+    /// <exception cref="FormatException">An unknown marker, a comment cell with a line that is not a comment, an
+    /// empty cell, or no cell.</exception>
     public static IReadOnlyList<NotebookCell> Parse(string source, string name)
     {
         var lines = source.ReplaceLineEndings("\n").Split('\n');
@@ -63,7 +64,9 @@ public static class NotebookSource
         return new NotebookCell(kind, string.Join('\n', body[first..(last + 1)]));
     }
 
-    /// <summary>"// text" becomes "text", "//" becomes ""; a blank line stays blank; anything else is an error.</summary>
+    /// <summary>
+    /// "// text" becomes "text", "//" becomes ""; a blank line stays blank; anything else is an error.
+    /// </summary>
     private static string Uncomment(string line, string name, int lineNumber)
     {
         string trimmed = line.TrimEnd();

@@ -4,7 +4,9 @@ using AavaeMlNet.Cli.Terminal;
 
 namespace AavaeMlNet.Cli.Commands;
 
-/// <summary>`aavae inspect similarity|reconstructions|map`: the paper's qualitative analyses as JSON, markdown and PNG.</summary>
+/// <summary>
+/// `aavae inspect similarity|reconstructions|map`: the paper's qualitative analyses as JSON, markdown and PNG.
+/// </summary>
 internal static class InspectCommand
 {
     public static Command Create() => new("inspect", "Qualitative analyses of a pretrained model: view similarity, reconstructions, a 2-D map.")

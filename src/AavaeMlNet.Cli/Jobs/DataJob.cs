@@ -10,7 +10,9 @@ public static class DataJob
     public static VerificationResult Verify(string manifest, string directory, CancellationToken cancellationToken) =>
         DatasetVerifier.Verify(directory, ManifestSources.Load(manifest), cancellationToken);
 
-    /// <summary>Downloads what is missing or wrong (from <paramref name="mirror"/> when given), then verifies.</summary>
+    /// <summary>
+    /// Downloads what is missing or wrong (from <paramref name="mirror"/> when given), then verifies.
+    /// </summary>
     public static async Task<VerificationResult> FetchAsync(string manifest, string directory, string? mirror, TextWriter log, CancellationToken cancellationToken)
     {
         Uri? mirrorUri = null;

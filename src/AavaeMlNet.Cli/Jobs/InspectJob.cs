@@ -15,7 +15,9 @@ namespace AavaeMlNet.Cli.Jobs;
 /// <summary>Settings of `aavae inspect`.</summary>
 public sealed record InspectJobOptions
 {
-    /// <summary>A TorchSharp checkpoint (encoder.ckpt); needed by similarity and reconstructions unless beside the model.</summary>
+    /// <summary>
+    /// A TorchSharp checkpoint (encoder.ckpt); needed by similarity and reconstructions unless beside the model.
+    /// </summary>
     public string? Checkpoint { get; init; }
     /// <summary>The ML.NET model zip (map embeds through it; the other analyses use encoder.ckpt beside it).</summary>
     public string? Model { get; init; }

@@ -12,7 +12,9 @@ public static class ColorJitter
 {
     private const int Operations = 4;
 
-    /// <summary>Consumes exactly N * 9 uniforms from <paramref name="generator"/> (apply, four factors, four order keys).</summary>
+    /// <summary>
+    /// Consumes exactly N * 9 uniforms from <paramref name="generator"/> (apply, four factors, four order keys).
+    /// </summary>
     public static Tensor Apply(Tensor images, double probability, double strength, bool chroma, Generator? generator)
     {
         long n = images.shape[0];

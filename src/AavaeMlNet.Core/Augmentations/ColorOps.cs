@@ -8,7 +8,10 @@ namespace AavaeMlNet.Augmentations;
 /// </summary>
 public static class ColorOps
 {
-    /// <summary>ITU-R 601-2 luma, as torchvision's rgb_to_grayscale. Shape: (N, 3, H, W) -> (N, 1, H, W); 1 channel passes through.</summary>
+    /// <summary>
+    /// ITU-R 601-2 luma, as torchvision's rgb_to_grayscale. Shape: (N, 3, H, W) -> (N, 1,
+    /// H, W); 1 channel passes through.
+    /// </summary>
     public static Tensor Grayscale(Tensor images)
     {
         if (images.shape[1] == 1) return images.alias();
@@ -21,7 +24,9 @@ public static class ColorOps
     /// <summary>x * factor, clamped to [0, 1].</summary>
     public static Tensor AdjustBrightness(Tensor images, Tensor factor) => (images * factor).clamp(0, 1);
 
-    /// <summary>Blend with the mean of the sample's grayscale image: factor * x + (1 - factor) * mean, clamped.</summary>
+    /// <summary>
+    /// Blend with the mean of the sample's grayscale image: factor * x + (1 - factor) * mean, clamped.
+    /// </summary>
     public static Tensor AdjustContrast(Tensor images, Tensor factor)
     {
         using var scope = NewDisposeScope();
@@ -29,14 +34,18 @@ public static class ColorOps
         return Blend(images, mean, factor).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Blend with the per-pixel grayscale image: factor * x + (1 - factor) * gray, clamped (RGB only).</summary>
+    /// <summary>
+    /// Blend with the per-pixel grayscale image: factor * x + (1 - factor) * gray, clamped (RGB only).
+    /// </summary>
     public static Tensor AdjustSaturation(Tensor images, Tensor factor)
     {
         using var scope = NewDisposeScope();
         return Blend(images, Grayscale(images), factor).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Rotates the hue by <paramref name="shift"/> (fraction of a turn, in [-0.5, 0.5]) in HSV space (RGB only).</summary>
+    /// <summary>
+    /// Rotates the hue by <paramref name="shift"/> (fraction of a turn, in [-0.5, 0.5]) in HSV space (RGB only).
+    /// </summary>
     public static Tensor AdjustHue(Tensor images, Tensor shift)
     {
         using var scope = NewDisposeScope();

@@ -10,7 +10,9 @@ namespace AavaeMlNet.Augmentations;
 /// </summary>
 public static class GaussianBlur
 {
-    /// <summary>The odd kernel size for an image side: floor(fraction * side), made odd, at least 3 (SimCLR: 9 for 96).</summary>
+    /// <summary>
+    /// The odd kernel size for an image side: floor(fraction * side), made odd, at least 3 (SimCLR: 9 for 96).
+    /// </summary>
     public static int KernelSize(long side, double fraction)
     {
         int size = (int)Math.Floor(fraction * side);

@@ -5,7 +5,9 @@ namespace AavaeMlNet.Augmentations;
 /// <summary>Per-sample uniform draws from a seeded generator, copied to managed memory.</summary>
 internal static class RandomDraws
 {
-    /// <summary>Uniform [0, 1) numbers, <paramref name="count"/> of them, drawn on the CPU from <paramref name="generator"/>.</summary>
+    /// <summary>
+    /// Uniform [0, 1) numbers, <paramref name="count"/> of them, drawn on the CPU from <paramref name="generator"/>.
+    /// </summary>
     public static float[] Uniform(long count, Generator? generator)
     {
         using var draws = rand([count], dtype: ScalarType.Float32, generator: generator);

@@ -18,7 +18,9 @@ public static class RandomResizedCrop
     /// <summary>One crop rectangle in pixels (left, top, width, height) and whether it is mirrored.</summary>
     public readonly record struct CropBox(double Left, double Top, double Width, double Height, bool Flip);
 
-    /// <summary>Draws one crop per sample. Consumes exactly N * 41 uniforms from <paramref name="generator"/>.</summary>
+    /// <summary>
+    /// Draws one crop per sample. Consumes exactly N * 41 uniforms from <paramref name="generator"/>.
+    /// </summary>
     public static CropBox[] Draw(long samples, int height, int width, (double Min, double Max) scale,
         (double Min, double Max) ratio, double flipProbability, Generator? generator)
     {

@@ -27,7 +27,9 @@ public sealed record AavaeConfig
     public Variant Variant { get; init; } = Variant.Aavae;
     /// <summary>KL weight; null takes the variant's default (0.1 for the VAE, 0 otherwise). Fig. 3 sweeps it.</summary>
     public double? Beta { get; init; }
-    /// <summary>Initial log-variance of the Gaussian likelihood (sigma = exp(LogScale / 2)); the paper fixes it at 0.</summary>
+    /// <summary>
+    /// Initial log-variance of the Gaussian likelihood (sigma = exp(LogScale / 2)); the paper fixes it at 0.
+    /// </summary>
     public double LogScale { get; init; } = 0.0;
     /// <summary>Learn the log scale instead of keeping it fixed (Fig. 2a).</summary>
     public bool LearnLogScale { get; init; } = false;

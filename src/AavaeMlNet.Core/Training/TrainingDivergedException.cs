@@ -1,6 +1,8 @@
 namespace AavaeMlNet.Training;
 
-/// <summary>Thrown when the loss becomes NaN or infinite; training stops before the bad step updates the weights.</summary>
+/// <summary>
+/// Thrown when the loss becomes NaN or infinite; training stops before the bad step updates the weights.
+/// </summary>
 public sealed class TrainingDivergedException : Exception
 {
     public TrainingDivergedException(long step, int epoch, double loss, string? lastCheckpoint)

@@ -12,7 +12,8 @@ namespace AavaeMlNet.Training;
 /// <param name="ImagesPerSecond">Throughput since the previous report.</param>
 /// <param name="Elapsed">Wall time since this run (or resume) started.</param>
 /// <param name="IsEpochEnd">True for the summary at the end of an epoch (then the means cover the whole epoch).</param>
-/// <param name="LogVariance">Mean log-variance of q(z|x+) over the same steps (see <c>AavaeLoss.LogVariance</c>).</param>
+/// <param name="LogVariance">Mean log-variance of q(z|x+) over the same steps (see
+/// <c>AavaeLoss.LogVariance</c>).</param>
 public sealed record TrainingProgress(
     int Epoch, long Step, int StepInEpoch, int StepsPerEpoch,
     double Loss, double Reconstruction, double Kl, double LearningRate,

@@ -41,9 +41,14 @@ public sealed class DatasetFetcher : IDisposable
         return DatasetVerifier.Verify(directory, manifest, cancellationToken);
     }
 
-    /// <summary>Downloads, verifies and unpacks each entry into <paramref name="directory"/>; returns the paths of the downloaded files.</summary>
-    /// <exception cref="InvalidDataException">A download's size or checksum is wrong, or an archive is unsafe.</exception>
-    /// <exception cref="HttpRequestException">The server kept failing after <see cref="DatasetFetcherOptions.MaxAttempts"/> attempts.</exception>
+    /// <summary>
+    /// Downloads, verifies and unpacks each entry into <paramref name="directory"/>; returns the
+    /// paths of the downloaded files.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A download's size or checksum is wrong, or an
+    /// archive is unsafe.</exception>
+    /// <exception cref="HttpRequestException">The server kept failing after
+    /// <see cref="DatasetFetcherOptions.MaxAttempts"/> attempts.</exception>
     public async Task<IReadOnlyList<string>> FetchAsync(IEnumerable<ManifestDownload> downloads, string directory,
         IProgress<FetchProgress>? progress = null, CancellationToken cancellationToken = default)
     {

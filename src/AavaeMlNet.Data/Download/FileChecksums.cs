@@ -4,7 +4,9 @@ using AavaeMlNet.Data.Manifests;
 
 namespace AavaeMlNet.Data.Download;
 
-/// <summary>Size, SHA-256 and MD5 of some bytes, computed in one pass, and matching against a manifest triple.</summary>
+/// <summary>
+/// Size, SHA-256 and MD5 of some bytes, computed in one pass, and matching against a manifest triple.
+/// </summary>
 internal sealed record FileChecksums(long Size, string Sha256, string Md5)
 {
     /// <summary>Checksums of a file's bytes, or of its gunzip'd content when <paramref name="decompress"/>.</summary>

@@ -13,7 +13,9 @@ namespace AavaeMlNet.Data.Download;
 /// </summary>
 public static class SafeArchiveExtractor
 {
-    /// <summary>Extracts a gzip'd tar archive into <paramref name="directory"/>; returns the relative paths of the files placed.</summary>
+    /// <summary>
+    /// Extracts a gzip'd tar archive into <paramref name="directory"/>; returns the relative paths of the files placed.
+    /// </summary>
     public static IReadOnlyList<string> ExtractTarGz(string archivePath, string directory, CancellationToken cancellationToken = default)
     {
         string root = Path.GetFullPath(directory);
@@ -93,7 +95,9 @@ public static class SafeArchiveExtractor
         }
     }
 
-    /// <summary>Decompresses a .gz file to <paramref name="destination"/> through a temporary file and an atomic move.</summary>
+    /// <summary>
+    /// Decompresses a .gz file to <paramref name="destination"/> through a temporary file and an atomic move.
+    /// </summary>
     public static void ExtractGzip(string gzipPath, string destination, CancellationToken cancellationToken = default)
     {
         try

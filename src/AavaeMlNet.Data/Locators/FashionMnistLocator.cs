@@ -21,7 +21,9 @@ public static class FashionMnistLocator
     public static IReadOnlyList<string> ClassNames { get; } =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
-    /// <summary>The four files in <paramref name="directory"/> if it has all of them (.gz preferred over raw), else null.</summary>
+    /// <summary>
+    /// The four files in <paramref name="directory"/> if it has all of them (.gz preferred over raw), else null.
+    /// </summary>
     public static FashionMnistFiles? FindIn(string directory)
     {
         string? Pick(string stem) =>

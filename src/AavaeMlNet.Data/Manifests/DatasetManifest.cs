@@ -65,10 +65,13 @@ public sealed class DatasetManifest
     public required string AugmentationPreset { get; init; }
 
     /// <summary>Loads and validates a manifest file.</summary>
-    /// <exception cref="InvalidDataException">The JSON is malformed or a field is invalid; the message names the file and every bad field.</exception>
+    /// <exception cref="InvalidDataException">The JSON is malformed or a field is invalid; the message names the file
+    /// and every bad field.</exception>
     public static DatasetManifest Load(string path) => Parse(File.ReadAllText(path), path);
 
-    /// <summary>Loads one of the <see cref="BuiltInNames"/> from this assembly's embedded copies of data-manifests/.</summary>
+    /// <summary>
+    /// Loads one of the <see cref="BuiltInNames"/> from this assembly's embedded copies of data-manifests/.
+    /// </summary>
     public static DatasetManifest LoadBuiltIn(string name)
     {
         string resource = $"AavaeMlNet.Data.Manifests.{name}.json";

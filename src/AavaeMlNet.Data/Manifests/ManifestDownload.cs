@@ -18,7 +18,9 @@ public sealed class ManifestDownload
     /// <summary>Expected MD5 (as the data sets publish), when known.</summary>
     public string? Md5 { get; init; }
 
-    /// <summary>How to unpack: "none" (keep as is), "gzip" (decompress next to it) or "tar.gz" (extract into the directory).</summary>
+    /// <summary>
+    /// How to unpack: "none" (keep as is), "gzip" (decompress next to it) or "tar.gz" (extract into the directory).
+    /// </summary>
     public string Extract { get; init; } = "none";
 
     /// <summary>The expected checksums as one triple.</summary>

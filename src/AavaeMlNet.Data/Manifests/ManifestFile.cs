@@ -3,7 +3,9 @@ namespace AavaeMlNet.Data.Manifests;
 /// <summary>A file a reader consumes, relative to the data set's directory, with the checksums it may have.</summary>
 public sealed class ManifestFile
 {
-    /// <summary>Path relative to the data set directory, '/'-separated, e.g. "cifar-10-batches-bin/data_batch_1.bin".</summary>
+    /// <summary>
+    /// Path relative to the data set directory, '/'-separated, e.g. "cifar-10-batches-bin/data_batch_1.bin".
+    /// </summary>
     public required string Path { get; init; }
 
     /// <summary>Length in bytes of the official file.</summary>

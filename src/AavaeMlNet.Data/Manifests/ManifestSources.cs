@@ -2,7 +2,9 @@ using AavaeMlNet.Data.Readers;
 
 namespace AavaeMlNet.Data.Manifests;
 
-/// <summary>Opens the records of a manifest's subset ("train", "test") or split part ("pretrain") from a data directory.</summary>
+/// <summary>
+/// Opens the records of a manifest's subset ("train", "test") or split part ("pretrain") from a data directory.
+/// </summary>
 public static class ManifestSources
 {
     /// <summary>A built-in manifest name (cifar10, stl10, fashion-mnist) or the path of a manifest JSON file.</summary>
@@ -12,7 +14,9 @@ public static class ManifestSources
         : throw new FileNotFoundException(
             $"Manifest '{nameOrPath}' is neither a built-in manifest ({string.Join(", ", DatasetManifest.BuiltInNames)}) nor an existing file.", nameOrPath);
 
-    /// <summary>The records of <paramref name="part"/>, a subset or split-part name of <paramref name="manifest"/>.</summary>
+    /// <summary>
+    /// The records of <paramref name="part"/>, a subset or split-part name of <paramref name="manifest"/>.
+    /// </summary>
     public static ImageSource Open(DatasetManifest manifest, string directory, string part)
     {
         if (!Directory.Exists(directory))

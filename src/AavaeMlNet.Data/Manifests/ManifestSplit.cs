@@ -9,7 +9,9 @@ public sealed class ManifestSplit
     /// <summary>Name of the <see cref="ManifestSubset"/> to split.</summary>
     public required string Subset { get; init; }
 
-    /// <summary>Seed of the SplitMix64 Fisher-Yates shuffle; absent: parts are consecutive ranges in file order.</summary>
+    /// <summary>
+    /// Seed of the SplitMix64 Fisher-Yates shuffle; absent: parts are consecutive ranges in file order.
+    /// </summary>
     public ulong? Seed { get; init; }
 
     /// <summary>The parts, in drawing order.</summary>

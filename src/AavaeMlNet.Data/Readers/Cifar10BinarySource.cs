@@ -32,7 +32,8 @@ public sealed class Cifar10BinarySource : ImageSource
 
     /// <summary>Reads the given batch files in order, as one sequence of records.</summary>
     /// <param name="batchFiles">Paths of CIFAR-10 binary batch files.</param>
-    /// <param name="classNames">Class names; defaults to batches.meta.txt next to the first file, else <see cref="StandardClassNames"/>.</param>
+    /// <param name="classNames">Class names; defaults to batches.meta.txt next to the first file, else
+    /// <see cref="StandardClassNames"/>.</param>
     /// <exception cref="FileNotFoundException">A batch file is missing.</exception>
     /// <exception cref="InvalidDataException">A file's length is not a whole number of records.</exception>
     public Cifar10BinarySource(IEnumerable<string> batchFiles, IReadOnlyList<string>? classNames = null)

@@ -1,6 +1,8 @@
 namespace AavaeMlNet.Data.Readers;
 
-/// <summary>The one vocabulary for corrupt-input errors: each names the file, the place and what was expected.</summary>
+/// <summary>
+/// The one vocabulary for corrupt-input errors: each names the file, the place and what was expected.
+/// </summary>
 internal static class DataErrors
 {
     public static InvalidDataException Truncated(string path, string what, long offset, int expected, int got) =>

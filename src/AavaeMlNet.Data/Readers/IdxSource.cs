@@ -24,7 +24,8 @@ public sealed class IdxSource : ImageSource
     /// <param name="imagesPath">The images file (e.g. train-images-idx3-ubyte.gz).</param>
     /// <param name="labelsPath">The labels file, or null for unlabeled use.</param>
     /// <param name="classNames">Class names by label; defaults to the digits "0".."9" when labels are given.</param>
-    /// <exception cref="InvalidDataException">Wrong magic number, bad dimensions, wrong length or a count mismatch.</exception>
+    /// <exception cref="InvalidDataException">Wrong magic number, bad dimensions, wrong length
+    /// or a count mismatch.</exception>
     public IdxSource(string imagesPath, string? labelsPath = null, IReadOnlyList<string>? classNames = null)
     {
         this.imagesPath = imagesPath;

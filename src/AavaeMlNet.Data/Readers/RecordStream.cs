@@ -25,7 +25,9 @@ internal sealed class RecordStream : IDisposable
     /// <summary>Whether the file is gzip-compressed (so offsets refer to the decompressed content).</summary>
     public bool IsGzip { get; private set; }
 
-    /// <summary>Opens <paramref name="path"/>, transparently decompressing it when it starts with the gzip magic 1F 8B.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/>, transparently decompressing it when it starts with the gzip magic 1F 8B.
+    /// </summary>
     public static RecordStream Open(string path)
     {
         if (!File.Exists(path))
@@ -42,7 +44,9 @@ internal sealed class RecordStream : IDisposable
         return new RecordStream(path, file);
     }
 
-    /// <summary>Moves to <paramref name="offset"/> (never backwards): seeks raw files, reads and discards gzip content.</summary>
+    /// <summary>
+    /// Moves to <paramref name="offset"/> (never backwards): seeks raw files, reads and discards gzip content.
+    /// </summary>
     public void SkipTo(long offset, string what)
     {
         if (offset < Position)
@@ -71,7 +75,10 @@ internal sealed class RecordStream : IDisposable
         }
     }
 
-    /// <summary>Reads exactly <paramref name="buffer"/>.Length bytes describing <paramref name="what"/>, or throws naming the offset.</summary>
+    /// <summary>
+    /// Reads exactly <paramref name="buffer"/>.Length bytes describing
+    /// <paramref name="what"/>, or throws naming the offset.
+    /// </summary>
     public void ReadExactly(Span<byte> buffer, string what)
     {
         long start = Position;

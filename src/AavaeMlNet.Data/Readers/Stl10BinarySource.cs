@@ -33,10 +33,13 @@ public sealed class Stl10BinarySource : ImageSource
     private readonly string imagesPath;
     private readonly string? labelsPath;
 
-    /// <summary>Reads <paramref name="imagesPath"/> (an _X.bin file) and, when given, its labels file (a _y.bin file).</summary>
+    /// <summary>
+    /// Reads <paramref name="imagesPath"/> (an _X.bin file) and, when given, its labels file (a _y.bin file).
+    /// </summary>
     /// <param name="imagesPath">Path of the image file.</param>
     /// <param name="labelsPath">Path of the label file, or null for the unlabeled split.</param>
-    /// <param name="classNames">Class names; defaults to class_names.txt next to the images, else <see cref="StandardClassNames"/>.</param>
+    /// <param name="classNames">Class names; defaults to class_names.txt next to the images, else
+    /// <see cref="StandardClassNames"/>.</param>
     /// <exception cref="InvalidDataException">A file has a wrong length or the counts differ.</exception>
     public Stl10BinarySource(string imagesPath, string? labelsPath, IReadOnlyList<string>? classNames = null)
     {
@@ -72,7 +75,10 @@ public sealed class Stl10BinarySource : ImageSource
         Info = new ImageSetInfo(3, ImageSide, ImageSide, names);
     }
 
-    /// <summary>Opens the standard files of <paramref name="split"/> in <paramref name="directory"/> (or its stl10_binary subfolder).</summary>
+    /// <summary>
+    /// Opens the standard files of <paramref name="split"/> in <paramref name="directory"/>
+    /// (or its stl10_binary subfolder).
+    /// </summary>
     public static Stl10BinarySource Open(string directory, Stl10Split split)
     {
         string dir = Directory.Exists(Path.Combine(directory, "stl10_binary")) ? Path.Combine(directory, "stl10_binary") : directory;
@@ -102,7 +108,9 @@ public sealed class Stl10BinarySource : ImageSource
         return names.Length > 0 ? names : throw new InvalidDataException($"File '{file}' lists no class names; expected one name per line.");
     }
 
-    /// <summary>Copies one column-major plane set into row-major CHW: stored[c, x, y] becomes pixel (row y, column x).</summary>
+    /// <summary>
+    /// Copies one column-major plane set into row-major CHW: stored[c, x, y] becomes pixel (row y, column x).
+    /// </summary>
     internal static void TransposeToChw(ReadOnlySpan<byte> stored, Span<byte> chw)
     {
         const int plane = ImageSide * ImageSide;

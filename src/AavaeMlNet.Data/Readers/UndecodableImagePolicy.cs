@@ -6,6 +6,9 @@ public enum UndecodableImagePolicy
     /// <summary>Throw an <see cref="InvalidDataException"/> naming the file and record index.</summary>
     Throw,
 
-    /// <summary>Skip the file, count it in <see cref="ImageFolderSource.SkippedCount"/> and report it through <see cref="ImageFolderOptions.OnSkipped"/>.</summary>
+    /// <summary>
+    /// Skip the file, count it in <see cref="ImageFolderSource.SkippedCount"/> and report it through
+    /// <see cref="ImageFolderOptions.OnSkipped"/>.
+    /// </summary>
     Skip,
 }

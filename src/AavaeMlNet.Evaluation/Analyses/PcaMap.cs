@@ -30,7 +30,9 @@ public sealed class PcaMap
     /// <summary>Each embedding's coordinates on the two components. Shape: (N, 2).</summary>
     public IReadOnlyList<double[]> Coordinates { get; }
 
-    /// <summary>Fits the two leading components on <paramref name="embeddings"/> (at least 2 rows, d at least 2).</summary>
+    /// <summary>
+    /// Fits the two leading components on <paramref name="embeddings"/> (at least 2 rows, d at least 2).
+    /// </summary>
     public static PcaMap Fit(EmbeddingMatrix embeddings)
     {
         ArgumentNullException.ThrowIfNull(embeddings);

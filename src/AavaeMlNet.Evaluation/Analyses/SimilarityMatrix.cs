@@ -5,7 +5,8 @@ namespace AavaeMlNet.Evaluation.Analyses;
 /// <summary>How much the views of one image agree compared with different images (paper Fig. 5).</summary>
 /// <param name="WithinImage">Mean cosine similarity between two different views of the same image.</param>
 /// <param name="AcrossImages">Mean cosine similarity between views of two different images.</param>
-/// <param name="Contrast">WithinImage - AcrossImages: large for AAVAE's block structure, near 0 for a collapsed VAE.</param>
+/// <param name="Contrast">WithinImage - AcrossImages: large for AAVAE's block structure, near
+/// 0 for a collapsed VAE.</param>
 public sealed record BlockContrast(double WithinImage, double AcrossImages, double Contrast);
 
 /// <summary>
@@ -39,8 +40,8 @@ public sealed class SimilarityMatrix
     public double[,] ToArray() => (double[,])values.Clone();
 
     /// <summary>
-    /// Cosine similarities of all pairs of rows of <paramref name="embeddings"/>, shape (images * views, d), image-major.
-    /// A zero row has similarity 0 with everything (itself included).
+    /// Cosine similarities of all pairs of rows of <paramref name="embeddings"/>, shape (images * views, d),
+    /// image-major. A zero row has similarity 0 with everything (itself included).
     /// </summary>
     public static SimilarityMatrix Compute(EmbeddingMatrix embeddings, int images, int views)
     {
@@ -66,8 +67,9 @@ public sealed class SimilarityMatrix
     }
 
     /// <summary>
-    /// Mean similarity within an image's views (pairs of distinct views; the diagonal's trivial 1s are left out) minus the
-    /// mean similarity across images. With one view per image the within-image mean is undefined and reported as NaN.
+    /// Mean similarity within an image's views (pairs of distinct views; the diagonal's trivial 1s are left
+    /// out) minus the mean similarity across images. With one view per image the within-image mean is
+    /// undefined and reported as NaN.
     /// </summary>
     public BlockContrast Contrast()
     {

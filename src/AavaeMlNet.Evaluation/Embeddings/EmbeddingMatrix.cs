@@ -12,7 +12,9 @@ public sealed class EmbeddingMatrix
 {
     private readonly float[] values;
 
-    /// <summary>Wraps <paramref name="values"/> (not copied) as <paramref name="count"/> rows of <paramref name="dimension"/>.</summary>
+    /// <summary>
+    /// Wraps <paramref name="values"/> (not copied) as <paramref name="count"/> rows of <paramref name="dimension"/>.
+    /// </summary>
     public EmbeddingMatrix(float[] values, int count, int dimension)
     {
         ArgumentNullException.ThrowIfNull(values);

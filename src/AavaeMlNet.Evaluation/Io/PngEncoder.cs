@@ -15,8 +15,8 @@ public static class PngEncoder
     private static readonly uint[] CrcTable = BuildCrcTable();
 
     /// <summary>
-    /// Encodes interleaved 8-bit pixels, row-major. Shape: (height, width, channels) flattened, channels 1 (grayscale) or 3
-    /// (RGB).
+    /// Encodes interleaved 8-bit pixels, row-major. Shape: (height, width, channels) flattened,
+    /// channels 1 (grayscale) or 3 (RGB).
     /// </summary>
     public static byte[] Encode(ReadOnlySpan<byte> pixels, int width, int height, int channels)
     {

@@ -19,15 +19,17 @@ public static class KnnClassifier
         public int K = 200;
 
         /// <summary>
-        /// Temperature T of the vote weights exp(sim / T). Default: 0.07, the value of InstDisc and of DINO's kNN evaluation
-        /// (0.1 is the other common choice; with k = 200 the two differ by a fraction of a point).
+        /// Temperature T of the vote weights exp(sim / T). Default: 0.07, the value of InstDisc and of DINO's kNN
+        /// evaluation (0.1 is the other common choice; with k = 200 the two differ by a fraction of a point).
         /// </summary>
         public double Temperature = 0.07;
 
         /// <summary>Weighted (default) or majority voting.</summary>
         public KnnVoting Voting = KnnVoting.Weighted;
 
-        /// <summary>Queries per matrix product; bounds memory at BatchSize x train count floats. Default: 1024.</summary>
+        /// <summary>
+        /// Queries per matrix product; bounds memory at BatchSize x train count floats. Default: 1024.
+        /// </summary>
         public int BatchSize = 1024;
 
         /// <summary>Where the products run. Default: Auto (CUDA when available).</summary>

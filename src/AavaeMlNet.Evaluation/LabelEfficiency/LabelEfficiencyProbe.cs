@@ -3,7 +3,9 @@ using AavaeMlNet.Evaluation.Probes;
 
 namespace AavaeMlNet.Evaluation.LabelEfficiency;
 
-/// <summary>One point of a label-efficiency curve: the budget, the labelled images it took, the test accuracy.</summary>
+/// <summary>
+/// One point of a label-efficiency curve: the budget, the labelled images it took, the test accuracy.
+/// </summary>
 /// <param name="Budget">The budget as asked for.</param>
 /// <param name="Images">Labelled images the probe was fitted on.</param>
 /// <param name="Accuracy">Top-1 accuracy in [0, 1] on the whole test set.</param>

@@ -12,7 +12,9 @@ namespace AavaeMlNet.Evaluation.LabelEfficiency;
 /// </summary>
 public static class LabelSubset
 {
-    /// <summary>The indices into <paramref name="labels"/> (classes 0..C-1) that the budget selects, ascending.</summary>
+    /// <summary>
+    /// The indices into <paramref name="labels"/> (classes 0..C-1) that the budget selects, ascending.
+    /// </summary>
     public static int[] Select(IReadOnlyList<int> labels, LabelBudget budget, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(labels);

@@ -24,12 +24,16 @@ internal sealed class ChartCanvas : IDisposable
     private readonly SKTypeface? typeface;
     private double xMin = 0, xMax = 1, yMin = 0, yMax = 1;
 
-    /// <summary>A blank chart; <paramref name="extraRight"/> pixels right of the data area are left for a legend or colour bar.</summary>
+    /// <summary>
+    /// A blank chart; <paramref name="extraRight"/> pixels right of the data area are left for a legend or colour bar.
+    /// </summary>
     public ChartCanvas(int width, int height, float extraRight = 0) : this(width, height, extraRight, SystemTypeface.Value)
     {
     }
 
-    /// <summary>A blank chart whose text uses <paramref name="typeface"/>; null draws no text (a machine without fonts).</summary>
+    /// <summary>
+    /// A blank chart whose text uses <paramref name="typeface"/>; null draws no text (a machine without fonts).
+    /// </summary>
     public ChartCanvas(int width, int height, float extraRight, SKTypeface? typeface)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
@@ -51,10 +55,15 @@ internal sealed class ChartCanvas : IDisposable
     /// <summary>Whether text is drawn: false where no font was found.</summary>
     public bool HasText => typeface is not null;
 
-    /// <summary>Sets the data range shown; a reversed y range (<paramref name="bottom"/> &gt; <paramref name="top"/>) is allowed.</summary>
+    /// <summary>
+    /// Sets the data range shown; a reversed y range (<paramref name="bottom"/> &gt;
+    /// <paramref name="top"/>) is allowed.
+    /// </summary>
     public void SetLimits(double left, double right, double bottom, double top) => (xMin, xMax, yMin, yMax) = (left, right, bottom, top);
 
-    /// <summary>Data-space limits around <paramref name="values"/> (finite ones only), padded by 5% on each side.</summary>
+    /// <summary>
+    /// Data-space limits around <paramref name="values"/> (finite ones only), padded by 5% on each side.
+    /// </summary>
     public static (double Min, double Max) Padded(IEnumerable<double> values)
     {
         var finite = values.Where(double.IsFinite).ToArray();
@@ -71,8 +80,9 @@ internal sealed class ChartCanvas : IDisposable
     public float PixelY(double y) => (float)(Area.Bottom - (y - yMin) / (yMax - yMin) * Area.Height);
 
     /// <summary>
-    /// Tick values between <paramref name="min"/> and <paramref name="max"/> at a step of 1, 2, 2.5 or 5 times a power of
-    /// ten (at least <paramref name="minStep"/>), at most <paramref name="maxCount"/> of them: the steps people read at a glance.
+    /// Tick values between <paramref name="min"/> and <paramref name="max"/> at a step of 1, 2, 2.5 or 5 times a
+    /// power of ten (at least <paramref name="minStep"/>), at most <paramref name="maxCount"/> of them: the
+    /// steps people read at a glance.
     /// </summary>
     public static double[] NiceTicks(double min, double max, int maxCount = 8, double minStep = 0)
     {
@@ -106,7 +116,8 @@ internal sealed class ChartCanvas : IDisposable
     }
 
     /// <summary>
-    /// The frame over the data: axis box, ticks with labels (nice ticks of the limits unless given), title and axis labels.
+    /// The frame over the data: axis box, ticks with labels (nice ticks of the limits unless
+    /// given), title and axis labels.
     /// </summary>
     public void DrawFrame(string title, string xLabel, string yLabel,
         IReadOnlyList<(double Value, string Label)>? xTicks = null, IReadOnlyList<(double Value, string Label)>? yTicks = null)
@@ -130,7 +141,10 @@ internal sealed class ChartCanvas : IDisposable
         DrawText(yLabel, 18, Area.MidY, LabelSize, SKTextAlign.Center, degrees: -90);
     }
 
-    /// <summary>Draws <paramref name="text"/> with its baseline at (x, y), optionally rotated about that point; nothing without a font.</summary>
+    /// <summary>
+    /// Draws <paramref name="text"/> with its baseline at (x, y), optionally rotated about that
+    /// point; nothing without a font.
+    /// </summary>
     public void DrawText(string text, float x, float y, float size, SKTextAlign align = SKTextAlign.Left,
         SKColor? colour = null, bool bold = false, float degrees = 0)
     {
@@ -168,8 +182,9 @@ internal sealed class ChartCanvas : IDisposable
 
     private static IEnumerable<(double, string)> Labelled(double[] ticks) => ticks.Zip(TickLabels(ticks));
 
-    // SKTypeface.Default is the first face the native font manager finds (on Debian with DejaVu: "DejaVu Math TeX Gyre"),
-    // so a plain sans face is asked for first. With no fonts installed the default face is empty (no glyphs): no text.
+    // SKTypeface.Default is the first face the native font manager finds (on Debian with DejaVu: "DejaVu
+    // Math TeX Gyre"), so a plain sans face is asked for first. With no fonts installed the default face
+    // is empty (no glyphs): no text.
     private static SKTypeface? FindTypeface()
     {
         foreach (string family in (string[])["DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial", "Helvetica"])

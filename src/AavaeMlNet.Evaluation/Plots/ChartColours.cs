@@ -2,7 +2,9 @@ using SkiaSharp;
 
 namespace AavaeMlNet.Evaluation.Plots;
 
-/// <summary>The charts' two colour schemes: a categorical palette for classes and bars, and viridis for values.</summary>
+/// <summary>
+/// The charts' two colour schemes: a categorical palette for classes and bars, and viridis for values.
+/// </summary>
 internal static class ChartColours
 {
     // Tableau's Category10 (matplotlib's default cycle): ten hues that stay distinct for the usual 10-class data sets.

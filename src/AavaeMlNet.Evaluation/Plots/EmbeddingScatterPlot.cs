@@ -8,8 +8,8 @@ public static class EmbeddingScatterPlot
     private const float MarkerRadius = 2.5f, LegendRow = 18;
 
     /// <summary>
-    /// Writes a PNG of the points <paramref name="coordinates"/> (N, 2) coloured by <paramref name="labels"/>; the legend
-    /// uses <paramref name="classNames"/> when given, else the class index.
+    /// Writes a PNG of the points <paramref name="coordinates"/> (N, 2) coloured by <paramref name="labels"/>; the
+    /// legend uses <paramref name="classNames"/> when given, else the class index.
     /// </summary>
     public static void Write(string path, IReadOnlyList<double[]> coordinates, IReadOnlyList<int> labels,
         IReadOnlyList<string>? classNames = null, string title = "Embeddings (PCA)", int width = 800, int height = 700)

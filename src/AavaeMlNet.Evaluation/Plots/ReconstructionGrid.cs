@@ -3,22 +3,24 @@ using AavaeMlNet.Evaluation.Io;
 namespace AavaeMlNet.Evaluation.Plots;
 
 /// <summary>
-/// Originals above their reconstructions: a 2-row grid of images written as PNG by <see cref="PngEncoder"/> (pixels need
-/// no plotting library). Each image is CHW floats in [0, 1] (values outside are clipped); 1 channel is written as
-/// grayscale, 3 as RGB.
+/// Originals above their reconstructions: a 2-row grid of images written as PNG by <see cref="PngEncoder"/>
+/// (pixels need no plotting library). Each image is CHW floats in [0, 1] (values outside are clipped); 1 channel
+/// is written as grayscale, 3 as RGB.
 /// </summary>
 public static class ReconstructionGrid
 {
     /// <summary>Gap between cells, in output pixels, filled with white.</summary>
     public const int Gap = 2;
 
-    /// <summary>The PNG width and height for <paramref name="count"/> image pairs of the given size and scale.</summary>
+    /// <summary>
+    /// The PNG width and height for <paramref name="count"/> image pairs of the given size and scale.
+    /// </summary>
     public static (int Width, int Height) Size(int count, int height, int width, int scale) =>
         (count * width * scale + (count + 1) * Gap, 2 * height * scale + 3 * Gap);
 
     /// <summary>
-    /// Writes the grid: top row <paramref name="originals"/>, bottom row <paramref name="reconstructions"/>, each image of
-    /// shape (channels, height, width) flattened, enlarged <paramref name="scale"/> times by pixel replication.
+    /// Writes the grid: top row <paramref name="originals"/>, bottom row <paramref name="reconstructions"/>, each image
+    /// of shape (channels, height, width) flattened, enlarged <paramref name="scale"/> times by pixel replication.
     /// </summary>
     public static void Write(string path, IReadOnlyList<float[]> originals, IReadOnlyList<float[]> reconstructions,
         int channels, int height, int width, int scale = 1)

@@ -4,7 +4,9 @@ using SkiaSharp;
 
 namespace AavaeMlNet.Evaluation.Plots;
 
-/// <summary>The cosine-similarity heatmap of the paper's Fig. 5, on a fixed [-1, 1] colour scale with a colour bar.</summary>
+/// <summary>
+/// The cosine-similarity heatmap of the paper's Fig. 5, on a fixed [-1, 1] colour scale with a colour bar.
+/// </summary>
 public static class SimilarityHeatmapPlot
 {
     private const float BarGap = 14, BarWidth = 16, BarLabels = 40;
@@ -16,10 +18,12 @@ public static class SimilarityHeatmapPlot
         ArgumentNullException.ThrowIfNull(matrix);
         int n = matrix.Size;
         using var chart = new ChartCanvas(width, height, BarGap + BarWidth + BarLabels);
-        // y runs from n - 0.5 at the bottom to -0.5 at the top, so row 0 is the top row and the tick labels are row indices.
+        // y runs from n - 0.5 at the bottom to -0.5 at the top, so row 0 is the top row and
+        // the tick labels are row indices.
         chart.SetLimits(-0.5, n - 0.5, n - 0.5, -0.5);
 
-        // One bitmap pixel per cell, scaled up without smoothing: cells stay sharp and adjacent cells share exact edges.
+        // One bitmap pixel per cell, scaled up without smoothing: cells stay sharp and
+        // adjacent cells share exact edges.
         using var cells = new SKBitmap(n, n, SKColorType.Rgba8888, SKAlphaType.Opaque);
         for (int row = 0; row < n; row++)
             for (int column = 0; column < n; column++)

@@ -13,15 +13,18 @@ namespace AavaeMlNet.Evaluation.Probes;
 public sealed record ProbeResult(double Accuracy, ITransformer Model);
 
 /// <summary>
-/// A classifier trained through ML.NET on frozen embeddings: standardize each feature (mean/variance fitted on the train
-/// set only), map the labels to keys, then fit <see cref="ProbeTrainer"/>.
+/// A classifier trained through ML.NET on frozen embeddings: standardize each feature (mean/variance fitted on the
+/// train set only), map the labels to keys, then fit <see cref="ProbeTrainer"/>.
 /// <list type="table">
 /// <item><term>Input</term><description><see cref="EmbeddingMatrix"/> and Int32 labels 0..C-1</description></item>
-/// <item><term>Columns</term><description>"Features": Vector&lt;Single&gt; of the embedding size; "Label": Int32 mapped to a key</description></item>
-/// <item><term>Package</term><description>Microsoft.ML (+ Microsoft.ML.FastTree for the tree trainer)</description></item>
+/// <item><term>Columns</term><description>"Features": Vector&lt;Single&gt; of the embedding size; "Label": Int32
+/// mapped to a key</description></item>
+/// <item><term>Package</term><description>Microsoft.ML (+ Microsoft.ML.FastTree for the
+/// tree trainer)</description></item>
 /// <item><term>Exportable to ONNX</term><description>yes for the linear trainers</description></item>
 /// </list>
-/// This is the quick linear evaluation; the paper's own protocol (SGD, 90 epochs, augmentation) is <see cref="PaperProbe"/>.
+/// This is the quick linear evaluation; the paper's own protocol (SGD, 90 epochs,
+/// augmentation) is <see cref="PaperProbe"/>.
 /// </summary>
 public static class LinearProbe
 {
@@ -31,7 +34,9 @@ public static class LinearProbe
         /// <summary>The trainer. Default: L-BFGS maximum entropy.</summary>
         public ProbeTrainer Trainer = ProbeTrainer.LbfgsMaximumEntropy;
 
-        /// <summary>L2 weight for the linear trainers; null keeps ML.NET's default (L-BFGS 1, SDCA chosen from the data).</summary>
+        /// <summary>
+        /// L2 weight for the linear trainers; null keeps ML.NET's default (L-BFGS 1, SDCA chosen from the data).
+        /// </summary>
         public float? L2Regularization;
 
         /// <summary>Maximum passes over the data for SDCA; null keeps ML.NET's default.</summary>
@@ -53,7 +58,9 @@ public static class LinearProbe
     private const string FeaturesColumn = "Features";
     private const string LabelColumn = "Label";
 
-    /// <summary>Fits on the train embeddings with the default options and reports top-1 accuracy on the test embeddings.</summary>
+    /// <summary>
+    /// Fits on the train embeddings with the default options and reports top-1 accuracy on the test embeddings.
+    /// </summary>
     public static ProbeResult TrainAndEvaluate(EmbeddingMatrix train, IReadOnlyList<int> trainLabels, EmbeddingMatrix test, IReadOnlyList<int> testLabels) =>
         TrainAndEvaluate(train, trainLabels, test, testLabels, new Options());
 
@@ -75,8 +82,9 @@ public static class LinearProbe
     }
 
     /// <summary>
-    /// The probe on ML.NET views: fits <see cref="Estimator"/> on <paramref name="train"/> and returns the top-1 accuracy
-    /// on <paramref name="test"/> with the fitted model (which maps the feature column to PredictedLabel and Score).
+    /// The probe on ML.NET views: fits <see cref="Estimator"/> on <paramref name="train"/> and returns
+    /// the top-1 accuracy on <paramref name="test"/> with the fitted model (which maps the feature
+    /// column to PredictedLabel and Score).
     /// </summary>
     public static ProbeResult TrainAndEvaluate(MLContext ml, IDataView train, IDataView test, string featureColumnName,
         string labelColumnName, Options? options = null)

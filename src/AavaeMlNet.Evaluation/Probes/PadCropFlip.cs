@@ -14,7 +14,9 @@ public static class PadCropFlip
     /// <summary>The padding of the paper's CIFAR protocol.</summary>
     public const int CifarPadding = 4;
 
-    /// <summary>Augments <paramref name="images"/>; consumes 2N integers and N uniforms from <paramref name="generator"/>.</summary>
+    /// <summary>
+    /// Augments <paramref name="images"/>; consumes 2N integers and N uniforms from <paramref name="generator"/>.
+    /// </summary>
     public static Tensor Apply(Tensor images, int padding, Generator? generator)
     {
         ArgumentNullException.ThrowIfNull(images);

@@ -7,7 +7,9 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace AavaeMlNet.Evaluation.Probes;
 
-/// <summary>The outcome of <see cref="PaperProbe"/>: test accuracy, the trained linear layer and the loss per epoch.</summary>
+/// <summary>
+/// The outcome of <see cref="PaperProbe"/>: test accuracy, the trained linear layer and the loss per epoch.
+/// </summary>
 public sealed class PaperProbeResult : IDisposable
 {
     internal PaperProbeResult(double accuracy, Linear classifier, IReadOnlyList<double> epochLosses)
@@ -31,9 +33,9 @@ public sealed class PaperProbeResult : IDisposable
 }
 
 /// <summary>
-/// The paper's linear evaluation protocol (Sec. 4, "Evaluation"): one Linear layer on frozen backbone features, SGD with
-/// Nesterov momentum 0.9, lr = 0.1 * batch / 256 with cosine decay over the epochs (default 90), weight decay 0; for
-/// CIFAR, train-time augmentation of the images by <see cref="PadCropFlip"/>.
+/// The paper's linear evaluation protocol (Sec. 4, "Evaluation"): one Linear layer on frozen backbone features, SGD
+/// with Nesterov momentum 0.9, lr = 0.1 * batch / 256 with cosine decay over the epochs (default 90), weight decay 0;
+/// for CIFAR, train-time augmentation of the images by <see cref="PadCropFlip"/>.
 /// </summary>
 public static class PaperProbe
 {
@@ -46,7 +48,9 @@ public static class PaperProbe
         /// <summary>Mini-batch size; the learning rate scales with it. Default: 256.</summary>
         public int BatchSize = 256;
 
-        /// <summary>Base learning rate; null means <see cref="LearningRate(int)"/> of the batch size. Default: null.</summary>
+        /// <summary>
+        /// Base learning rate; null means <see cref="LearningRate(int)"/> of the batch size. Default: null.
+        /// </summary>
         public double? BaseLearningRate;
 
         /// <summary>Nesterov momentum. Default: 0.9.</summary>
@@ -58,7 +62,9 @@ public static class PaperProbe
         /// <summary>Reflect padding of the crop augmentation (image overload only). Default: 4 (CIFAR).</summary>
         public int Padding = PadCropFlip.CifarPadding;
 
-        /// <summary>Seed of the layer's initialisation, the epoch order and the augmentation draws. Default: 0.</summary>
+        /// <summary>
+        /// Seed of the layer's initialisation, the epoch order and the augmentation draws. Default: 0.
+        /// </summary>
         public long Seed;
 
         /// <summary>Where the layer trains. Default: Auto (CUDA when available).</summary>
@@ -67,7 +73,8 @@ public static class PaperProbe
 
     /// <summary>
     /// The protocol's base learning rate 0.1 * batchSize / 256, in floating point. The authors' public code computes
-    /// 0.1 * int(batch / 256), which is 0 for batches below 256 (and 0.1 for 256..511): that is a bug, not the protocol.
+    /// 0.1 * int(batch / 256), which is 0 for batches below 256 (and 0.1 for 256..511):
+    /// that is a bug, not the protocol.
     /// </summary>
     public static double LearningRate(int batchSize)
     {
@@ -75,7 +82,10 @@ public static class PaperProbe
         return 0.1 * batchSize / 256.0;
     }
 
-    /// <summary>Cosine decay per epoch (PyTorch's CosineAnnealingLR with T_max = epochs, eta_min = 0): epoch 0 gets the base rate.</summary>
+    /// <summary>
+    /// Cosine decay per epoch (PyTorch's CosineAnnealingLR with T_max = epochs, eta_min =
+    /// 0): epoch 0 gets the base rate.
+    /// </summary>
     public static double LearningRateAt(int epoch, int epochs, double baseRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
@@ -104,8 +114,9 @@ public static class PaperProbe
 
     /// <summary>
     /// Trains on features computed from augmented images each epoch (<see cref="PadCropFlip"/>, the CIFAR protocol) and
-    /// reports accuracy on the un-augmented test images. <paramref name="features"/> maps a batch of images (N, C, H, W),
-    /// already on the training device, to features (N, d); it runs under no-grad and should hold its encoder in eval mode.
+    /// reports accuracy on the un-augmented test images. <paramref name="features"/> maps a batch of images
+    /// (N, C, H, W), already on the training device, to features (N, d); it runs under no-grad and should
+    /// hold its encoder in eval mode.
     /// </summary>
     public static PaperProbeResult TrainAndEvaluate(Func<Tensor, Tensor> features, Tensor trainImages, IReadOnlyList<int> trainLabels,
         Tensor testImages, IReadOnlyList<int> testLabels, Options? options = null, CancellationToken cancellationToken = default)
@@ -191,7 +202,9 @@ public static class PaperProbe
         return new PaperProbeResult(accuracy, classifier, epochLosses);
     }
 
-    /// <summary>PyTorch's default Linear initialisation, U(-1/sqrt(d), 1/sqrt(d)), drawn from a seeded generator.</summary>
+    /// <summary>
+    /// PyTorch's default Linear initialisation, U(-1/sqrt(d), 1/sqrt(d)), drawn from a seeded generator.
+    /// </summary>
     private static void Initialise(Linear classifier, int dimension, long seed)
     {
         using var generator = new Generator((ulong)seed);

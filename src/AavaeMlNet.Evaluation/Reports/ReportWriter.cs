@@ -5,7 +5,9 @@ using AavaeMlNet.Io;
 
 namespace AavaeMlNet.Evaluation.Reports;
 
-/// <summary>Writes an <see cref="EvaluationReport"/> as metrics JSON and as a markdown summary, both atomically.</summary>
+/// <summary>
+/// Writes an <see cref="EvaluationReport"/> as metrics JSON and as a markdown summary, both atomically.
+/// </summary>
 public static class ReportWriter
 {
     private static readonly JsonSerializerOptions Json = new()
@@ -15,7 +17,9 @@ public static class ReportWriter
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>The JSON text: camelCase properties, indented; NaN and infinities as the strings "NaN", "Infinity".</summary>
+    /// <summary>
+    /// The JSON text: camelCase properties, indented; NaN and infinities as the strings "NaN", "Infinity".
+    /// </summary>
     public static string ToJson(EvaluationReport report)
     {
         ArgumentNullException.ThrowIfNull(report);

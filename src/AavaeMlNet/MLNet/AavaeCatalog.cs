@@ -11,7 +11,8 @@ public static class AavaeCatalog
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="outputColumnName">Name of the embedding column (Vector&lt;Single&gt;).</param>
-    /// <param name="inputColumnName">Image column of known size, or Vector&lt;Single&gt; of CHW pixels in [0, 1].</param>
+    /// <param name="inputColumnName">Image column of known size, or Vector&lt;Single&gt;
+    /// of CHW pixels in [0, 1].</param>
     /// <param name="epochs">Passes over the data.</param>
     /// <param name="widthMultiplier">Width multiplier of the ResNet-18 encoder (0.25 suits a CPU).</param>
     public static AavaeEstimator PretrainAavae(this TransformsCatalog catalog, string outputColumnName = "Embedding",

@@ -31,7 +31,10 @@ internal sealed class EmbeddingModel : IDisposable
     /// <summary>Length of one embedding.</summary>
     public int Size { get; }
 
-    /// <summary>Embeds <paramref name="count"/> images stored back to back in <paramref name="pixels"/>; writes count * Size floats.</summary>
+    /// <summary>
+    /// Embeds <paramref name="count"/> images stored back to back in
+    /// <paramref name="pixels"/>; writes count * Size floats.
+    /// </summary>
     public void Embed(float[] pixels, int count, float[] embeddings)
     {
         var c = Model.Config;

@@ -6,7 +6,9 @@ using static TorchSharp.torch;
 
 namespace AavaeMlNet.Core.Tests.Model;
 
-/// <summary>bf16 mixed precision and the channels-last layout: same objective, fp32 state, no silent fallback.</summary>
+/// <summary>
+/// bf16 mixed precision and the channels-last layout: same objective, fp32 state, no silent fallback.
+/// </summary>
 public class PrecisionTests
 {
     // A CPU that runs oneDNN's bf16 kernels natively: lets these tests run bf16 on any machine.

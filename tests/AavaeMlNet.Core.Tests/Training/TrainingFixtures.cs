@@ -16,7 +16,9 @@ internal static class TrainingFixtures
 
     public static AugmentationOptions Augmentation => AugmentationOptions.Grayscale with { Normalization = new([0.5f], [0.25f]) };
 
-    /// <summary>Images of bright squares at random places on a dark background: easy to reconstruct, not trivial.</summary>
+    /// <summary>
+    /// Images of bright squares at random places on a dark background: easy to reconstruct, not trivial.
+    /// </summary>
     public static Tensor Squares(int count, int seed = 0)
     {
         var random = new Random(seed);
@@ -78,7 +80,9 @@ internal static class TrainingFixtures
     }
 }
 
-/// <summary>Wraps a source and cancels a token after a given number of batches, as a user pressing Ctrl-C would.</summary>
+/// <summary>
+/// Wraps a source and cancels a token after a given number of batches, as a user pressing Ctrl-C would.
+/// </summary>
 internal sealed class CancellingSource(IImageBatchSource inner, int cancelAfterBatches, CancellationTokenSource cancellation) : IImageBatchSource
 {
     private int served;

@@ -120,7 +120,9 @@ public class DatasetFetcherTests
         Assert.Equal(new[] { "evil.tar.gz" }, Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
     }
 
-    /// <summary>Reports synchronously (Progress&lt;T&gt; posts to the thread pool, which would race the assertions).</summary>
+    /// <summary>
+    /// Reports synchronously (Progress&lt;T&gt; posts to the thread pool, which would race the assertions).
+    /// </summary>
     private sealed class SyncProgress(Action<FetchProgress> report) : IProgress<FetchProgress>
     {
         public void Report(FetchProgress value) => report(value);

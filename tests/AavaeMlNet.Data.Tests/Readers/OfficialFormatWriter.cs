@@ -30,7 +30,9 @@ public static class OfficialFormatWriter
         }
     }
 
-    /// <summary>STL-10 _X.bin: each plane column-major (the byte after (row y, column x) is (row y+1, column x)).</summary>
+    /// <summary>
+    /// STL-10 _X.bin: each plane column-major (the byte after (row y, column x) is (row y+1, column x)).
+    /// </summary>
     public static void WriteStlImages(string path, int records)
     {
         using var stream = File.Create(path);

@@ -12,7 +12,8 @@ public class LabelSubsetTests
     [Fact]
     public void Largest_remainder_shares_out_the_budget_in_proportion()
     {
-        // 7 images over sizes 5:3:2 -> exact 3.5, 2.1, 1.4 -> floors 3, 2, 1, one left for the largest remainder (class 0).
+        // 7 images over sizes 5:3:2 -> exact 3.5, 2.1, 1.4 -> floors 3, 2, 1, one left for
+        // the largest remainder (class 0).
         Assert.Equal([4, 2, 1], LabelSubset.Quotas([500, 300, 200], LabelBudget.Parse("7")));
         // 1 % of 1,000 = 10 -> exactly 5, 3, 2.
         Assert.Equal([5, 3, 2], LabelSubset.Quotas([500, 300, 200], LabelBudget.Parse("1%")));

@@ -40,7 +40,8 @@ public sealed class PaperProbeTests
     [Fact]
     public void ImageOverloadAugmentsAndClassifiesSeparableImages()
     {
-        // Class c lights channel c (features one-hot of scale 1, so the rate is raised above 0.1 * 8 / 256); the feature function (per-channel mean) is unaffected by crops of a constant image.
+        // Class c lights channel c (features one-hot of scale 1, so the rate is raised above 0.1 * 8 / 256); the
+        // feature function (per-channel mean) is unaffected by crops of a constant image.
         static (Tensor Images, int[] Labels) Images(int perClass)
         {
             var labels = Enumerable.Range(0, 3 * perClass).Select(i => i % 3).ToArray();

@@ -16,7 +16,9 @@ internal static class PngFile
         return (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)), png[24], png[25]);
     }
 
-    /// <summary>Decoded rows of a non-interlaced 8-bit PNG whose rows all use filter 0 (what PngEncoder writes).</summary>
+    /// <summary>
+    /// Decoded rows of a non-interlaced 8-bit PNG whose rows all use filter 0 (what PngEncoder writes).
+    /// </summary>
     public static byte[] Pixels(byte[] png, int channels)
     {
         var (width, height, _, _) = Header(png);

@@ -2,7 +2,9 @@ using AavaeMlNet.Evaluation.Embeddings;
 
 namespace AavaeMlNet.Evaluation.Tests.TestData;
 
-/// <summary>Well-separated Gaussian clusters: class c sits at 5 * e_c (plus noise of std 0.3) in d dimensions.</summary>
+/// <summary>
+/// Well-separated Gaussian clusters: class c sits at 5 * e_c (plus noise of std 0.3) in d dimensions.
+/// </summary>
 internal static class SeparableClusters
 {
     public static (EmbeddingMatrix Embeddings, int[] Labels) Create(int classes, int perClass, int dimension, int seed)
