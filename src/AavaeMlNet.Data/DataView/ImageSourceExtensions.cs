@@ -9,5 +9,6 @@ public static class ImageSourceExtensions
     /// A streaming <see cref="Microsoft.ML.IDataView"/> over <paramref name="source"/> (columns
     /// "Image" and, when labeled, "Label").
     /// </summary>
-    public static ImageDataView ToDataView(this ImageSource source, ImageDataViewOptions? options = null) => new(source, options);
+    public static ImageDataView ToDataView(this ImageSource source, ImageDataViewOptions? options = null) =>
+        new(source, options);
 }

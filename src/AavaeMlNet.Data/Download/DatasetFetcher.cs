@@ -66,10 +66,12 @@ public sealed class DatasetFetcher : IDisposable
                 }
                 else
                 {
-                    SafeArchiveExtractor.ExtractGzip(path, path.EndsWith(".gz", StringComparison.Ordinal) ? path[..^3] : path + ".out", cancellationToken);
+                    string destination = path.EndsWith(".gz", StringComparison.Ordinal) ? path[..^3] : path + ".out";
+                    SafeArchiveExtractor.ExtractGzip(path, destination, cancellationToken);
                 }
             }
-            progress?.Report(new FetchProgress(download.FileName, FetchStage.Done, new FileInfo(path).Length, download.Size));
+            progress?.Report(
+                new FetchProgress(download.FileName, FetchStage.Done, new FileInfo(path).Length, download.Size));
             paths.Add(path);
         }
         return paths;
@@ -77,18 +79,24 @@ public sealed class DatasetFetcher : IDisposable
 
     /// <summary>The address to download from: the official one, or the mirror base plus the file name.</summary>
     public Uri AddressOf(ManifestDownload download) =>
-        options.MirrorBaseUrl is null ? new Uri(download.Url) : new Uri(options.MirrorBaseUrl, Uri.EscapeDataString(download.FileName));
+        options.MirrorBaseUrl is null
+            ? new Uri(download.Url)
+            : new Uri(options.MirrorBaseUrl, Uri.EscapeDataString(download.FileName));
 
-    private async Task<string> DownloadAsync(ManifestDownload download, string directory, IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
+    private async Task<string> DownloadAsync(ManifestDownload download, string directory,
+        IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
     {
         if (!ManifestValidator.IsPlainFileName(download.FileName))
         {
-            throw new ArgumentException($"Download file name '{download.FileName}' must be a plain file name.", nameof(download));
+            throw new ArgumentException(
+                $"Download file name '{download.FileName}' must be a plain file name.", nameof(download));
         }
         string final = Path.Combine(directory, download.FileName);
-        if (File.Exists(final) && !download.Checksum.IsEmpty && FileChecksums.Compute(final, false, cancellationToken).Matches(download.Checksum))
+        if (File.Exists(final) && !download.Checksum.IsEmpty
+            && FileChecksums.Compute(final, false, cancellationToken).Matches(download.Checksum))
         {
-            progress?.Report(new FetchProgress(download.FileName, FetchStage.AlreadyPresent, new FileInfo(final).Length, download.Size));
+            progress?.Report(new FetchProgress(
+                download.FileName, FetchStage.AlreadyPresent, new FileInfo(final).Length, download.Size));
             return final;
         }
         string part = final + ".part";
@@ -100,24 +108,29 @@ public sealed class DatasetFetcher : IDisposable
                 await DownloadToPartAsync(address, part, download, progress, cancellationToken).ConfigureAwait(false);
                 break;
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException && attempt < options.MaxAttempts && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or IOException
+                && attempt < options.MaxAttempts && !cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(options.RetryDelay * Math.Pow(2, attempt - 1), cancellationToken).ConfigureAwait(false);
+                var delay = options.RetryDelay * Math.Pow(2, attempt - 1);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
         }
-        progress?.Report(new FetchProgress(download.FileName, FetchStage.Verifying, new FileInfo(part).Length, download.Size));
+        progress?.Report(
+            new FetchProgress(download.FileName, FetchStage.Verifying, new FileInfo(part).Length, download.Size));
         var actual = FileChecksums.Compute(part, false, cancellationToken);
         if (!actual.Matches(download.Checksum))
         {
             File.Delete(part);
             throw new InvalidDataException(
-                $"Download of '{download.FileName}' from {address} has {actual}; expected {download.Checksum}. The partial file was deleted and nothing was placed.");
+                $"Download of '{download.FileName}' from {address} has {actual}; expected {download.Checksum}. " +
+                "The partial file was deleted and nothing was placed.");
         }
         File.Move(part, final, overwrite: true);
         return final;
     }
 
-    private async Task DownloadToPartAsync(Uri address, string part, ManifestDownload download, IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
+    private async Task DownloadToPartAsync(Uri address, string part, ManifestDownload download,
+        IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
     {
         long existing = File.Exists(part) ? new FileInfo(part).Length : 0;
         if (download.Size is long size && existing == size)
@@ -133,17 +146,21 @@ public sealed class DatasetFetcher : IDisposable
         {
             request.Headers.Range = new RangeHeaderValue(existing, null);
         }
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+            .ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
         {
             File.Delete(part); // the .part is longer than the file on the server: start over next attempt
-            throw new HttpRequestException($"Server refused the resume range of '{address}' (416); restarting the download.");
+            throw new HttpRequestException(
+                $"Server refused the resume range of '{address}' (416); restarting the download.");
         }
         response.EnsureSuccessStatusCode();
         bool resumed = existing > 0 && response.StatusCode == HttpStatusCode.PartialContent
             && response.Content.Headers.ContentRange?.From == existing;
-        long? total = download.Size ?? (response.Content.Headers.ContentLength is long len ? (resumed ? existing + len : len) : null);
-        await using var output = new FileStream(part, resumed ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        long? total = download.Size
+            ?? (response.Content.Headers.ContentLength is long len ? (resumed ? existing + len : len) : null);
+        await using var output = new FileStream(
+            part, resumed ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         await using var input = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new byte[1 << 16];
         long done = resumed ? existing : 0;

@@ -11,7 +11,8 @@ public static class DatasetVerifier
     /// any alternative; a .gz file with a payload also passes when its decompressed content matches the
     /// payload, and a missing .gz passes when the decompressed file (same name without .gz) matches it.
     /// </summary>
-    public static VerificationResult Verify(string directory, DatasetManifest manifest, CancellationToken cancellationToken = default)
+    public static VerificationResult Verify(string directory, DatasetManifest manifest,
+        CancellationToken cancellationToken = default)
     {
         var problems = new List<FileProblem>();
         foreach (var file in manifest.Files)
@@ -34,7 +35,8 @@ public static class DatasetVerifier
             if (file.Payload is not null && File.Exists(raw))
             {
                 var actual = FileChecksums.Compute(raw, false, cancellationToken);
-                return actual.Matches(file.Payload) ? null : Mismatch(file.Path + " (decompressed as " + Path.GetFileName(raw) + ")", [file.Payload], actual);
+                string decompressed = file.Path + " (decompressed as " + Path.GetFileName(raw) + ")";
+                return actual.Matches(file.Payload) ? null : Mismatch(decompressed, [file.Payload], actual);
             }
             return new FileProblem(file.Path, FileProblemKind.Missing, $"File '{full}' is missing.");
         }
@@ -70,11 +72,16 @@ public static class DatasetVerifier
         return sizeMatches
             ? Mismatch(file.Path, accepted, FileChecksums.Compute(full, false, cancellationToken), full)
             : new FileProblem(file.Path, FileProblemKind.WrongSize,
-                $"File '{full}' has {length} bytes, expected {string.Join(" or ", accepted.Where(c => c.Size is not null).Select(c => c.Size))}.");
+                $"File '{full}' has {length} bytes, expected " +
+                $"{string.Join(" or ", accepted.Where(c => c.Size is not null).Select(c => c.Size))}.");
     }
 
-    private static FileProblem Mismatch(string path, IEnumerable<ManifestChecksum> accepted, FileChecksums actual, string? full = null) =>
-        new(path, accepted.Any(c => c.Size is null || c.Size == actual.Size) ? FileProblemKind.WrongChecksum : FileProblemKind.WrongSize,
+    private static FileProblem Mismatch(string path, IEnumerable<ManifestChecksum> accepted, FileChecksums actual,
+        string? full = null) =>
+        new(path,
+            accepted.Any(c => c.Size is null || c.Size == actual.Size)
+                ? FileProblemKind.WrongChecksum
+                : FileProblemKind.WrongSize,
             $"File '{full ?? path}' has {actual}; expected {string.Join(" or ", accepted)}.");
 
     private static bool IsGzip(string path)

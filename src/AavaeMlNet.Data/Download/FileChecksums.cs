@@ -10,7 +10,8 @@ namespace AavaeMlNet.Data.Download;
 internal sealed record FileChecksums(long Size, string Sha256, string Md5)
 {
     /// <summary>Checksums of a file's bytes, or of its gunzip'd content when <paramref name="decompress"/>.</summary>
-    public static FileChecksums Compute(string path, bool decompress = false, CancellationToken cancellationToken = default)
+    public static FileChecksums Compute(string path, bool decompress = false,
+        CancellationToken cancellationToken = default)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         using Stream stream = decompress ? new GZipStream(file, CompressionMode.Decompress) : file;
@@ -26,7 +27,8 @@ internal sealed record FileChecksums(long Size, string Sha256, string Md5)
             md5.AppendData(buffer, 0, got);
             size += got;
         }
-        return new FileChecksums(size, Convert.ToHexStringLower(sha.GetHashAndReset()), Convert.ToHexStringLower(md5.GetHashAndReset()));
+        return new FileChecksums(
+            size, Convert.ToHexStringLower(sha.GetHashAndReset()), Convert.ToHexStringLower(md5.GetHashAndReset()));
     }
 
     /// <summary>Whether every field that <paramref name="expected"/> states agrees.</summary>

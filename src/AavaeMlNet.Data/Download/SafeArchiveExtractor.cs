@@ -16,7 +16,8 @@ public static class SafeArchiveExtractor
     /// <summary>
     /// Extracts a gzip'd tar archive into <paramref name="directory"/>; returns the relative paths of the files placed.
     /// </summary>
-    public static IReadOnlyList<string> ExtractTarGz(string archivePath, string directory, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<string> ExtractTarGz(string archivePath, string directory,
+        CancellationToken cancellationToken = default)
     {
         string root = Path.GetFullPath(directory);
         Directory.CreateDirectory(root);
@@ -49,19 +50,23 @@ public static class SafeArchiveExtractor
                             break;
                         case TarEntryType.SymbolicLink:
                             string linkDir = Path.GetDirectoryName(Path.Combine(root, relative))!;
-                            CheckInside(archivePath, entry.Name, entry.LinkName, root,
-                                Path.IsPathRooted(entry.LinkName) ? entry.LinkName : Path.Combine(linkDir, entry.LinkName));
+                            string linkTarget = Path.IsPathRooted(entry.LinkName)
+                                ? entry.LinkName
+                                : Path.Combine(linkDir, entry.LinkName);
+                            CheckInside(archivePath, entry.Name, entry.LinkName, root, linkTarget);
                             links.Add((relative, entry.LinkName, true));
                             break;
                         case TarEntryType.HardLink:
-                            CheckInside(archivePath, entry.Name, entry.LinkName, root, Path.Combine(root, entry.LinkName));
+                            CheckInside(archivePath, entry.Name, entry.LinkName, root,
+                                Path.Combine(root, entry.LinkName));
                             links.Add((relative, CheckedRelativePath(archivePath, entry.LinkName, root), false));
                             break;
                         case TarEntryType.GlobalExtendedAttributes or TarEntryType.ExtendedAttributes:
                             break;
                         default:
                             throw new InvalidDataException(
-                                $"Archive '{archivePath}': entry '{entry.Name}' has type {entry.EntryType}; only files, folders and links inside the target are extracted.");
+                                $"Archive '{archivePath}': entry '{entry.Name}' has type {entry.EntryType}; " +
+                                "only files, folders and links inside the target are extracted.");
                     }
                 }
             }
@@ -122,7 +127,8 @@ public static class SafeArchiveExtractor
         if (normalized.StartsWith('/') || Path.IsPathRooted(name) || normalized.Split('/').Contains(".."))
         {
             throw new InvalidDataException(
-                $"Archive '{archive}': entry '{name}' has an absolute path or a '..' component; refusing to extract outside '{root}'.");
+                $"Archive '{archive}': entry '{name}' has an absolute path or a '..' component; " +
+                $"refusing to extract outside '{root}'.");
         }
         string relative = string.Join('/', normalized.Split('/').Where(p => p.Length > 0 && p != "."));
         if (relative.Length == 0)
@@ -139,7 +145,8 @@ public static class SafeArchiveExtractor
         if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             throw new InvalidDataException(
-                $"Archive '{archive}': entry '{entry}' points to '{linkOrName}', which leads outside '{root}'; refusing to extract.");
+                $"Archive '{archive}': entry '{entry}' points to '{linkOrName}', which leads outside '{root}'; " +
+                "refusing to extract.");
         }
     }
 }

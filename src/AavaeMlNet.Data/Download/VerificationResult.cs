@@ -10,5 +10,7 @@ public sealed record VerificationResult(string Directory, IReadOnlyList<FileProb
 
     /// <summary>All problems, one per line.</summary>
     public override string ToString() =>
-        IsValid ? $"All files in '{Directory}' verified." : string.Join(Environment.NewLine, Problems.Select(p => p.Message));
+        IsValid
+            ? $"All files in '{Directory}' verified."
+            : string.Join(Environment.NewLine, Problems.Select(p => p.Message));
 }

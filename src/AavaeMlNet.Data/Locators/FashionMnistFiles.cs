@@ -8,7 +8,8 @@ namespace AavaeMlNet.Data.Locators;
 /// <param name="TrainLabels">train-labels-idx1-ubyte(.gz).</param>
 /// <param name="TestImages">t10k-images-idx3-ubyte(.gz), 10,000 images.</param>
 /// <param name="TestLabels">t10k-labels-idx1-ubyte(.gz).</param>
-public sealed record FashionMnistFiles(string Directory, string TrainImages, string TrainLabels, string TestImages, string TestLabels)
+public sealed record FashionMnistFiles(
+    string Directory, string TrainImages, string TrainLabels, string TestImages, string TestLabels)
 {
     /// <summary>The 60,000 training records with the Fashion-MNIST class names.</summary>
     public IdxSource OpenTrain() => new(TrainImages, TrainLabels, FashionMnistLocator.ClassNames);

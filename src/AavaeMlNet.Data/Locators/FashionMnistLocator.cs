@@ -58,30 +58,42 @@ public static class FashionMnistLocator
         }
         if (allowAptInstall && Environment.IsPrivilegedProcess && File.Exists("/usr/bin/apt-get"))
         {
-            log($"Fashion-MNIST not found; running 'apt-get install -y {DebianPackage}' (root) to install it into {DebianDirectory}.");
-            int code = await RunAsync("apt-get", ["install", "-y", DebianPackage], log, cancellationToken).ConfigureAwait(false);
+            log($"Fashion-MNIST not found; running 'apt-get install -y {DebianPackage}' (root) " +
+                $"to install it into {DebianDirectory}.");
+            int code = await RunAsync("apt-get", ["install", "-y", DebianPackage], log, cancellationToken)
+                .ConfigureAwait(false);
             found = FindIn(DebianDirectory);
             if (found is not null)
             {
                 log($"Installed {DebianPackage}; using '{found.Directory}'.");
                 return found;
             }
-            log($"apt-get exited with code {code} and {DebianDirectory} is still incomplete; falling back to the official download.");
+            log($"apt-get exited with code {code} and {DebianDirectory} is still incomplete; " +
+                "falling back to the official download.");
         }
         var manifest = DatasetManifest.LoadBuiltIn("fashion-mnist");
-        log($"Downloading Fashion-MNIST into '{downloadDirectory}' from its official site, checking sizes and checksums.");
+        log($"Downloading Fashion-MNIST into '{downloadDirectory}' from its official site, " +
+            "checking sizes and checksums.");
         using var own = fetcher is null ? new DatasetFetcher() : null;
-        var result = await (fetcher ?? own!).FetchAsync(manifest, downloadDirectory, null, cancellationToken).ConfigureAwait(false);
+        var result = await (fetcher ?? own!).FetchAsync(manifest, downloadDirectory, null, cancellationToken)
+            .ConfigureAwait(false);
         if (!result.IsValid)
         {
-            throw new InvalidDataException($"Fashion-MNIST in '{downloadDirectory}' did not verify after download:{Environment.NewLine}{result}");
+            throw new InvalidDataException(
+                $"Fashion-MNIST in '{downloadDirectory}' did not verify after download:{Environment.NewLine}{result}");
         }
-        return FindIn(downloadDirectory) ?? throw new InvalidDataException($"Fashion-MNIST files are missing from '{downloadDirectory}' after download.");
+        return FindIn(downloadDirectory) ?? throw new InvalidDataException(
+            $"Fashion-MNIST files are missing from '{downloadDirectory}' after download.");
     }
 
-    private static async Task<int> RunAsync(string program, string[] arguments, Action<string> log, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string program, string[] arguments, Action<string> log,
+        CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);
@@ -89,7 +101,8 @@ public static class FashionMnistLocator
         start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
         try
         {
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{program}'.");
+            using var process = Process.Start(start)
+                ?? throw new InvalidOperationException($"Could not start '{program}'.");
             process.OutputDataReceived += (_, e) => { if (e.Data is not null) { log(e.Data); } };
             process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log(e.Data); } };
             process.BeginOutputReadLine();

@@ -76,7 +76,9 @@ public sealed class DatasetManifest
     {
         string resource = $"AavaeMlNet.Data.Manifests.{name}.json";
         using var stream = typeof(DatasetManifest).Assembly.GetManifestResourceStream(resource)
-            ?? throw new ArgumentException($"No built-in manifest named '{name}'; expected one of {string.Join(", ", BuiltInNames)}.", nameof(name));
+            ?? throw new ArgumentException(
+                $"No built-in manifest named '{name}'; expected one of {string.Join(", ", BuiltInNames)}.",
+                nameof(name));
         using var reader = new StreamReader(stream);
         return Parse(reader.ReadToEnd(), $"{name}.json (built in)");
     }
@@ -91,7 +93,8 @@ public sealed class DatasetManifest
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"Manifest '{sourceName}': field '{ex.Path ?? "$"}' is invalid: {ex.Message}", ex);
+            throw new InvalidDataException(
+                $"Manifest '{sourceName}': field '{ex.Path ?? "$"}' is invalid: {ex.Message}", ex);
         }
         if (manifest is null)
         {
@@ -100,7 +103,8 @@ public sealed class DatasetManifest
         var errors = ManifestValidator.Validate(manifest);
         if (errors.Count > 0)
         {
-            throw new InvalidDataException($"Manifest '{sourceName}' is invalid:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
+            throw new InvalidDataException($"Manifest '{sourceName}' is invalid:{Environment.NewLine}  " +
+                string.Join(Environment.NewLine + "  ", errors));
         }
         return manifest;
     }
@@ -120,8 +124,9 @@ public sealed class DatasetManifest
                 return (subset, parts[k]);
             }
         }
+        var partNames = Splits.SelectMany(s => s.Parts).Select(p => p.Name);
         throw new ArgumentException(
-            $"Manifest '{Name}' has no split part '{partName}'; expected one of {string.Join(", ", Splits.SelectMany(s => s.Parts).Select(p => p.Name))}.",
+            $"Manifest '{Name}' has no split part '{partName}'; expected one of {string.Join(", ", partNames)}.",
             nameof(partName));
     }
 }

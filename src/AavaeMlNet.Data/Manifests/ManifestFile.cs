@@ -28,5 +28,14 @@ public sealed class ManifestFile
 
     /// <summary>The official checksum and every alternative, in that order.</summary>
     public IEnumerable<ManifestChecksum> AcceptedChecksums() =>
-        new[] { new ManifestChecksum { Size = Size, Sha256 = Sha256, Md5 = Md5, Source = "official" } }.Concat(Alternatives);
+        new[]
+        {
+            new ManifestChecksum
+            {
+                Size = Size,
+                Sha256 = Sha256,
+                Md5 = Md5,
+                Source = "official",
+            },
+        }.Concat(Alternatives);
 }

@@ -12,7 +12,8 @@ public static class ManifestSources
         DatasetManifest.BuiltInNames.Contains(nameOrPath) ? DatasetManifest.LoadBuiltIn(nameOrPath)
         : File.Exists(nameOrPath) ? DatasetManifest.Load(nameOrPath)
         : throw new FileNotFoundException(
-            $"Manifest '{nameOrPath}' is neither a built-in manifest ({string.Join(", ", DatasetManifest.BuiltInNames)}) nor an existing file.", nameOrPath);
+            $"Manifest '{nameOrPath}' is neither a built-in manifest " +
+            $"({string.Join(", ", DatasetManifest.BuiltInNames)}) nor an existing file.", nameOrPath);
 
     /// <summary>
     /// The records of <paramref name="part"/>, a subset or split-part name of <paramref name="manifest"/>.
@@ -20,12 +21,15 @@ public static class ManifestSources
     public static ImageSource Open(DatasetManifest manifest, string directory, string part)
     {
         if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"Data directory '{directory}' does not exist (fetch it with: aavae data fetch --manifest {manifest.Name} --dir {directory}).");
+            throw new DirectoryNotFoundException($"Data directory '{directory}' does not exist " +
+                $"(fetch it with: aavae data fetch --manifest {manifest.Name} --dir {directory}).");
         if (manifest.Subsets.FirstOrDefault(s => s.Name == part) is { } whole)
             return OpenSubset(manifest, directory, whole);
-        var names = manifest.Subsets.Select(s => s.Name).Concat(manifest.Splits.SelectMany(s => s.Parts).Select(p => p.Name));
+        var names = manifest.Subsets.Select(s => s.Name)
+            .Concat(manifest.Splits.SelectMany(s => s.Parts).Select(p => p.Name));
         if (!names.Contains(part))
-            throw new ArgumentException($"Manifest '{manifest.Name}' has no subset or split part '{part}'; expected one of {string.Join(", ", names)}.");
+            throw new ArgumentException($"Manifest '{manifest.Name}' has no subset or split part '{part}'; " +
+                $"expected one of {string.Join(", ", names)}.");
         var (subset, indices) = manifest.GetSplitPart(part);
         return OpenSubset(manifest, directory, subset).Subset(indices);
     }
@@ -39,7 +43,8 @@ public static class ManifestSources
             "idx" => new IdxSource(files[0], files.Length > 1 ? files[1] : null, classNames),
             "cifar10-binary" => new Cifar10BinarySource(files, classNames),
             "stl10-binary" => new Stl10BinarySource(files[0], files.Length > 1 ? files[1] : null, classNames),
-            _ => throw new InvalidDataException($"Manifest '{manifest.Name}' has format '{manifest.Format}', which the CLI cannot read."),
+            _ => throw new InvalidDataException(
+                $"Manifest '{manifest.Name}' has format '{manifest.Format}', which the CLI cannot read."),
         };
     }
 
@@ -47,7 +52,8 @@ public static class ManifestSources
     private static string Locate(string directory, string relative)
     {
         string path = Path.Combine(directory, relative);
-        if (!File.Exists(path) && path.EndsWith(".gz", StringComparison.Ordinal) && File.Exists(path[..^3])) return path[..^3];
+        if (!File.Exists(path) && path.EndsWith(".gz", StringComparison.Ordinal) && File.Exists(path[..^3]))
+            return path[..^3];
         return path;
     }
 }

@@ -55,12 +55,15 @@ public sealed class Cifar10BinarySource : ImageSource
             {
                 long whole = fi.Length / RecordSize;
                 throw new InvalidDataException(
-                    $"File '{files[i]}' has {fi.Length} bytes, not a multiple of the {RecordSize}-byte CIFAR-10 record: " +
+                    $"File '{files[i]}' has {fi.Length} bytes, " +
+                    $"not a multiple of the {RecordSize}-byte CIFAR-10 record: " +
                     $"record {whole} at byte offset {whole * RecordSize} is truncated.");
             }
             recordsPerFile[i] = checked((int)(fi.Length / RecordSize));
         }
-        var names = classNames ?? ReadMetaClassNames(Path.GetDirectoryName(Path.GetFullPath(files[0]))!) ?? StandardClassNames;
+        var names = classNames
+            ?? ReadMetaClassNames(Path.GetDirectoryName(Path.GetFullPath(files[0]))!)
+            ?? StandardClassNames;
         Info = new ImageSetInfo(3, ImageSide, ImageSide, names);
         Count = recordsPerFile.Sum();
     }
@@ -71,7 +74,8 @@ public sealed class Cifar10BinarySource : ImageSource
     /// </summary>
     public static Cifar10BinarySource Open(string directory, Cifar10Split split)
     {
-        string dir = File.Exists(Path.Combine(directory, "batches.meta.txt")) || !Directory.Exists(Path.Combine(directory, "cifar-10-batches-bin"))
+        string dir = File.Exists(Path.Combine(directory, "batches.meta.txt"))
+            || !Directory.Exists(Path.Combine(directory, "cifar-10-batches-bin"))
             ? directory
             : Path.Combine(directory, "cifar-10-batches-bin");
         string[] names = split == Cifar10Split.Train
@@ -110,7 +114,8 @@ public sealed class Cifar10BinarySource : ImageSource
         for (int f = 0; f < files.Length; f++)
         {
             int n = recordsPerFile[f];
-            if (ascendingIndices is not null && (next >= ascendingIndices.Length || ascendingIndices[next] >= firstIndex + n))
+            if (ascendingIndices is not null
+                && (next >= ascendingIndices.Length || ascendingIndices[next] >= firstIndex + n))
             {
                 firstIndex += n;
                 continue;

@@ -36,7 +36,8 @@ public sealed class IdxSource : ImageSource
             uint magic = images.ReadUInt32BigEndian("the IDX header");
             if (magic != ImagesMagic)
             {
-                throw DataErrors.WrongMagic(imagesPath, magic, ImagesMagic, "IDX unsigned-byte images with 3 dimensions");
+                throw DataErrors.WrongMagic(imagesPath, magic, ImagesMagic,
+                    "IDX unsigned-byte images with 3 dimensions");
             }
             count = ReadDimension(images, "image count", 0, int.MaxValue);
             rows = ReadDimension(images, "row count", 1, 65535);
@@ -47,7 +48,8 @@ public sealed class IdxSource : ImageSource
                 long length = new FileInfo(imagesPath).Length;
                 if (length != expected)
                 {
-                    throw DataErrors.BadLength(imagesPath, length, $"{expected} (16-byte header + {count} images of {rows}x{columns})");
+                    throw DataErrors.BadLength(imagesPath, length,
+                        $"{expected} (16-byte header + {count} images of {rows}x{columns})");
                 }
             }
         }
@@ -58,7 +60,8 @@ public sealed class IdxSource : ImageSource
             uint magic = labels.ReadUInt32BigEndian("the IDX header");
             if (magic != LabelsMagic)
             {
-                throw DataErrors.WrongMagic(labelsPath, magic, LabelsMagic, "IDX unsigned-byte labels with 1 dimension");
+                throw DataErrors.WrongMagic(labelsPath, magic, LabelsMagic,
+                    "IDX unsigned-byte labels with 1 dimension");
             }
             int labelCount = ReadDimension(labels, "label count", 0, int.MaxValue);
             if (labelCount != count)
@@ -70,10 +73,13 @@ public sealed class IdxSource : ImageSource
                 long length = new FileInfo(labelsPath).Length;
                 if (length != LabelsHeaderSize + (long)labelCount)
                 {
-                    throw DataErrors.BadLength(labelsPath, length, $"{LabelsHeaderSize + (long)labelCount} (8-byte header + {labelCount} labels)");
+                    throw DataErrors.BadLength(labelsPath, length,
+                        $"{LabelsHeaderSize + (long)labelCount} (8-byte header + {labelCount} labels)");
                 }
             }
-            names = classNames ?? Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            names = classNames ?? Enumerable.Range(0, 10)
+                .Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .ToArray();
         }
         Count = count;
         Info = new ImageSetInfo(1, rows, columns, names);
@@ -119,7 +125,8 @@ public sealed class IdxSource : ImageSource
                 labels.ReadExactly(label, $"label {i}");
                 if (label[0] >= Info.ClassNames.Count)
                 {
-                    throw DataErrors.LabelOutOfRange(labelsPath!, i, offset, label[0], $"0..{Info.ClassNames.Count - 1}");
+                    throw DataErrors.LabelOutOfRange(labelsPath!, i, offset, label[0],
+                        $"0..{Info.ClassNames.Count - 1}");
                 }
                 value = label[0];
             }

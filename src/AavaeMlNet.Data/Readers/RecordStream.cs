@@ -39,7 +39,8 @@ internal sealed class RecordStream : IDisposable
         file.Position = 0;
         if (b0 == 0x1F && b1 == 0x8B)
         {
-            return new RecordStream(path, new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 16)) { IsGzip = true };
+            var decompressed = new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 16);
+            return new RecordStream(path, decompressed) { IsGzip = true };
         }
         return new RecordStream(path, file);
     }
@@ -57,7 +58,8 @@ internal sealed class RecordStream : IDisposable
         {
             if (offset > stream.Length)
             {
-                throw new InvalidDataException($"File '{Path}' is truncated: {what} starts at byte offset {offset}, past the end of the file.");
+                throw new InvalidDataException(
+                    $"File '{Path}' is truncated: {what} starts at byte offset {offset}, past the end of the file.");
             }
             stream.Position = offset;
             Position = offset;
@@ -70,7 +72,8 @@ internal sealed class RecordStream : IDisposable
             int got = ReadSome(scratch[..want]);
             if (got == 0)
             {
-                throw new InvalidDataException($"File '{Path}' is truncated: {what} starts at byte offset {offset}, past the end of the file.");
+                throw new InvalidDataException(
+                    $"File '{Path}' is truncated: {what} starts at byte offset {offset}, past the end of the file.");
             }
         }
     }
@@ -111,7 +114,8 @@ internal sealed class RecordStream : IDisposable
         }
         catch (InvalidDataException ex)
         {
-            throw new InvalidDataException($"File '{Path}' is not valid gzip data near decompressed byte offset {Position}: {ex.Message}", ex);
+            throw new InvalidDataException(
+                $"File '{Path}' is not valid gzip data near decompressed byte offset {Position}: {ex.Message}", ex);
         }
         Position += got;
         return got;

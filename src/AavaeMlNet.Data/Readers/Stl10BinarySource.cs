@@ -54,7 +54,8 @@ public sealed class Stl10BinarySource : ImageSource
         {
             long whole = images.Length / ImageBytes;
             throw new InvalidDataException(
-                $"File '{imagesPath}' has {images.Length} bytes, not a multiple of the {ImageBytes}-byte STL-10 image: " +
+                $"File '{imagesPath}' has {images.Length} bytes, " +
+                $"not a multiple of the {ImageBytes}-byte STL-10 image: " +
                 $"record {whole} at byte offset {whole * ImageBytes} is truncated.");
         }
         Count = checked((int)(images.Length / ImageBytes));
@@ -70,7 +71,9 @@ public sealed class Stl10BinarySource : ImageSource
             {
                 throw DataErrors.CountMismatch(imagesPath, Count, labelsPath, labels.Length);
             }
-            names = classNames ?? ReadClassNames(Path.GetDirectoryName(Path.GetFullPath(imagesPath))!) ?? StandardClassNames;
+            names = classNames
+                ?? ReadClassNames(Path.GetDirectoryName(Path.GetFullPath(imagesPath))!)
+                ?? StandardClassNames;
         }
         Info = new ImageSetInfo(3, ImageSide, ImageSide, names);
     }
@@ -81,10 +84,13 @@ public sealed class Stl10BinarySource : ImageSource
     /// </summary>
     public static Stl10BinarySource Open(string directory, Stl10Split split)
     {
-        string dir = Directory.Exists(Path.Combine(directory, "stl10_binary")) ? Path.Combine(directory, "stl10_binary") : directory;
+        string dir = Directory.Exists(Path.Combine(directory, "stl10_binary"))
+            ? Path.Combine(directory, "stl10_binary")
+            : directory;
         return split switch
         {
-            Stl10Split.Train => new Stl10BinarySource(Path.Combine(dir, "train_X.bin"), Path.Combine(dir, "train_y.bin")),
+            Stl10Split.Train =>
+                new Stl10BinarySource(Path.Combine(dir, "train_X.bin"), Path.Combine(dir, "train_y.bin")),
             Stl10Split.Test => new Stl10BinarySource(Path.Combine(dir, "test_X.bin"), Path.Combine(dir, "test_y.bin")),
             Stl10Split.Unlabeled => new Stl10BinarySource(Path.Combine(dir, "unlabeled_X.bin"), null),
             _ => throw new ArgumentOutOfRangeException(nameof(split), split, "Unknown STL-10 split."),
@@ -105,7 +111,9 @@ public sealed class Stl10BinarySource : ImageSource
             return null;
         }
         var names = File.ReadAllLines(file).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-        return names.Length > 0 ? names : throw new InvalidDataException($"File '{file}' lists no class names; expected one name per line.");
+        return names.Length > 0
+            ? names
+            : throw new InvalidDataException($"File '{file}' lists no class names; expected one name per line.");
     }
 
     /// <summary>
@@ -151,7 +159,8 @@ public sealed class Stl10BinarySource : ImageSource
                 labels.ReadExactly(label, $"label {i}");
                 if (label[0] < 1 || label[0] > Info.ClassNames.Count)
                 {
-                    throw DataErrors.LabelOutOfRange(labelsPath!, i, i, label[0], $"1..{Info.ClassNames.Count} (STL-10 labels are 1-based)");
+                    throw DataErrors.LabelOutOfRange(labelsPath!, i, i, label[0],
+                        $"1..{Info.ClassNames.Count} (STL-10 labels are 1-based)");
                 }
                 value = label[0] - 1;
             }

@@ -17,11 +17,13 @@ internal sealed class SubsetImageSource : ImageSource
             if (ascending[i] < 0 || ascending[i] >= parent.Count)
             {
                 throw new ArgumentOutOfRangeException(nameof(indices),
-                    $"Subset index {ascending[i]} is outside the source's {parent.Count} records (expected 0..{parent.Count - 1}).");
+                    $"Subset index {ascending[i]} is outside the source's {parent.Count} records " +
+                    $"(expected 0..{parent.Count - 1}).");
             }
             if (i > 0 && ascending[i] == ascending[i - 1])
             {
-                throw new ArgumentOutOfRangeException(nameof(indices), $"Subset index {ascending[i]} appears more than once.");
+                throw new ArgumentOutOfRangeException(nameof(indices),
+                    $"Subset index {ascending[i]} appears more than once.");
             }
         }
     }

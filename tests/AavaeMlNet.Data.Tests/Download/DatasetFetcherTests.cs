@@ -66,7 +66,8 @@ public class DatasetFetcherTests
         using var dir = new TempDirectory();
         using var fetcher = Fetcher(server);
 
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => fetcher.FetchAsync([Entry("data.bin", Payload)], dir.Path));
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(
+            () => fetcher.FetchAsync([Entry("data.bin", Payload)], dir.Path));
 
         Assert.Contains("data.bin", ex.Message);
         Assert.Contains("expected size 200000, sha256", ex.Message);
@@ -88,7 +89,15 @@ public class DatasetFetcherTests
             Image = new ManifestImageShape { Channels = 3, Height = 1, Width = 1 },
             ClassNames = ["a"],
             Downloads = [Entry("set.tar.gz", archive, "tar.gz")],
-            Files = [new ManifestFile { Path = "set/batch.bin", Size = 4, Sha256 = Convert.ToHexStringLower(SHA256.HashData(batch)) }],
+            Files =
+            [
+                new ManifestFile
+                {
+                    Path = "set/batch.bin",
+                    Size = 4,
+                    Sha256 = Convert.ToHexStringLower(SHA256.HashData(batch)),
+                },
+            ],
             Subsets = [],
             Splits = [],
             Normalization = new ManifestNormalization { Mean = [0, 0, 0], Std = [1, 1, 1] },
@@ -114,7 +123,8 @@ public class DatasetFetcherTests
         using var dir = new TempDirectory();
         using var fetcher = Fetcher(server);
 
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => fetcher.FetchAsync([Entry("evil.tar.gz", archive, "tar.gz")], dir.Path));
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(
+            () => fetcher.FetchAsync([Entry("evil.tar.gz", archive, "tar.gz")], dir.Path));
 
         Assert.Contains("leads outside", ex.Message);
         Assert.Equal(new[] { "evil.tar.gz" }, Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));

@@ -45,7 +45,13 @@ public class DatasetVerifierTests
 
         Assert.False(result.IsValid);
         Assert.Equal(
-            new[] { ("missing.bin", FileProblemKind.Missing), ("short.bin", FileProblemKind.WrongSize), ("changed.bin", FileProblemKind.WrongChecksum), ("changed-md5.bin", FileProblemKind.WrongChecksum) },
+            new[]
+            {
+                ("missing.bin", FileProblemKind.Missing),
+                ("short.bin", FileProblemKind.WrongSize),
+                ("changed.bin", FileProblemKind.WrongChecksum),
+                ("changed-md5.bin", FileProblemKind.WrongChecksum),
+            },
             result.Problems.Select(p => (p.Path, p.Kind)));
         Assert.Contains("has 2 bytes, expected 3", result.Problems[1].Message);
         Assert.Contains(Sha(other), result.Problems[2].Message);

@@ -39,7 +39,8 @@ public sealed class LocalHttpServer : IDisposable
             {
                 context = await listener.GetContextAsync();
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex)
+                when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
                 return;
             }

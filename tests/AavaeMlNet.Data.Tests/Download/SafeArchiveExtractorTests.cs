@@ -11,7 +11,10 @@ public class SafeArchiveExtractorTests
     {
         using var dir = new TempDirectory();
         File.WriteAllBytes(dir.File("a.tar.gz"), Create(
-            DirectoryEntry("data/"), FileEntry("data/x.bin", [1, 2, 3]), SymbolicLink("data/link", "x.bin"), HardLink("data/copy", "data/x.bin")));
+            DirectoryEntry("data/"),
+            FileEntry("data/x.bin", [1, 2, 3]),
+            SymbolicLink("data/link", "x.bin"),
+            HardLink("data/copy", "data/x.bin")));
         string target = dir.File("out");
 
         var placed = SafeArchiveExtractor.ExtractTarGz(dir.File("a.tar.gz"), target);
@@ -47,12 +50,14 @@ public class SafeArchiveExtractorTests
         File.WriteAllBytes(dir.File("a.tar.gz"), Create(FileEntry("good.bin", [1]), evil));
         string target = dir.File("out");
 
-        var ex = Assert.Throws<InvalidDataException>(() => SafeArchiveExtractor.ExtractTarGz(dir.File("a.tar.gz"), target));
+        var ex = Assert.Throws<InvalidDataException>(
+            () => SafeArchiveExtractor.ExtractTarGz(dir.File("a.tar.gz"), target));
 
         Assert.Contains(dir.File("a.tar.gz"), ex.Message);
         Assert.Contains("refusing to extract", ex.Message);
         Assert.Empty(Directory.GetFileSystemEntries(target));
-        Assert.False(File.Exists("/tmp/evil.txt") && kind == "absolute" && File.ReadAllBytes("/tmp/evil.txt").SequenceEqual(new byte[] { 9 }));
+        Assert.False(File.Exists("/tmp/evil.txt") && kind == "absolute"
+            && File.ReadAllBytes("/tmp/evil.txt").SequenceEqual(new byte[] { 9 }));
         Assert.False(File.Exists(dir.File("evil.txt")));
     }
 

@@ -53,7 +53,8 @@ public class FashionMnistLocatorTests
         Assert.Equal(10000, test.Count);
         Assert.Equal((1, 28, 28), (train.Info.Channels, train.Info.Height, train.Info.Width));
         var first = train.Read().Take(3).ToList();
-        Assert.Equal(new[] { 9, 0, 0 }, first.Select(r => r.Label)); // the well-known first labels: Ankle boot, T-shirt/top, T-shirt/top
+        // The well-known first labels: Ankle boot, T-shirt/top, T-shirt/top.
+        Assert.Equal(new[] { 9, 0, 0 }, first.Select(r => r.Label));
         Assert.All(first, r => Assert.Equal(784, r.PixelsChw.Length));
         Assert.Equal(9999, test.Subset([9999]).Read().Single().Index);
         Assert.True(DatasetVerifier.Verify(files.Directory, DatasetManifest.LoadBuiltIn("fashion-mnist")).IsValid);

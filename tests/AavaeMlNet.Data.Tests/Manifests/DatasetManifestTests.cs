@@ -113,7 +113,8 @@ public class DatasetManifestTests
     [Fact]
     public void Wrong_type_names_the_field_path()
     {
-        string json = File.ReadAllText(ManifestFiles.Path("cifar10.json")).Replace("\"size\": 30730000", "\"size\": \"big\"");
+        string json = File.ReadAllText(ManifestFiles.Path("cifar10.json"))
+            .Replace("\"size\": 30730000", "\"size\": \"big\"");
 
         var ex = Assert.Throws<InvalidDataException>(() => DatasetManifest.Parse(json, "cifar10.json"));
 

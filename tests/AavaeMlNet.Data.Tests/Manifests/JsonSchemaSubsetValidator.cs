@@ -43,7 +43,8 @@ public static class JsonSchemaSubsetValidator
             errors.Add($"{path}: expected {type.GetString()}, got {value.ValueKind}");
             return;
         }
-        if (schema.TryGetProperty("enum", out var options) && !options.EnumerateArray().Any(o => JsonElement.DeepEquals(o, value)))
+        if (schema.TryGetProperty("enum", out var options)
+            && !options.EnumerateArray().Any(o => JsonElement.DeepEquals(o, value)))
         {
             errors.Add($"{path}: {value} is not one of {options}");
         }
@@ -51,7 +52,10 @@ public static class JsonSchemaSubsetValidator
         {
             if (schema.TryGetProperty("required", out var required))
             {
-                foreach (var name in required.EnumerateArray().Select(r => r.GetString()!).Where(n => !value.TryGetProperty(n, out _)))
+                var missing = required.EnumerateArray()
+                    .Select(r => r.GetString()!)
+                    .Where(n => !value.TryGetProperty(n, out _));
+                foreach (var name in missing)
                 {
                     errors.Add($"{path}: missing required '{name}'");
                 }
@@ -59,11 +63,13 @@ public static class JsonSchemaSubsetValidator
             var properties = schema.TryGetProperty("properties", out var p) ? p : default;
             foreach (var property in value.EnumerateObject())
             {
-                if (properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(property.Name, out var sub))
+                if (properties.ValueKind == JsonValueKind.Object
+                    && properties.TryGetProperty(property.Name, out var sub))
                 {
                     Check(root, sub, property.Value, $"{path}.{property.Name}", errors);
                 }
-                else if (schema.TryGetProperty("additionalProperties", out var extra) && extra.ValueKind == JsonValueKind.False)
+                else if (schema.TryGetProperty("additionalProperties", out var extra)
+                    && extra.ValueKind == JsonValueKind.False)
                 {
                     errors.Add($"{path}: unexpected property '{property.Name}'");
                 }
@@ -116,7 +122,8 @@ public static class JsonSchemaSubsetValidator
         "array" => value.ValueKind == JsonValueKind.Array,
         "string" => value.ValueKind == JsonValueKind.String,
         "number" => value.ValueKind == JsonValueKind.Number,
-        "integer" => value.ValueKind == JsonValueKind.Number && value.GetDecimal() == decimal.Truncate(value.GetDecimal()),
+        "integer" => value.ValueKind == JsonValueKind.Number
+            && value.GetDecimal() == decimal.Truncate(value.GetDecimal()),
         "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
         _ => throw new NotSupportedException($"Schema type '{type}' is not supported by this validator."),
     };

@@ -18,7 +18,9 @@ public class Cifar10BinarySourceTests
         Assert.Equal(5, source.Count);
         Assert.Equal(new[] { 3, 9, 0, 5, 1 }, records.Select(r => r.Label));
         Assert.Equal(new[] { 0, 1, 2, 3, 4 }, records.Select(r => r.Index));
-        Assert.Equal(new ImageSetInfo(3, 32, 32, Cifar10BinarySource.StandardClassNames).PixelCount, records[0].PixelsChw.Length);
+        Assert.Equal(
+            new ImageSetInfo(3, 32, 32, Cifar10BinarySource.StandardClassNames).PixelCount,
+            records[0].PixelsChw.Length);
         foreach (var (r, c, y, x) in new[] { (0, 0, 0, 0), (1, 1, 5, 7), (4, 2, 31, 30), (3, 0, 2, 1) })
         {
             Assert.Equal(Pixel(r, c, y, x), records[r].PixelsChw[c * 1024 + y * 32 + x]);

@@ -93,7 +93,8 @@ public class IdxSourceTests
         WriteIdxImages(dir.File("images"), 2, 2, 2, true);
         WriteIdxLabels(dir.File("labels"), true, 1, 12);
 
-        var ex = Assert.Throws<InvalidDataException>(() => new IdxSource(dir.File("images"), dir.File("labels")).Read().ToList());
+        var ex = Assert.Throws<InvalidDataException>(
+            () => new IdxSource(dir.File("images"), dir.File("labels")).Read().ToList());
 
         Assert.Contains("record 1 (byte offset 9) has label 12, expected 0..9", ex.Message);
     }

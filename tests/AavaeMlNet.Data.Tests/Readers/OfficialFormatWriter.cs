@@ -92,7 +92,8 @@ public static class OfficialFormatWriter
         return memory.ToArray();
     }
 
-    private static void Write(string path, byte[] data, bool gzip) => File.WriteAllBytes(path, gzip ? Gzip(data) : data);
+    private static void Write(string path, byte[] data, bool gzip) =>
+        File.WriteAllBytes(path, gzip ? Gzip(data) : data);
 
     private static byte[] BigEndian(uint value)
     {

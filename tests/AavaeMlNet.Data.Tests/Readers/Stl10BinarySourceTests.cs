@@ -50,7 +50,8 @@ public class Stl10BinarySourceTests
         WriteStlImages(dir.File("x.bin"), 2);
         File.WriteAllBytes(dir.File("y.bin"), [3, 0]);
 
-        var ex = Assert.Throws<InvalidDataException>(() => new Stl10BinarySource(dir.File("x.bin"), dir.File("y.bin")).Read().ToList());
+        var ex = Assert.Throws<InvalidDataException>(
+            () => new Stl10BinarySource(dir.File("x.bin"), dir.File("y.bin")).Read().ToList());
 
         Assert.Contains(dir.File("y.bin"), ex.Message);
         Assert.Contains("record 1 (byte offset 1) has label 0, expected 1..10", ex.Message);
