@@ -14,17 +14,21 @@ internal sealed record FoldedLayer(long[] Shape, float[] Weight, float[] Bias);
 /// </summary>
 internal static class BatchNormFolding
 {
-    public static FoldedLayer Fold(Conv2d conv, BatchNorm norm, string name) => Fold(conv.weight, conv.bias, norm, name);
+    public static FoldedLayer Fold(Conv2d conv, BatchNorm norm, string name) =>
+        Fold(conv.weight, conv.bias, norm, name);
 
-    public static FoldedLayer Fold(Linear linear, BatchNorm norm, string name) => Fold(linear.weight, linear.bias, norm, name);
+    public static FoldedLayer Fold(Linear linear, BatchNorm norm, string name) =>
+        Fold(linear.weight, linear.bias, norm, name);
 
     private static FoldedLayer Fold(Tensor weight, Tensor? bias, BatchNorm norm, string name)
     {
         if (norm.running_mean is null || norm.running_var is null)
-            throw new NotSupportedException($"BatchNorm '{name}' tracks no running statistics, so it cannot be folded into '{name}'.");
+            throw new NotSupportedException(
+                $"BatchNorm '{name}' tracks no running statistics, so it cannot be folded into '{name}'.");
         long channels = weight.shape[0];
         if (norm.num_features != channels)
-            throw new InvalidOperationException($"BatchNorm '{name}' has {norm.num_features} features but its layer has {channels} outputs.");
+            throw new InvalidOperationException(
+                $"BatchNorm '{name}' has {norm.num_features} features but its layer has {channels} outputs.");
 
         using var scope = NewDisposeScope();
         var w = Float64(weight);

@@ -24,7 +24,8 @@ internal abstract record OnnxAttribute(string Name)
 /// </summary>
 internal sealed class OnnxGraphBuilder
 {
-    private sealed record Node(string OpType, string Name, string[] Inputs, string[] Outputs, OnnxAttribute[] Attributes);
+    private sealed record Node(
+        string OpType, string Name, string[] Inputs, string[] Outputs, OnnxAttribute[] Attributes);
     private sealed record Initializer(string Name, long[] Dims, float[] Data);
     private sealed record ValueInfo(string Name, OnnxDim[] Shape);
 
@@ -47,7 +48,8 @@ internal sealed class OnnxGraphBuilder
     public string AddInitializer(string name, long[] dims, float[] data)
     {
         if (dims.Aggregate(1L, (a, b) => a * b) != data.Length)
-            throw new ArgumentException($"Initializer '{name}' has {data.Length} values for shape ({string.Join(", ", dims)}).", nameof(data));
+            throw new ArgumentException(
+                $"Initializer '{name}' has {data.Length} values for shape ({string.Join(", ", dims)}).", nameof(data));
         Claim(name);
         initializers.Add(new Initializer(name, dims, data));
         return name;
@@ -88,7 +90,8 @@ internal sealed class OnnxGraphBuilder
     {
         foreach (var node in nodes) graph.WriteMessage(GraphProtoField.Node, w => WriteNode(w, node));
         graph.WriteString(GraphProtoField.Name, graphName);
-        foreach (var initializer in initializers) graph.WriteMessage(GraphProtoField.Initializer, w => WriteTensor(w, initializer));
+        foreach (var initializer in initializers)
+            graph.WriteMessage(GraphProtoField.Initializer, w => WriteTensor(w, initializer));
         foreach (var input in inputs) graph.WriteMessage(GraphProtoField.Input, w => WriteValueInfo(w, input));
         foreach (var output in outputs) graph.WriteMessage(GraphProtoField.Output, w => WriteValueInfo(w, output));
     }
@@ -99,7 +102,8 @@ internal sealed class OnnxGraphBuilder
         foreach (var output in node.Outputs) w.WriteString(NodeProtoField.Output, output);
         w.WriteString(NodeProtoField.Name, node.Name);
         w.WriteString(NodeProtoField.OpType, node.OpType);
-        foreach (var attribute in node.Attributes) w.WriteMessage(NodeProtoField.Attribute, a => WriteAttribute(a, attribute));
+        foreach (var attribute in node.Attributes)
+            w.WriteMessage(NodeProtoField.Attribute, a => WriteAttribute(a, attribute));
     }
 
     private static void WriteAttribute(ProtoWriter w, OnnxAttribute attribute)
@@ -149,8 +153,11 @@ internal sealed class OnnxGraphBuilder
                 {
                     shape.WriteMessage(TensorShapeProtoField.Dim, d =>
                     {
-                        if (dim.Value is { } size) d.WriteInt64(TensorShapeProtoField.DimValue, size);
-                        else d.WriteString(TensorShapeProtoField.DimParam, dim.Param ?? throw new ArgumentException($"Dimension of '{value.Name}' has neither size nor name."));
+                        if (dim.Value is { } size)
+                            d.WriteInt64(TensorShapeProtoField.DimValue, size);
+                        else
+                            d.WriteString(TensorShapeProtoField.DimParam, dim.Param ?? throw new ArgumentException(
+                                $"Dimension of '{value.Name}' has neither size nor name."));
                     });
                 }
             });
@@ -159,7 +166,8 @@ internal sealed class OnnxGraphBuilder
 
     private void Claim(string name)
     {
-        if (!names.Add(name)) throw new InvalidOperationException($"The ONNX graph already has a value named '{name}'.");
+        if (!names.Add(name))
+            throw new InvalidOperationException($"The ONNX graph already has a value named '{name}'.");
     }
 }
 

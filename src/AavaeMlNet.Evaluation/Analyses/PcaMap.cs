@@ -37,7 +37,9 @@ public sealed class PcaMap
     {
         ArgumentNullException.ThrowIfNull(embeddings);
         if (embeddings.Count < 2) throw new ArgumentException("PCA needs at least two embeddings.", nameof(embeddings));
-        if (embeddings.Dimension < 2) throw new ArgumentException("A 2-D PCA map needs embeddings of at least two dimensions.", nameof(embeddings));
+        if (embeddings.Dimension < 2)
+            throw new ArgumentException(
+                "A 2-D PCA map needs embeddings of at least two dimensions.", nameof(embeddings));
         int d = embeddings.Dimension;
 
         using var scope = NewDisposeScope();

@@ -49,7 +49,9 @@ public sealed class SimilarityMatrix
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(images);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(views);
         if (embeddings.Count != images * views)
-            throw new ArgumentException($"Expected {images} images x {views} views = {images * views} embeddings, got {embeddings.Count}.", nameof(embeddings));
+            throw new ArgumentException(
+                $"Expected {images} images x {views} views = {images * views} embeddings, got {embeddings.Count}.",
+                nameof(embeddings));
         int n = embeddings.Count;
         var norms = new double[n];
         for (int i = 0; i < n; i++) norms[i] = Math.Sqrt(Dot(embeddings.Row(i), embeddings.Row(i)));

@@ -21,7 +21,9 @@ public sealed class EmbeddingMatrix
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
         if (values.LongLength != (long)count * dimension)
-            throw new ArgumentException($"Expected {(long)count * dimension} values for {count} x {dimension}, got {values.LongLength}.", nameof(values));
+            throw new ArgumentException(
+                $"Expected {(long)count * dimension} values for {count} x {dimension}, got {values.LongLength}.",
+                nameof(values));
         this.values = values;
         Count = count;
         Dimension = dimension;
@@ -79,7 +81,8 @@ public sealed class EmbeddingMatrix
         for (int i = 0; i < rows.Count; i++)
         {
             if (rows[i].Length != dimension)
-                throw new ArgumentException($"Row {i} has {rows[i].Length} values; row 0 has {dimension}.", nameof(rows));
+                throw new ArgumentException(
+                    $"Row {i} has {rows[i].Length} values; row 0 has {dimension}.", nameof(rows));
             rows[i].CopyTo(values, (long)i * dimension);
         }
         return new EmbeddingMatrix(values, rows.Count, dimension);
@@ -89,7 +92,9 @@ public sealed class EmbeddingMatrix
     public static EmbeddingMatrix FromTensor(Tensor features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        if (features.dim() != 2) throw new ArgumentException($"Expected a 2-D (N, d) tensor, got shape [{string.Join(", ", features.shape)}].", nameof(features));
+        if (features.dim() != 2)
+            throw new ArgumentException(
+                $"Expected a 2-D (N, d) tensor, got shape [{string.Join(", ", features.shape)}].", nameof(features));
         using var cpu = features.detach().to(ScalarType.Float32, CPU).contiguous();
         return new EmbeddingMatrix(cpu.data<float>().ToArray(), (int)features.shape[0], (int)features.shape[1]);
     }
@@ -110,8 +115,11 @@ public sealed class EmbeddingMatrix
     {
         ArgumentNullException.ThrowIfNull(labels, parameterName);
         if (labels.Count != Count)
-            throw new ArgumentException($"Expected {Count} labels (one per embedding), got {labels.Count}.", parameterName);
+            throw new ArgumentException(
+                $"Expected {Count} labels (one per embedding), got {labels.Count}.", parameterName);
         for (int i = 0; i < labels.Count; i++)
-            if (labels[i] < 0) throw new ArgumentOutOfRangeException(parameterName, labels[i], $"Label {i} is negative; classes are 0..C-1.");
+            if (labels[i] < 0)
+                throw new ArgumentOutOfRangeException(
+                    parameterName, labels[i], $"Label {i} is negative; classes are 0..C-1.");
     }
 }

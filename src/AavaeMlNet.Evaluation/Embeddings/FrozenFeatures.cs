@@ -16,12 +16,14 @@ public static class FrozenFeatures
     /// <param name="pixels">Images stored back to back, each C*H*W values in [0, 1].</param>
     /// <param name="count">Number of images.</param>
     /// <param name="batchSize">Images per forward pass.</param>
-    public static EmbeddingMatrix Compute(AavaeModel model, Normalization normalization, float[] pixels, int count, int batchSize = 256)
+    public static EmbeddingMatrix Compute(AavaeModel model, Normalization normalization, float[] pixels, int count,
+        int batchSize = 256)
     {
         var c = model.Config;
         int length = c.Channels * c.Height * c.Width;
         if ((long)count * length != pixels.Length)
-            throw new ArgumentException($"Expected {count} images of {length} values, got {pixels.Length} values.", nameof(pixels));
+            throw new ArgumentException(
+                $"Expected {count} images of {length} values, got {pixels.Length} values.", nameof(pixels));
         bool wasTraining = model.training;
         var device = model.parameters().First().device;
         var features = new float[(long)count * c.FeatureDim];
@@ -33,7 +35,8 @@ public static class FrozenFeatures
             {
                 using var scope = NewDisposeScope();
                 int n = Math.Min(batchSize, count - start);
-                var batch = tensor(pixels.AsSpan(start * length, n * length).ToArray(), [n, c.Channels, c.Height, c.Width]).to(device);
+                var values = pixels.AsSpan(start * length, n * length).ToArray();
+                var batch = tensor(values, [n, c.Channels, c.Height, c.Width]).to(device);
                 var output = model.forward(normalization.Apply(batch)).cpu();
                 output.data<float>().CopyTo(features.AsSpan(start * c.FeatureDim, n * c.FeatureDim));
             }

@@ -23,10 +23,13 @@ public static class PngEncoder
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         if (channels is not (1 or 3))
-            throw new ArgumentOutOfRangeException(nameof(channels), channels, "Expected 1 (grayscale) or 3 (RGB) channels.");
+            throw new ArgumentOutOfRangeException(
+                nameof(channels), channels, "Expected 1 (grayscale) or 3 (RGB) channels.");
         int stride = width * channels;
         if (pixels.Length != (long)stride * height)
-            throw new ArgumentException($"Expected {(long)stride * height} pixel bytes for {width}x{height}x{channels}, got {pixels.Length}.", nameof(pixels));
+            throw new ArgumentException(
+                $"Expected {(long)stride * height} pixel bytes for {width}x{height}x{channels}, got {pixels.Length}.",
+                nameof(pixels));
 
         using var output = new MemoryStream();
         output.Write(Signature);

@@ -59,10 +59,13 @@ public static class KnnClassifier
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.K);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         if (!(options.Temperature > 0))
-            throw new ArgumentOutOfRangeException(nameof(options), options.Temperature, "The kNN temperature must be positive.");
+            throw new ArgumentOutOfRangeException(
+                nameof(options), options.Temperature, "The kNN temperature must be positive.");
         if (train.Count == 0) throw new ArgumentException("Expected at least one train embedding.", nameof(train));
         if (test.Dimension != train.Dimension)
-            throw new ArgumentException($"Test embeddings have {test.Dimension} dimensions; train embeddings have {train.Dimension}.", nameof(test));
+            throw new ArgumentException(
+                $"Test embeddings have {test.Dimension} dimensions; train embeddings have {train.Dimension}.",
+                nameof(test));
 
         var device = ComputeDevice.Resolve(options.Device);
         int k = Math.Min(options.K, train.Count);
@@ -85,7 +88,8 @@ public static class KnnClassifier
                 ? (topSimilarity / options.Temperature).exp()
                 : ones_like(topSimilarity);
             var neighbourLabels = bankLabels[topIndex];
-            var votes = zeros([count, classes], dtype: weights.dtype, device: device).scatter_add_(1, neighbourLabels, weights);
+            var votes = zeros([count, classes], dtype: weights.dtype, device: device)
+                .scatter_add_(1, neighbourLabels, weights);
             var winners = votes.argmax(1).to(ScalarType.Int32).cpu();
             winners.data<int>().CopyTo(predictions, start);
         }

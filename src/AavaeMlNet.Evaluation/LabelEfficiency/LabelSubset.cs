@@ -66,7 +66,8 @@ public static class LabelSubset
         for (int i = 0; i < labels.Count; i++)
         {
             if (labels[i] < 0)
-                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"Label {i} is negative; classes are 0..C-1.");
+                throw new ArgumentOutOfRangeException(
+                    nameof(labels), labels[i], $"Label {i} is negative; classes are 0..C-1.");
             classes = Math.Max(classes, labels[i] + 1);
         }
         var byClass = Enumerable.Range(0, classes).Select(_ => new List<int>()).ToArray();

@@ -27,7 +27,8 @@ internal sealed class ChartCanvas : IDisposable
     /// <summary>
     /// A blank chart; <paramref name="extraRight"/> pixels right of the data area are left for a legend or colour bar.
     /// </summary>
-    public ChartCanvas(int width, int height, float extraRight = 0) : this(width, height, extraRight, SystemTypeface.Value)
+    public ChartCanvas(int width, int height, float extraRight = 0)
+        : this(width, height, extraRight, SystemTypeface.Value)
     {
     }
 
@@ -59,7 +60,8 @@ internal sealed class ChartCanvas : IDisposable
     /// Sets the data range shown; a reversed y range (<paramref name="bottom"/> &gt;
     /// <paramref name="top"/>) is allowed.
     /// </summary>
-    public void SetLimits(double left, double right, double bottom, double top) => (xMin, xMax, yMin, yMax) = (left, right, bottom, top);
+    public void SetLimits(double left, double right, double bottom, double top) =>
+        (xMin, xMax, yMin, yMax) = (left, right, bottom, top);
 
     /// <summary>
     /// Data-space limits around <paramref name="values"/> (finite ones only), padded by 5% on each side.
@@ -103,7 +105,9 @@ internal sealed class ChartCanvas : IDisposable
     {
         double step = ticks.Count > 1 ? Math.Abs(ticks[1] - ticks[0]) : 1;
         int decimals = 0;
-        while (decimals < 6 && Math.Abs(step * Math.Pow(10, decimals) - Math.Round(step * Math.Pow(10, decimals))) > 1e-6) decimals++;
+        while (decimals < 6
+            && Math.Abs(step * Math.Pow(10, decimals) - Math.Round(step * Math.Pow(10, decimals))) > 1e-6)
+            decimals++;
         return [.. ticks.Select(t => t.ToString("F" + decimals, CultureInfo.InvariantCulture))];
     }
 
@@ -111,8 +115,10 @@ internal sealed class ChartCanvas : IDisposable
     public void DrawGrid(bool vertical = true)
     {
         using var paint = new SKPaint { Color = GridLine, StrokeWidth = 1, IsAntialias = false };
-        foreach (double x in vertical ? NiceTicks(xMin, xMax) : []) Canvas.DrawLine(PixelX(x), Area.Top, PixelX(x), Area.Bottom, paint);
-        foreach (double y in NiceTicks(yMin, yMax)) Canvas.DrawLine(Area.Left, PixelY(y), Area.Right, PixelY(y), paint);
+        foreach (double x in vertical ? NiceTicks(xMin, xMax) : [])
+            Canvas.DrawLine(PixelX(x), Area.Top, PixelX(x), Area.Bottom, paint);
+        foreach (double y in NiceTicks(yMin, yMax))
+            Canvas.DrawLine(Area.Left, PixelY(y), Area.Right, PixelY(y), paint);
     }
 
     /// <summary>
@@ -120,7 +126,8 @@ internal sealed class ChartCanvas : IDisposable
     /// given), title and axis labels.
     /// </summary>
     public void DrawFrame(string title, string xLabel, string yLabel,
-        IReadOnlyList<(double Value, string Label)>? xTicks = null, IReadOnlyList<(double Value, string Label)>? yTicks = null)
+        IReadOnlyList<(double Value, string Label)>? xTicks = null,
+        IReadOnlyList<(double Value, string Label)>? yTicks = null)
     {
         using var line = new SKPaint { Color = Ink, StrokeWidth = 1, Style = SKPaintStyle.Stroke, IsAntialias = false };
         Canvas.DrawRect(Area, line);
@@ -137,7 +144,8 @@ internal sealed class ChartCanvas : IDisposable
             DrawText(label, Area.Left - TickLength - 3, y + TickSize * 0.35f, TickSize, SKTextAlign.Right);
         }
         DrawText(title, Area.MidX, TopMargin - 14, TitleSize, SKTextAlign.Center, bold: true);
-        DrawText(xLabel, Area.MidX, Area.Bottom + TickLength + TickSize + LabelSize + 12, LabelSize, SKTextAlign.Center);
+        DrawText(xLabel, Area.MidX, Area.Bottom + TickLength + TickSize + LabelSize + 12, LabelSize,
+            SKTextAlign.Center);
         DrawText(yLabel, 18, Area.MidY, LabelSize, SKTextAlign.Center, degrees: -90);
     }
 

@@ -17,11 +17,15 @@ public static class EmbeddingScatterPlot
         ArgumentNullException.ThrowIfNull(coordinates);
         ArgumentNullException.ThrowIfNull(labels);
         if (coordinates.Count != labels.Count)
-            throw new ArgumentException($"Expected {coordinates.Count} labels (one per point), got {labels.Count}.", nameof(labels));
+            throw new ArgumentException(
+                $"Expected {coordinates.Count} labels (one per point), got {labels.Count}.", nameof(labels));
         if (coordinates.Any(p => p is null || p.Length < 2))
-            throw new ArgumentException("Expected every coordinate to hold at least 2 values (x, y).", nameof(coordinates));
+            throw new ArgumentException(
+                "Expected every coordinate to hold at least 2 values (x, y).", nameof(coordinates));
         var classes = labels.Distinct().Order().ToArray();
-        var names = classes.Select(c => classNames is not null && c >= 0 && c < classNames.Count ? classNames[c] : c.ToString()).ToArray();
+        var names = classes
+            .Select(c => classNames is not null && c >= 0 && c < classNames.Count ? classNames[c] : c.ToString())
+            .ToArray();
 
         using var probe = new ChartCanvas(1, 1);
         float legendWidth = names.Length == 0 ? 0 : names.Max(n => probe.MeasureText(n, ChartCanvas.TickSize)) + 40;
@@ -37,7 +41,8 @@ public static class EmbeddingScatterPlot
         for (int i = 0; i < coordinates.Count; i++)
         {
             marker.Color = ChartColours.Category(labels[i]);
-            chart.Canvas.DrawCircle(chart.PixelX(coordinates[i][0]), chart.PixelY(coordinates[i][1]), MarkerRadius, marker);
+            chart.Canvas.DrawCircle(
+                chart.PixelX(coordinates[i][0]), chart.PixelY(coordinates[i][1]), MarkerRadius, marker);
         }
         chart.Canvas.Restore();
         chart.DrawFrame(title, "component 1", "component 2");

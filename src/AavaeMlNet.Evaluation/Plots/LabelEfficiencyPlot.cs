@@ -12,14 +12,16 @@ public static class LabelEfficiencyPlot
     private const float MarkerRadius = 4, LegendRow = 18;
 
     /// <summary>Writes a PNG with one line per named series of (labelled images, accuracy in [0, 1]) points.</summary>
-    public static void Write(string path, IReadOnlyList<(string Name, IReadOnlyList<(int Images, double Accuracy)> Points)> series,
+    public static void Write(string path,
+        IReadOnlyList<(string Name, IReadOnlyList<(int Images, double Accuracy)> Points)> series,
         string title = "Label efficiency", int width = 800, int height = 500)
     {
         ArgumentNullException.ThrowIfNull(series);
         if (series.Count == 0 || series.Any(s => s.Points is null || s.Points.Count == 0))
             throw new ArgumentException("Expected at least one series, each with at least one point.", nameof(series));
         if (series.SelectMany(s => s.Points).Any(p => p.Images < 1))
-            throw new ArgumentException("Labelled image counts must be positive (the axis is logarithmic).", nameof(series));
+            throw new ArgumentException(
+                "Labelled image counts must be positive (the axis is logarithmic).", nameof(series));
 
         using var measure = new ChartCanvas(1, 1);
         float legendWidth = series.Max(s => measure.MeasureText(s.Name, ChartCanvas.TickSize)) + 40;
@@ -36,7 +38,9 @@ public static class LabelEfficiencyPlot
         {
             line.Color = marker.Color = ChartColours.Category(k);
             var points = series[k].Points.OrderBy(p => p.Images)
-                .Select(p => (At: new SKPoint(chart.PixelX(Math.Log10(p.Images)), chart.PixelY(p.Accuracy * 100)), p.Accuracy))
+                .Select(p => (
+                    At: new SKPoint(chart.PixelX(Math.Log10(p.Images)), chart.PixelY(p.Accuracy * 100)),
+                    p.Accuracy))
                 .ToArray();
             using var curve = new SKPath();
             curve.MoveTo(points[0].At);

@@ -6,8 +6,8 @@ namespace AavaeMlNet.Evaluation.Plots;
 public static class LossCurvePlot
 {
     /// <summary>Writes a PNG of <paramref name="points"/> (step, loss) in step order.</summary>
-    public static void Write(string path, IReadOnlyList<(long Step, double Loss)> points, string title = "Training loss",
-        int width = 800, int height = 500)
+    public static void Write(string path, IReadOnlyList<(long Step, double Loss)> points,
+        string title = "Training loss", int width = 800, int height = 500)
     {
         ArgumentNullException.ThrowIfNull(points);
         if (points.Count == 0) throw new ArgumentException("Expected at least one (step, loss) point.", nameof(points));
@@ -27,11 +27,18 @@ public static class LossCurvePlot
             if (drawing) curve.LineTo(at); else curve.MoveTo(at);
             drawing = true;
         }
-        using var line = new SKPaint { Color = ChartColours.Category(0), StrokeWidth = 2, Style = SKPaintStyle.Stroke, IsAntialias = true };
+        using var line = new SKPaint
+        {
+            Color = ChartColours.Category(0),
+            StrokeWidth = 2,
+            Style = SKPaintStyle.Stroke,
+            IsAntialias = true,
+        };
         chart.Canvas.Save();
         chart.Canvas.ClipRect(chart.Area);
         chart.Canvas.DrawPath(curve, line);
-        if (points.Count == 1) chart.Canvas.DrawCircle(chart.PixelX(points[0].Step), chart.PixelY(points[0].Loss), 3, line);
+        if (points.Count == 1)
+            chart.Canvas.DrawCircle(chart.PixelX(points[0].Step), chart.PixelY(points[0].Loss), 3, line);
         chart.Canvas.Restore();
 
         chart.DrawFrame(title, "step", "loss");

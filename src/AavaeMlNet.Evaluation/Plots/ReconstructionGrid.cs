@@ -28,13 +28,16 @@ public static class ReconstructionGrid
         ArgumentNullException.ThrowIfNull(originals);
         ArgumentNullException.ThrowIfNull(reconstructions);
         if (channels is not (1 or 3))
-            throw new ArgumentOutOfRangeException(nameof(channels), channels, "Expected 1 (grayscale) or 3 (RGB) channels.");
+            throw new ArgumentOutOfRangeException(
+                nameof(channels), channels, "Expected 1 (grayscale) or 3 (RGB) channels.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         if (originals.Count == 0) throw new ArgumentException("Expected at least one image.", nameof(originals));
         if (reconstructions.Count != originals.Count)
-            throw new ArgumentException($"Expected {originals.Count} reconstructions (one per original), got {reconstructions.Count}.", nameof(reconstructions));
+            throw new ArgumentException(
+                $"Expected {originals.Count} reconstructions (one per original), got {reconstructions.Count}.",
+                nameof(reconstructions));
 
         var (gridWidth, gridHeight) = Size(originals.Count, height, width, scale);
         var pixels = new byte[gridWidth * gridHeight * channels];
@@ -43,7 +46,8 @@ public static class ReconstructionGrid
         {
             int left = Gap + i * (width * scale + Gap);
             Paste(pixels, gridWidth, channels, originals[i], height, width, scale, left, Gap, nameof(originals));
-            Paste(pixels, gridWidth, channels, reconstructions[i], height, width, scale, left, 2 * Gap + height * scale, nameof(reconstructions));
+            Paste(pixels, gridWidth, channels, reconstructions[i], height, width, scale, left,
+                2 * Gap + height * scale, nameof(reconstructions));
         }
         PngEncoder.Write(path, pixels, gridWidth, gridHeight, channels);
     }
@@ -52,7 +56,9 @@ public static class ReconstructionGrid
         int left, int top, string parameterName)
     {
         if (image.Length != channels * height * width)
-            throw new ArgumentException($"Expected images of {channels}x{height}x{width} = {channels * height * width} values, got {image.Length}.", parameterName);
+            throw new ArgumentException(
+                $"Expected images of {channels}x{height}x{width} = {channels * height * width} values, " +
+                $"got {image.Length}.", parameterName);
         for (int y = 0; y < height * scale; y++)
         {
             for (int x = 0; x < width * scale; x++)

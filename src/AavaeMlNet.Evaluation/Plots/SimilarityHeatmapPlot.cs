@@ -33,14 +33,16 @@ public static class SimilarityHeatmapPlot
 
         var indexTicks = ChartCanvas.NiceTicks(0, n - 1, maxCount: 8, minStep: 1)
             .Select(t => (t, t.ToString("F0", CultureInfo.InvariantCulture))).ToArray();
-        chart.DrawFrame($"{title} ({matrix.Images} images x {matrix.Views} views)", "view (image-major)", "view (image-major)", indexTicks, indexTicks);
+        chart.DrawFrame($"{title} ({matrix.Images} images x {matrix.Views} views)",
+            "view (image-major)", "view (image-major)", indexTicks, indexTicks);
         DrawColourBar(chart);
         chart.SavePng(path);
     }
 
     private static void DrawColourBar(ChartCanvas chart)
     {
-        var bar = new SKRect(chart.Area.Right + BarGap, chart.Area.Top, chart.Area.Right + BarGap + BarWidth, chart.Area.Bottom);
+        var bar = new SKRect(chart.Area.Right + BarGap, chart.Area.Top,
+            chart.Area.Right + BarGap + BarWidth, chart.Area.Bottom);
         var stops = ChartColours.ViridisControlPoints;
         using var shader = SKShader.CreateLinearGradient(new SKPoint(0, bar.Bottom), new SKPoint(0, bar.Top), stops,
             [.. Enumerable.Range(0, stops.Length).Select(i => i / (float)(stops.Length - 1))], SKShaderTileMode.Clamp);
@@ -51,7 +53,8 @@ public static class SimilarityHeatmapPlot
         {
             float y = bar.Bottom - (float)((value + 1) / 2) * bar.Height;
             chart.Canvas.DrawLine(bar.Right, y, bar.Right + 4, y, line);
-            chart.DrawText(value.ToString("0.0", CultureInfo.InvariantCulture), bar.Right + 6, y + ChartCanvas.TickSize * 0.35f, ChartCanvas.TickSize);
+            chart.DrawText(value.ToString("0.0", CultureInfo.InvariantCulture), bar.Right + 6,
+                y + ChartCanvas.TickSize * 0.35f, ChartCanvas.TickSize);
         }
     }
 }

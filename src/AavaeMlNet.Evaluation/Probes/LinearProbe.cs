@@ -61,12 +61,13 @@ public static class LinearProbe
     /// <summary>
     /// Fits on the train embeddings with the default options and reports top-1 accuracy on the test embeddings.
     /// </summary>
-    public static ProbeResult TrainAndEvaluate(EmbeddingMatrix train, IReadOnlyList<int> trainLabels, EmbeddingMatrix test, IReadOnlyList<int> testLabels) =>
+    public static ProbeResult TrainAndEvaluate(EmbeddingMatrix train, IReadOnlyList<int> trainLabels,
+        EmbeddingMatrix test, IReadOnlyList<int> testLabels) =>
         TrainAndEvaluate(train, trainLabels, test, testLabels, new Options());
 
     /// <summary>Fits on the train embeddings and reports top-1 accuracy on the test embeddings.</summary>
-    public static ProbeResult TrainAndEvaluate(EmbeddingMatrix train, IReadOnlyList<int> trainLabels, EmbeddingMatrix test,
-        IReadOnlyList<int> testLabels, Options options)
+    public static ProbeResult TrainAndEvaluate(EmbeddingMatrix train, IReadOnlyList<int> trainLabels,
+        EmbeddingMatrix test, IReadOnlyList<int> testLabels, Options options)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
@@ -75,10 +76,12 @@ public static class LinearProbe
         test.CheckLabels(testLabels, nameof(testLabels));
         if (test.Dimension != train.Dimension)
             throw new ArgumentOutOfRangeException(nameof(test),
-                $"Schema mismatch for input column '{FeaturesColumn}': expected Vector<Single, {train.Dimension}>, got Vector<Single, {test.Dimension}>.");
+                $"Schema mismatch for input column '{FeaturesColumn}': " +
+                $"expected Vector<Single, {train.Dimension}>, got Vector<Single, {test.Dimension}>.");
 
         var ml = new MLContext(options.Seed);
-        return TrainAndEvaluate(ml, ToDataView(ml, train, trainLabels), ToDataView(ml, test, testLabels), FeaturesColumn, LabelColumn, options);
+        return TrainAndEvaluate(ml, ToDataView(ml, train, trainLabels), ToDataView(ml, test, testLabels),
+            FeaturesColumn, LabelColumn, options);
     }
 
     /// <summary>
@@ -99,7 +102,8 @@ public static class LinearProbe
     /// The probe as an ML.NET estimator, to append to a pipeline: standardization of the features (fitted on the
     /// training data only), label to key, then the chosen trainer.
     /// </summary>
-    public static IEstimator<ITransformer> Estimator(MLContext ml, string featureColumnName, string labelColumnName, Options options) =>
+    public static IEstimator<ITransformer> Estimator(MLContext ml, string featureColumnName, string labelColumnName,
+        Options options) =>
         ml.Transforms.NormalizeMeanVariance(featureColumnName)
             .Append(ml.Transforms.Conversion.MapValueToKey(labelColumnName))
             .Append(CreateTrainer(ml, options, featureColumnName, labelColumnName));
@@ -119,7 +123,8 @@ public static class LinearProbe
         return ml.Data.LoadFromEnumerable(rows, schema);
     }
 
-    private static IEstimator<ITransformer> CreateTrainer(MLContext ml, Options options, string featureColumnName, string labelColumnName) => options.Trainer switch
+    private static IEstimator<ITransformer> CreateTrainer(MLContext ml, Options options, string featureColumnName,
+        string labelColumnName) => options.Trainer switch
     {
         ProbeTrainer.LbfgsMaximumEntropy => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
             new Microsoft.ML.Trainers.LbfgsMaximumEntropyMulticlassTrainer.Options

@@ -22,17 +22,23 @@ public static class PadCropFlip
         ArgumentNullException.ThrowIfNull(images);
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
         if (images.dim() != 4)
-            throw new ArgumentException($"Expected images of shape (N, C, H, W), got [{string.Join(", ", images.shape)}].", nameof(images));
+            throw new ArgumentException(
+                $"Expected images of shape (N, C, H, W), got [{string.Join(", ", images.shape)}].", nameof(images));
         long n = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
         if (padding >= h || padding >= w)
-            throw new ArgumentOutOfRangeException(nameof(padding), padding, $"Reflect padding must be smaller than the image side ({h}x{w}).");
+            throw new ArgumentOutOfRangeException(nameof(padding), padding,
+                $"Reflect padding must be smaller than the image side ({h}x{w}).");
 
         using var scope = NewDisposeScope();
-        var offsets = randint(0, 2 * padding + 1, [n, 2], dtype: ScalarType.Int64, generator: generator).to(images.device);
+        var offsets = randint(0, 2 * padding + 1, [n, 2], dtype: ScalarType.Int64, generator: generator)
+            .to(images.device);
         var flip = (rand([n], generator: generator) < 0.5).to(images.device);
-        var padded = padding == 0 ? images.alias() : F.pad(images, [padding, padding, padding, padding], PaddingModes.Reflect);
+        var padded = padding == 0
+            ? images.alias()
+            : F.pad(images, [padding, padding, padding, padding], PaddingModes.Reflect);
 
-        var rowIndex = offsets[.., 0].view(n, 1, 1, 1) + arange(h, dtype: ScalarType.Int64, device: images.device).view(1, 1, h, 1);
+        var rowIndex = offsets[.., 0].view(n, 1, 1, 1)
+            + arange(h, dtype: ScalarType.Int64, device: images.device).view(1, 1, h, 1);
         var rows = padded.gather(2, rowIndex.expand(n, c, h, w + 2 * padding));
 
         var forward = arange(w, dtype: ScalarType.Int64, device: images.device).view(1, 1, 1, w);

@@ -93,15 +93,18 @@ public static class PaperProbe
     }
 
     /// <summary>Trains on precomputed features (no augmentation) and reports test accuracy.</summary>
-    public static PaperProbeResult TrainAndEvaluate(EmbeddingMatrix train, IReadOnlyList<int> trainLabels, EmbeddingMatrix test,
-        IReadOnlyList<int> testLabels, Options? options = null, CancellationToken cancellationToken = default)
+    public static PaperProbeResult TrainAndEvaluate(EmbeddingMatrix train, IReadOnlyList<int> trainLabels,
+        EmbeddingMatrix test, IReadOnlyList<int> testLabels, Options? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         train.CheckLabels(trainLabels, nameof(trainLabels));
         test.CheckLabels(testLabels, nameof(testLabels));
         if (test.Dimension != train.Dimension)
-            throw new ArgumentException($"Test embeddings have {test.Dimension} dimensions; train embeddings have {train.Dimension}.", nameof(test));
+            throw new ArgumentException(
+                $"Test embeddings have {test.Dimension} dimensions; train embeddings have {train.Dimension}.",
+                nameof(test));
         options ??= new Options();
         var device = ComputeDevice.Resolve(options.Device);
         using var trainFeatures = train.ToTensor().to(device);
@@ -118,8 +121,9 @@ public static class PaperProbe
     /// (N, C, H, W), already on the training device, to features (N, d); it runs under no-grad and should
     /// hold its encoder in eval mode.
     /// </summary>
-    public static PaperProbeResult TrainAndEvaluate(Func<Tensor, Tensor> features, Tensor trainImages, IReadOnlyList<int> trainLabels,
-        Tensor testImages, IReadOnlyList<int> testLabels, Options? options = null, CancellationToken cancellationToken = default)
+    public static PaperProbeResult TrainAndEvaluate(Func<Tensor, Tensor> features, Tensor trainImages,
+        IReadOnlyList<int> trainLabels, Tensor testImages, IReadOnlyList<int> testLabels, Options? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(trainImages);
@@ -140,13 +144,17 @@ public static class PaperProbe
             dimension = Features(trainImages[..1].to(device)).shape[1];
         }
         return Run((int)trainImages.shape[0], (int)dimension, trainLabels, testLabels,
-            (indices, _) => Features(PadCropFlip.Apply(trainImages.index_select(0, indices.to(trainImages.device)).to(device), options.Padding, generator)),
+            (indices, _) => Features(PadCropFlip.Apply(
+                trainImages.index_select(0, indices.to(trainImages.device)).to(device),
+                options.Padding,
+                generator)),
             indices => Features(testImages.index_select(0, indices.to(testImages.device)).to(device)),
             device, options, cancellationToken);
     }
 
-    private static PaperProbeResult Run(int trainCount, int dimension, IReadOnlyList<int> trainLabels, IReadOnlyList<int> testLabels,
-        Func<Tensor, int, Tensor> trainBatch, Func<Tensor, Tensor> testBatch, Device device, Options options, CancellationToken cancellationToken)
+    private static PaperProbeResult Run(int trainCount, int dimension, IReadOnlyList<int> trainLabels,
+        IReadOnlyList<int> testLabels, Func<Tensor, int, Tensor> trainBatch, Func<Tensor, Tensor> testBatch,
+        Device device, Options options, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Epochs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
@@ -157,7 +165,8 @@ public static class PaperProbe
         Initialise(classifier, dimension, options.Seed);
         classifier.to(device);
         using var labels = tensor(trainLabels.Select(l => (long)l).ToArray(), dtype: ScalarType.Int64, device: device);
-        using var optimizer = optim.SGD(classifier.parameters(), baseRate, options.Momentum, 0, options.WeightDecay, nesterov: true);
+        using var optimizer = optim.SGD(classifier.parameters(), baseRate, options.Momentum, 0, options.WeightDecay,
+            nesterov: true);
         var epochLosses = new List<double>(options.Epochs);
 
         classifier.train();
@@ -172,7 +181,8 @@ public static class PaperProbe
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 int count = Math.Min(options.BatchSize, trainCount - start);
-                var indices = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray(), dtype: ScalarType.Int64, device: device);
+                var batchOrder = order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray();
+                var indices = tensor(batchOrder, dtype: ScalarType.Int64, device: device);
                 var logits = classifier.forward(trainBatch(indices, epoch));
                 var loss = F.cross_entropy(logits, labels.index_select(0, indices));
                 optimizer.zero_grad();
@@ -194,7 +204,8 @@ public static class PaperProbe
                 int count = Math.Min(options.BatchSize, testLabels.Count - start);
                 var indices = arange(start, start + count, dtype: ScalarType.Int64, device: device);
                 var predicted = classifier.forward(testBatch(indices)).argmax(1);
-                var expected = tensor(Enumerable.Range(start, count).Select(i => (long)testLabels[i]).ToArray(), dtype: ScalarType.Int64, device: device);
+                var batchLabels = Enumerable.Range(start, count).Select(i => (long)testLabels[i]).ToArray();
+                var expected = tensor(batchLabels, dtype: ScalarType.Int64, device: device);
                 correct += predicted.eq(expected).sum().item<long>();
             }
         }
@@ -220,11 +231,15 @@ public static class PaperProbe
     private static void CheckImages(Tensor images, IReadOnlyList<int> labels, string parameterName)
     {
         if (images.dim() != 4)
-            throw new ArgumentException($"Expected images of shape (N, C, H, W), got [{string.Join(", ", images.shape)}].", parameterName);
+            throw new ArgumentException(
+                $"Expected images of shape (N, C, H, W), got [{string.Join(", ", images.shape)}].", parameterName);
         ArgumentNullException.ThrowIfNull(labels);
         if (labels.Count != images.shape[0])
-            throw new ArgumentException($"Expected {images.shape[0]} labels (one per image), got {labels.Count}.", parameterName);
+            throw new ArgumentException(
+                $"Expected {images.shape[0]} labels (one per image), got {labels.Count}.", parameterName);
         for (int i = 0; i < labels.Count; i++)
-            if (labels[i] < 0) throw new ArgumentOutOfRangeException(parameterName, labels[i], $"Label {i} is negative; classes are 0..C-1.");
+            if (labels[i] < 0)
+                throw new ArgumentOutOfRangeException(
+                    parameterName, labels[i], $"Label {i} is negative; classes are 0..C-1.");
     }
 }

@@ -59,7 +59,8 @@ public static class ReportWriter
         {
             text.AppendLine().AppendLine("## Metrics").AppendLine();
             foreach (var (name, value) in report.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
-                text.Append("- ").Append(name).Append(": ").AppendLine(value.ToString("G6", CultureInfo.InvariantCulture));
+                text.Append("- ").Append(name).Append(": ")
+                    .AppendLine(value.ToString("G6", CultureInfo.InvariantCulture));
         }
         if (report.Settings.Count > 0)
         {
@@ -74,7 +75,8 @@ public static class ReportWriter
     public static void WriteJson(string path, EvaluationReport report) => AtomicFile.WriteAllText(path, ToJson(report));
 
     /// <summary>Writes <see cref="ToMarkdown"/> to <paramref name="path"/> atomically.</summary>
-    public static void WriteMarkdown(string path, EvaluationReport report) => AtomicFile.WriteAllText(path, ToMarkdown(report));
+    public static void WriteMarkdown(string path, EvaluationReport report) =>
+        AtomicFile.WriteAllText(path, ToMarkdown(report));
 
     /// <summary>Keeps a value inside its table cell: pipes are escaped, line breaks become spaces.</summary>
     private static string Cell(string value) => value.Replace("|", "\\|").Replace("\r", " ").Replace("\n", " ");

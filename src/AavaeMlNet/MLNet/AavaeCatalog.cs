@@ -19,9 +19,13 @@ public static class AavaeCatalog
         string inputColumnName = "Image", int epochs = 10, double widthMultiplier = 1.0) =>
         new(catalog, new AavaeEstimator.Options
         {
-            OutputColumnName = outputColumnName, InputColumnName = inputColumnName, Epochs = epochs, WidthMultiplier = widthMultiplier,
+            OutputColumnName = outputColumnName,
+            InputColumnName = inputColumnName,
+            Epochs = epochs,
+            WidthMultiplier = widthMultiplier,
         });
 
     /// <summary>Pretrains an AAVAE encoder with every setting in <paramref name="options"/>.</summary>
-    public static AavaeEstimator PretrainAavae(this TransformsCatalog catalog, AavaeEstimator.Options options) => new(catalog, options);
+    public static AavaeEstimator PretrainAavae(this TransformsCatalog catalog, AavaeEstimator.Options options) =>
+        new(catalog, options);
 }

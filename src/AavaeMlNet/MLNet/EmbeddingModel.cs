@@ -44,9 +44,12 @@ internal sealed class EmbeddingModel : IDisposable
             using var scope = NewDisposeScope();
             int length = count * c.Channels * c.Height * c.Width;
             // tensor() copies its array: pass a full buffer as is and slice only a short last batch.
-            var images = tensor(length == pixels.Length ? pixels : pixels[..length], [count, c.Channels, c.Height, c.Width]).to(Device);
+            var batch = length == pixels.Length ? pixels : pixels[..length];
+            var images = tensor(batch, [count, c.Channels, c.Height, c.Width]).to(Device);
             var normalized = Normalization.Apply(images);
-            var output = Representation == Representation.Backbone ? Model.forward(normalized) : Model.Encode(normalized).Mu;
+            var output = Representation == Representation.Backbone
+                ? Model.forward(normalized)
+                : Model.Encode(normalized).Mu;
             output.to(CPU).data<float>().CopyTo(embeddings.AsSpan(0, count * Size));
         }
     }
