@@ -41,7 +41,9 @@ public static class ColorJitter
 
         using var scope = NewDisposeScope();
         var device = images.device;
-        var factorTensors = factors.Select(f => tensor(f, dtype: images.dtype, device: device).view(-1, 1, 1, 1)).ToArray();
+        var factorTensors = factors
+            .Select(f => tensor(f, dtype: images.dtype, device: device).view(-1, 1, 1, 1))
+            .ToArray();
         var x = images;
         // Round r applies, to each sample, the operation that sits at position r of that sample's order.
         for (int round = 0; round < Operations; round++)

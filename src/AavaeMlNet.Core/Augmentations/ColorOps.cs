@@ -74,7 +74,9 @@ public static class ColorOps
         var isR = maxc.eq(r);
         var isG = maxc.eq(g).logical_and(isR.logical_not());
         var isB = isR.logical_or(isG).logical_not();
-        var h = where(isR, bc - gc, zeros_like(maxc)) + where(isG, 2.0f + rc - bc, zeros_like(maxc)) + where(isB, 4.0f + gc - rc, zeros_like(maxc));
+        var h = where(isR, bc - gc, zeros_like(maxc))
+            + where(isG, 2.0f + rc - bc, zeros_like(maxc))
+            + where(isB, 4.0f + gc - rc, zeros_like(maxc));
         h = (h / 6.0f + 1.0f).remainder(1.0);
         return (h, s, maxc);
     }
@@ -92,6 +94,7 @@ public static class ColorOps
         var green = stack([t, v, v, q, p, p], 1);
         var blue = stack([p, p, t, v, v, q], 1);
         var index = sector.unsqueeze(1);
-        return cat([red.gather(1, index).squeeze(1), green.gather(1, index).squeeze(1), blue.gather(1, index).squeeze(1)], 1);
+        return cat(
+            [red.gather(1, index).squeeze(1), green.gather(1, index).squeeze(1), blue.gather(1, index).squeeze(1)], 1);
     }
 }

@@ -31,7 +31,8 @@ public static class GaussianBlur
     }
 
     /// <summary>Consumes exactly N * 2 uniforms from <paramref name="generator"/> (apply, sigma).</summary>
-    public static Tensor Apply(Tensor images, double probability, (double Min, double Max) sigma, double kernelFraction, Generator? generator)
+    public static Tensor Apply(Tensor images, double probability, (double Min, double Max) sigma, double kernelFraction,
+        Generator? generator)
     {
         long n = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
         var u = RandomDraws.Uniform(n * 2, generator);

@@ -50,10 +50,12 @@ public sealed record Normalization(float[] Mean, float[] Std)
     private void CheckChannels(Tensor images)
     {
         if (Mean.Length != Std.Length)
-            throw new InvalidOperationException($"Normalization has {Mean.Length} means but {Std.Length} standard deviations.");
+            throw new InvalidOperationException(
+                $"Normalization has {Mean.Length} means but {Std.Length} standard deviations.");
         if (images.dim() != 4 || images.shape[1] != Mean.Length)
             throw new ArgumentException(
-                $"Normalization for {Mean.Length} channel(s) expects images of shape (N, {Mean.Length}, H, W), got ({string.Join(", ", images.shape)}).",
+                $"Normalization for {Mean.Length} channel(s) expects images of shape (N, {Mean.Length}, H, W), " +
+                $"got ({string.Join(", ", images.shape)}).",
                 nameof(images));
     }
 }

@@ -56,7 +56,8 @@ public static class RandomResizedCrop
     public static Tensor Apply(Tensor images, CropBox[] boxes, long outHeight, long outWidth)
     {
         long n = images.shape[0];
-        if (boxes.Length != n) throw new ArgumentException($"Expected {n} crop boxes, got {boxes.Length}.", nameof(boxes));
+        if (boxes.Length != n)
+            throw new ArgumentException($"Expected {n} crop boxes, got {boxes.Length}.", nameof(boxes));
         double height = images.shape[2], width = images.shape[3];
         var theta = new float[n * 6];
         for (long i = 0; i < n; i++)
@@ -76,7 +77,8 @@ public static class RandomResizedCrop
         using var scope = NewDisposeScope();
         var thetaTensor = tensor(theta, dtype: images.dtype, device: images.device).view(n, 2, 3);
         var grid = F.affine_grid(thetaTensor, [n, images.shape[1], outHeight, outWidth], align_corners: false);
-        var output = F.grid_sample(images, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
+        var output = F.grid_sample(images, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border,
+            align_corners: false);
         return output.MoveToOuterDisposeScope();
     }
 

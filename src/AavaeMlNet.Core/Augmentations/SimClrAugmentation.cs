@@ -28,7 +28,8 @@ public sealed class SimClrAugmentation
         CheckImages(images);
         using var scope = NewDisposeScope();
         long n = images.shape[0], h = images.shape[2], w = images.shape[3];
-        var boxes = RandomResizedCrop.Draw(n, (int)h, (int)w, Options.CropScale, Options.CropRatio, Options.FlipProbability, generator);
+        var boxes = RandomResizedCrop.Draw(n, (int)h, (int)w, Options.CropScale, Options.CropRatio,
+            Options.FlipProbability, generator);
         bool identityCrop = boxes.All(b => b is { Left: 0, Top: 0, Flip: false } && b.Width == w && b.Height == h);
         var x = identityCrop ? images : RandomResizedCrop.Apply(images, boxes, h, w);
         x = ColorJitter.Apply(x, Options.JitterProbability, Options.JitterStrength, Options.JitterChroma, generator);
@@ -48,9 +49,11 @@ public sealed class SimClrAugmentation
     {
         if (images.dim() != 4 || images.shape[1] != Options.Normalization.Channels)
             throw new ArgumentException(
-                $"Augmentation expects images of shape (N, {Options.Normalization.Channels}, H, W) in [0, 1], got ({string.Join(", ", images.shape)}).",
+                $"Augmentation expects images of shape (N, {Options.Normalization.Channels}, H, W) in [0, 1], " +
+                $"got ({string.Join(", ", images.shape)}).",
                 nameof(images));
         if (images.dtype != ScalarType.Float32)
-            throw new ArgumentException($"Augmentation expects Float32 images in [0, 1], got {images.dtype}.", nameof(images));
+            throw new ArgumentException(
+                $"Augmentation expects Float32 images in [0, 1], got {images.dtype}.", nameof(images));
     }
 }

@@ -49,20 +49,29 @@ public sealed record AavaeConfig
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        if (Channels < 1) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "Channels must be at least 1.");
+        if (Channels < 1)
+            throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "Channels must be at least 1.");
         if (Height < 8 || Width < 8)
-            throw new ArgumentOutOfRangeException(nameof(Height), $"{Height}x{Width}", "Images must be at least 8x8 pixels.");
-        if (!Enum.IsDefined(Depth)) throw new ArgumentOutOfRangeException(nameof(Depth), Depth, "Depth must be ResNet18, ResNet34 or ResNet50.");
-        if (!Enum.IsDefined(Stem)) throw new ArgumentOutOfRangeException(nameof(Stem), Stem, "Unknown stem.");
+            throw new ArgumentOutOfRangeException(
+                nameof(Height), $"{Height}x{Width}", "Images must be at least 8x8 pixels.");
+        if (!Enum.IsDefined(Depth))
+            throw new ArgumentOutOfRangeException(
+                nameof(Depth), Depth, "Depth must be ResNet18, ResNet34 or ResNet50.");
+        if (!Enum.IsDefined(Stem))
+            throw new ArgumentOutOfRangeException(nameof(Stem), Stem, "Unknown stem.");
         if (!(WidthMultiplier > 0 && WidthMultiplier <= 4))
-            throw new ArgumentOutOfRangeException(nameof(WidthMultiplier), WidthMultiplier, "WidthMultiplier must be in (0, 4].");
-        if (LatentDim < 1) throw new ArgumentOutOfRangeException(nameof(LatentDim), LatentDim, "LatentDim must be at least 1.");
+            throw new ArgumentOutOfRangeException(
+                nameof(WidthMultiplier), WidthMultiplier, "WidthMultiplier must be in (0, 4].");
+        if (LatentDim < 1)
+            throw new ArgumentOutOfRangeException(nameof(LatentDim), LatentDim, "LatentDim must be at least 1.");
         if (FeatureDim % 16 != 0)
             throw new ArgumentOutOfRangeException(nameof(WidthMultiplier), WidthMultiplier,
-                $"The decoder reshapes h = {FeatureDim} features to (h/16, 4, 4): choose a width multiplier that makes h a multiple of 16.");
+                $"The decoder reshapes h = {FeatureDim} features to (h/16, 4, 4): " +
+                "choose a width multiplier that makes h a multiple of 16.");
         if (Beta is { } b && !(b >= 0 && double.IsFinite(b)))
             throw new ArgumentOutOfRangeException(nameof(Beta), Beta, "Beta must be a finite number >= 0.");
-        if (!double.IsFinite(LogScale)) throw new ArgumentOutOfRangeException(nameof(LogScale), LogScale, "LogScale must be finite.");
+        if (!double.IsFinite(LogScale))
+            throw new ArgumentOutOfRangeException(nameof(LogScale), LogScale, "LogScale must be finite.");
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new()

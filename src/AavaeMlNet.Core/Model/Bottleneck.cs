@@ -32,7 +32,9 @@ public sealed class Bottleneck : Module<Tensor, Tensor>
         conv3 = Conv2d(planes, planes * Expansion, 1, bias: false);
         bn3 = BatchNorm2d(planes * Expansion);
         if (stride != 1 || inPlanes != planes * Expansion)
-            downsample = Sequential(Conv2d(inPlanes, planes * Expansion, 1, stride: stride, bias: false), BatchNorm2d(planes * Expansion));
+            downsample = Sequential(
+                Conv2d(inPlanes, planes * Expansion, 1, stride: stride, bias: false),
+                BatchNorm2d(planes * Expansion));
         RegisterComponents();
     }
 

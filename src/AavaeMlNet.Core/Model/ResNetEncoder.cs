@@ -32,7 +32,9 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
         (conv1, maxpool) = config.Stem switch
         {
             Stem.Stl => (Conv2d(config.Channels, width, 7, stride: 2, padding: 3, bias: false), (MaxPool2d?)null),
-            Stem.ImageNet => (Conv2d(config.Channels, width, 7, stride: 2, padding: 3, bias: false), MaxPool2d(3, stride: 2, padding: 1)),
+            Stem.ImageNet => (
+                Conv2d(config.Channels, width, 7, stride: 2, padding: 3, bias: false),
+                MaxPool2d(3, stride: 2, padding: 1)),
             _ => (Conv2d(config.Channels, width, 3, stride: 1, padding: 1, bias: false), null),
         };
         bn1 = BatchNorm2d(width);
@@ -107,7 +109,8 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
             switch (module)
             {
                 case Conv2d conv:
-                    init.kaiming_normal_(conv.weight!, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+                    init.kaiming_normal_(conv.weight!, mode: init.FanInOut.FanOut,
+                        nonlinearity: init.NonlinearityType.ReLU);
                     break;
                 case BatchNorm2d norm:
                     init.ones_(norm.weight!);

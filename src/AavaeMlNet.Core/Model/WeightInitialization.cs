@@ -29,7 +29,10 @@ public static class WeightInitialization
             if (module is Conv2d && name.StartsWith("encoder.", StringComparison.Ordinal))
             {
                 long fanOut = weight.shape[0] * receptive;
-                using (var draws = randn(weight.shape, generator: generator)) weight.copy_(draws.mul_(Math.Sqrt(2.0 / fanOut)));
+                using (var draws = randn(weight.shape, generator: generator))
+                {
+                    weight.copy_(draws.mul_(Math.Sqrt(2.0 / fanOut)));
+                }
                 continue;
             }
             double bound = 1 / Math.Sqrt(weight.shape[1] * receptive);

@@ -19,14 +19,19 @@ public static class Checkpoint
     private static readonly byte[] EndMarker = "AAVAEEND"u8.ToArray();
 
     /// <summary>Writes a checkpoint atomically to <paramref name="path"/>.</summary>
-    public static void Save(string path, CheckpointHeader header, AavaeModel model, TorchSharp.Modules.OptimizerHelper? optimizer, IEnumerable<Generator> generators)
+    public static void Save(string path, CheckpointHeader header, AavaeModel model,
+        TorchSharp.Modules.OptimizerHelper? optimizer, IEnumerable<Generator> generators)
     {
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
             writer.Write(header.ToJson());
-            var states = generators.Select(g => { using var s = g.get_state(); return s.data<byte>().ToArray(); }).ToList();
+            var states = generators.Select(g =>
+            {
+                using var s = g.get_state();
+                return s.data<byte>().ToArray();
+            }).ToList();
             writer.Write(states.Count);
             foreach (var state in states)
             {
@@ -39,7 +44,10 @@ public static class Checkpoint
             if (optimizer is not null)
             {
                 using var buffer = new MemoryStream();
-                using (var bufferWriter = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(bufferWriter);
+                using (var bufferWriter = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+                {
+                    optimizer.save_state_dict(bufferWriter);
+                }
                 optimizerState = buffer.ToArray();
             }
             writer.Write(optimizerState.Length);
@@ -81,13 +89,15 @@ public static class Checkpoint
     /// Loads weights (and, when given, optimizer and generator states) into objects built for the checkpoint's config.
     /// The architecture is re-checked first, so a mismatch is reported by name rather than as a tensor-shape error.
     /// </summary>
-    public static CheckpointHeader Restore(string path, AavaeModel model, TorchSharp.Modules.OptimizerHelper? optimizer, IReadOnlyList<Generator> generators)
+    public static CheckpointHeader Restore(string path, AavaeModel model, TorchSharp.Modules.OptimizerHelper? optimizer,
+        IReadOnlyList<Generator> generators)
     {
         using var reader = Open(path);
         var header = ReadHeader(reader, path);
         if (ArchitectureOf(header.Config) != ArchitectureOf(model.Config))
             throw new InvalidDataException(
-                $"Checkpoint '{path}' holds a model with config {header.Config.ToJson()}, which does not match the model being restored ({model.Config.ToJson()}).");
+                $"Checkpoint '{path}' holds a model with config {header.Config.ToJson()}, " +
+                $"which does not match the model being restored ({model.Config.ToJson()}).");
         try
         {
             int count = reader.ReadInt32();
@@ -103,24 +113,29 @@ public static class Checkpoint
             var optimizerState = reader.ReadBytes(optimizerLength);
             if (optimizerState.Length != optimizerLength) throw new EndOfStreamException();
             if (!reader.ReadBytes(EndMarker.Length).AsSpan().SequenceEqual(EndMarker))
-                throw new InvalidDataException($"Checkpoint '{path}' is truncated or corrupt: its end marker is missing.");
+                throw new InvalidDataException(
+                    $"Checkpoint '{path}' is truncated or corrupt: its end marker is missing.");
             if (optimizer is not null)
             {
-                if (optimizerLength == 0) throw new InvalidDataException($"Checkpoint '{path}' holds no optimizer state, so training cannot resume from it.");
+                if (optimizerLength == 0)
+                    throw new InvalidDataException(
+                        $"Checkpoint '{path}' holds no optimizer state, so training cannot resume from it.");
                 using var optimizerReader = new BinaryReader(new MemoryStream(optimizerState), Encoding.UTF8);
                 optimizer.load_state_dict(optimizerReader);
             }
         }
         catch (EndOfStreamException e)
         {
-            throw new InvalidDataException($"Checkpoint '{path}' is truncated: it ended at byte {reader.BaseStream.Position}.", e);
+            throw new InvalidDataException(
+                $"Checkpoint '{path}' is truncated: it ended at byte {reader.BaseStream.Position}.", e);
         }
         return header;
     }
 
     // The settings that decide tensor shapes; the objective (variant, beta) may change when fine-tuning.
     private static string ArchitectureOf(AavaeConfig config) =>
-        $"{config.Channels}x{config.Height}x{config.Width}/{config.Depth}/{config.Stem}/{config.BaseWidth}/{config.LatentDim}/{config.LearnLogScale}";
+        $"{config.Channels}x{config.Height}x{config.Width}/{config.Depth}/{config.Stem}/" +
+        $"{config.BaseWidth}/{config.LatentDim}/{config.LearnLogScale}";
 
     private static BinaryReader Open(string path)
     {
@@ -134,7 +149,8 @@ public static class Checkpoint
         {
             var magic = reader.ReadBytes(Magic.Length);
             if (!magic.AsSpan().SequenceEqual(Magic))
-                throw new InvalidDataException($"'{path}' is not an AavaeMlNet checkpoint: expected the magic bytes 'AAVAECK1' at offset 0.");
+                throw new InvalidDataException(
+                    $"'{path}' is not an AavaeMlNet checkpoint: expected the magic bytes 'AAVAECK1' at offset 0.");
             return CheckpointHeader.FromJson(reader.ReadString(), path);
         }
         catch (EndOfStreamException e)

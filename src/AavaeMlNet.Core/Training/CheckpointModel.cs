@@ -21,16 +21,20 @@ public sealed class CheckpointModel : IDisposable
     public AavaeModel Model { get; }
     public CheckpointHeader Header { get; }
     public AugmentationOptions Augmentation => Header.Augmentation;
-    public (int Channels, int Height, int Width) Shape => (Model.Config.Channels, Model.Config.Height, Model.Config.Width);
+    public (int Channels, int Height, int Width) Shape =>
+        (Model.Config.Channels, Model.Config.Height, Model.Config.Width);
 
     /// <summary>Loads <paramref name="checkpoint"/>, or encoder.ckpt beside <paramref name="model"/>.</summary>
     public static CheckpointModel Load(string? checkpoint, string? model)
     {
         string path = checkpoint ?? (model is null
-            ? throw new ArgumentException("Give --checkpoint encoder.ckpt or --model model.zip (with encoder.ckpt beside it).")
+            ? throw new ArgumentException(
+                "Give --checkpoint encoder.ckpt or --model model.zip (with encoder.ckpt beside it).")
             : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(model))!, "encoder.ckpt"));
         if (checkpoint is null && !File.Exists(path))
-            throw new FileNotFoundException($"This analysis needs the TorchSharp checkpoint: '{path}' (written by aavae pretrain beside the model) does not exist; give --checkpoint.", path);
+            throw new FileNotFoundException(
+                $"This analysis needs the TorchSharp checkpoint: '{path}' " +
+                "(written by aavae pretrain beside the model) does not exist; give --checkpoint.", path);
         var (loaded, header) = Checkpoint.LoadModel(path);
         return new CheckpointModel(loaded, header);
     }

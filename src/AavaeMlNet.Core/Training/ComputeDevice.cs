@@ -25,9 +25,11 @@ public static class ComputeDevice
         DeviceKind.Cpu => CPU,
         DeviceKind.Cuda when cuda.is_available() => CUDA,
         DeviceKind.Cuda => throw new InvalidOperationException(
-            "CUDA was requested but is not available: this build's TorchSharp native backend has no CUDA support or no GPU " +
-            "is visible. Build with -p:TorchBackend=cuda-linux on a machine with an NVIDIA driver, or choose the CPU device."),
+            "CUDA was requested but is not available: this build's TorchSharp native backend has no CUDA support " +
+            "or no GPU is visible. Build with -p:TorchBackend=cuda-linux on a machine with an NVIDIA driver, " +
+            "or choose the CPU device."),
         DeviceKind.Auto => cuda.is_available() ? CUDA : CPU,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown device kind: expected Auto, Cpu or Cuda."),
+        _ => throw new ArgumentOutOfRangeException(
+            nameof(kind), kind, "Unknown device kind: expected Auto, Cpu or Cuda."),
     };
 }

@@ -18,5 +18,6 @@ public interface IImageBatchSource
     /// The batches of <paramref name="epoch"/> in order, skipping the first <paramref name="skipBatches"/>. Each batch
     /// is a Float32 tensor of shape (n, C, H, W) with values in [0, 1], owned by the caller.
     /// </summary>
-    IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches, CancellationToken cancellationToken);
+    IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches,
+        CancellationToken cancellationToken);
 }

@@ -10,16 +10,21 @@ public sealed class TensorBatchSource : IImageBatchSource, IDisposable
     /// <param name="images">(N, C, H, W) Float32 in [0, 1]; the source keeps its own reference.</param>
     public TensorBatchSource(Tensor images)
     {
-        if (images.dim() != 4) throw new ArgumentException($"Expected images of shape (N, C, H, W), got ({string.Join(", ", images.shape)}).", nameof(images));
-        if (images.dtype != ScalarType.Float32) throw new ArgumentException($"Expected Float32 images, got {images.dtype}.", nameof(images));
+        if (images.dim() != 4)
+            throw new ArgumentException(
+                $"Expected images of shape (N, C, H, W), got ({string.Join(", ", images.shape)}).", nameof(images));
+        if (images.dtype != ScalarType.Float32)
+            throw new ArgumentException($"Expected Float32 images, got {images.dtype}.", nameof(images));
         this.images = images.alias().DetachFromDisposeScope();
     }
 
     public long Count => images.shape[0];
 
-    public (int Channels, int Height, int Width) ImageShape => ((int)images.shape[1], (int)images.shape[2], (int)images.shape[3]);
+    public (int Channels, int Height, int Width) ImageShape =>
+        ((int)images.shape[1], (int)images.shape[2], (int)images.shape[3]);
 
-    public IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches, CancellationToken cancellationToken)
+    public IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches,
+        CancellationToken cancellationToken)
     {
         var order = EpochOrder.Permutation((int)Count, seed, epoch);
         for (long start = (long)skipBatches * batchSize; start < order.Length; start += batchSize)
