@@ -24,7 +24,8 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
         return data;
     }
 
-    private static Normalization NormalizationFor(int channels) => channels == 1 ? Normalization.FashionMnist : Normalization.Cifar10;
+    private static Normalization NormalizationFor(int channels) =>
+        channels == 1 ? Normalization.FashionMnist : Normalization.Cifar10;
 
     private static byte[] Exported(ResNetEncoder encoder, Normalization normalization, EncoderExportOptions options)
     {
@@ -42,10 +43,19 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(DepthsAndStems))]
-    public void Onnx_embedding_matches_TorchSharp_eval_forward_for_every_depth_and_stem(Depth depth, Stem stem, int channels, int side)
+    public void Onnx_embedding_matches_TorchSharp_eval_forward_for_every_depth_and_stem(
+        Depth depth, Stem stem, int channels, int side)
     {
         manual_seed(1234);
-        var config = new AavaeConfig { Channels = channels, Height = side, Width = side, Depth = depth, Stem = stem, WidthMultiplier = 0.125 };
+        var config = new AavaeConfig
+        {
+            Channels = channels,
+            Height = side,
+            Width = side,
+            Depth = depth,
+            Stem = stem,
+            WidthMultiplier = 0.125,
+        };
         using var encoder = new ResNetEncoder(config);
         ModelFixtures.RandomizeBatchNorms(encoder, seed: 99);
         encoder.eval();
@@ -64,7 +74,8 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
             Assert.Equal(new long[] { batch, config.FeatureDim }, shape);
             var expectedValues = ModelFixtures.Floats(expected);
             float diff = OnnxRunner.MaxAbsDifference(expectedValues, values);
-            output.WriteLine($"{depth} {stem} batch {batch}: max |TorchSharp - ONNX| = {diff:E2} (max |embedding| = {expectedValues.Max(Math.Abs):F3})");
+            output.WriteLine($"{depth} {stem} batch {batch}: max |TorchSharp - ONNX| = {diff:E2} " +
+                $"(max |embedding| = {expectedValues.Max(Math.Abs):F3})");
             Assert.True(diff <= Tolerance, $"max abs difference {diff} exceeds {Tolerance}");
         }
     }
@@ -73,7 +84,13 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
     public void Onnx_mu_matches_AavaeModel_Encode_in_eval_mode()
     {
         manual_seed(4321);
-        var config = new AavaeConfig { Depth = Depth.ResNet18, Stem = Stem.Cifar, WidthMultiplier = 0.125, LatentDim = 16 };
+        var config = new AavaeConfig
+        {
+            Depth = Depth.ResNet18,
+            Stem = Stem.Cifar,
+            WidthMultiplier = 0.125,
+            LatentDim = 16,
+        };
         using var model = new AavaeModel(config);
         ModelFixtures.RandomizeBatchNorms(model, seed: 7);
         using (var noGrad = no_grad())
@@ -84,7 +101,8 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
         model.eval();
         var normalization = Normalization.Cifar10;
 
-        using var session = new InferenceSession(Exported(model, normalization, new EncoderExportOptions { IncludeMu = true }));
+        using var session = new InferenceSession(
+            Exported(model, normalization, new EncoderExportOptions { IncludeMu = true }));
         foreach (int batch in new[] { 1, 3 })
         {
             using var noGrad = no_grad();
@@ -99,7 +117,8 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
             float embeddingDiff = OnnxRunner.MaxAbsDifference(ModelFixtures.Floats(features), outputs["embedding"].Values);
             output.WriteLine($"batch {batch}: max |mu diff| = {muDiff:E2}, max |embedding diff| = {embeddingDiff:E2}");
             Assert.True(muDiff <= Tolerance, $"mu: max abs difference {muDiff} exceeds {Tolerance}");
-            Assert.True(embeddingDiff <= Tolerance, $"embedding: max abs difference {embeddingDiff} exceeds {Tolerance}");
+            Assert.True(embeddingDiff <= Tolerance,
+                $"embedding: max abs difference {embeddingDiff} exceeds {Tolerance}");
             mu.Dispose();
             logVar.Dispose();
         }
@@ -108,9 +127,16 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
     [Fact]
     public void Exported_model_declares_the_documented_names_shapes_and_metadata()
     {
-        var config = new AavaeConfig { Depth = Depth.ResNet18, Stem = Stem.Cifar, WidthMultiplier = 0.125, LatentDim = 16 };
+        var config = new AavaeConfig
+        {
+            Depth = Depth.ResNet18,
+            Stem = Stem.Cifar,
+            WidthMultiplier = 0.125,
+            LatentDim = 16,
+        };
         using var model = new AavaeModel(config);
-        using var session = new InferenceSession(Exported(model, Normalization.Cifar10, new EncoderExportOptions { IncludeMu = true }));
+        using var session = new InferenceSession(
+            Exported(model, Normalization.Cifar10, new EncoderExportOptions { IncludeMu = true }));
 
         var input = Assert.Single(session.InputMetadata);
         Assert.Equal("image", input.Key);
@@ -134,7 +160,14 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
     [Fact]
     public void A_bf16_trained_model_exports_an_fp32_graph_that_records_its_training_precision()
     {
-        var config = new AavaeConfig { Channels = 1, Height = 16, Width = 16, Depth = Depth.ResNet18, WidthMultiplier = 0.125 };
+        var config = new AavaeConfig
+        {
+            Channels = 1,
+            Height = 16,
+            Width = 16,
+            Depth = Depth.ResNet18,
+            WidthMultiplier = 0.125,
+        };
         using var model = new AavaeModel(config);
         model.eval();
         model.Compute.Precision = Precision.BFloat16Mixed;
@@ -158,7 +191,8 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
         double scale = fp32Values.Max(Math.Abs);
         for (int i = 0; i < onnx.Length; i++)
         {
-            Assert.True(Math.Abs(onnx[i] - fp32Values[i]) <= 1e-4, $"ONNX vs fp32 at {i}: {onnx[i]} vs {fp32Values[i]}");
+            Assert.True(Math.Abs(onnx[i] - fp32Values[i]) <= 1e-4,
+                $"ONNX vs fp32 at {i}: {onnx[i]} vs {fp32Values[i]}");
             Assert.True(Math.Abs(bf16Values[i] - fp32Values[i]) <= 0.05 * scale, $"bf16 vs fp32 at {i}");
         }
     }
@@ -189,7 +223,15 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
         {
             var path = Path.Combine(folder.FullName, "encoder.onnx");
             File.WriteAllText(path, "stale");
-            var config = new AavaeConfig { Depth = Depth.ResNet18, Stem = Stem.Small, Channels = 1, Height = 28, Width = 28, WidthMultiplier = 0.125 };
+            var config = new AavaeConfig
+            {
+                Depth = Depth.ResNet18,
+                Stem = Stem.Small,
+                Channels = 1,
+                Height = 28,
+                Width = 28,
+                WidthMultiplier = 0.125,
+            };
             using var model = new AavaeModel(config);
             EncoderOnnxExporter.Export(model, Normalization.FashionMnist, new EncoderExportOptions(), path);
 
@@ -207,7 +249,8 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
     public void Mu_output_from_a_bare_encoder_is_rejected()
     {
         using var encoder = new ResNetEncoder(new AavaeConfig { Depth = Depth.ResNet18, WidthMultiplier = 0.125 });
-        var error = Assert.Throws<ArgumentException>(() => Exported(encoder, Normalization.Cifar10, new EncoderExportOptions { IncludeMu = true }));
+        var error = Assert.Throws<ArgumentException>(
+            () => Exported(encoder, Normalization.Cifar10, new EncoderExportOptions { IncludeMu = true }));
         Assert.Contains("AavaeModel", error.Message);
     }
 
@@ -215,7 +258,8 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
     public void Normalization_for_another_channel_count_is_rejected()
     {
         using var encoder = new ResNetEncoder(new AavaeConfig { Depth = Depth.ResNet18, WidthMultiplier = 0.125 });
-        var error = Assert.Throws<ArgumentException>(() => Exported(encoder, Normalization.FashionMnist, new EncoderExportOptions()));
+        var error = Assert.Throws<ArgumentException>(
+            () => Exported(encoder, Normalization.FashionMnist, new EncoderExportOptions()));
         Assert.Contains("1 channel(s) but the encoder takes 3", error.Message);
     }
 }

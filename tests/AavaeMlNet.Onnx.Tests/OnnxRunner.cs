@@ -5,7 +5,8 @@ namespace AavaeMlNet.Onnx.Tests;
 /// <summary>Runs an exported model with ONNX Runtime on one float input.</summary>
 internal static class OnnxRunner
 {
-    public static Dictionary<string, (long[] Shape, float[] Values)> Run(InferenceSession session, string inputName, float[] input, long[] shape)
+    public static Dictionary<string, (long[] Shape, float[] Values)> Run(InferenceSession session, string inputName,
+        float[] input, long[] shape)
     {
         using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
         using var runOptions = new RunOptions();
@@ -13,7 +14,8 @@ internal static class OnnxRunner
         using var results = session.Run(runOptions, [inputName], [value], outputNames);
         var outputs = new Dictionary<string, (long[], float[])>();
         for (int i = 0; i < outputNames.Count; i++)
-            outputs[outputNames[i]] = (results[i].GetTensorTypeAndShape().Shape, results[i].GetTensorDataAsSpan<float>().ToArray());
+            outputs[outputNames[i]] =
+                (results[i].GetTensorTypeAndShape().Shape, results[i].GetTensorDataAsSpan<float>().ToArray());
         return outputs;
     }
 

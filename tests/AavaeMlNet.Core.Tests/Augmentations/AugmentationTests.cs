@@ -25,7 +25,8 @@ public class AugmentationTests
 
     private static Tensor Run(string op, Tensor images, Generator g) => op switch
     {
-        "crop" => RandomResizedCrop.Apply(images, RandomResizedCrop.Draw(images.shape[0], 16, 16, (0.08, 1), (0.75, 4.0 / 3), 0.5, g), 16, 16),
+        "crop" => RandomResizedCrop.Apply(images,
+            RandomResizedCrop.Draw(images.shape[0], 16, 16, (0.08, 1), (0.75, 4.0 / 3), 0.5, g), 16, 16),
         "jitter" => ColorJitter.Apply(images, 1.0, 1.0, chroma: true, g),
         "grayscale" => RandomGrayscale.Apply(images, 0.5, g),
         "blur" => GaussianBlur.Apply(images, 1.0, (0.1, 2.0), 0.2, g),
@@ -150,7 +151,8 @@ public class AugmentationTests
     {
         using var images = rand(2, 3, 8, 8);
         using var g = new Generator(1);
-        var error = Assert.Throws<ArgumentException>(() => new SimClrAugmentation(AugmentationOptions.Grayscale).View(images, g));
+        var error = Assert.Throws<ArgumentException>(
+            () => new SimClrAugmentation(AugmentationOptions.Grayscale).View(images, g));
         Assert.Contains("(N, 1, H, W)", error.Message);
     }
 }

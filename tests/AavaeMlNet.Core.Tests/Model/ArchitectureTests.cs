@@ -20,9 +20,18 @@ public class ArchitectureTests
 
     [Theory]
     [MemberData(nameof(StemsAndDepths))]
-    public void Encoder_gives_pooled_features_of_size_h_through_every_stem_and_depth(Stem stem, Depth depth, int channels, int side)
+    public void Encoder_gives_pooled_features_of_size_h_through_every_stem_and_depth(
+        Stem stem, Depth depth, int channels, int side)
     {
-        var config = new AavaeConfig { Channels = channels, Height = side, Width = side, Stem = stem, Depth = depth, WidthMultiplier = 0.125 };
+        var config = new AavaeConfig
+        {
+            Channels = channels,
+            Height = side,
+            Width = side,
+            Stem = stem,
+            Depth = depth,
+            WidthMultiplier = 0.125,
+        };
         using var encoder = new ResNetEncoder(config);
         using var images = randn(2, channels, side, side);
         using var features = encoder.forward(images);
@@ -39,7 +48,15 @@ public class ArchitectureTests
     [InlineData(3, 32, 32, Depth.ResNet50)]
     public void Decoder_output_has_exactly_the_input_size(int channels, int height, int width, Depth depth)
     {
-        var config = new AavaeConfig { Channels = channels, Height = height, Width = width, Depth = depth, WidthMultiplier = 0.125, LatentDim = 16 };
+        var config = new AavaeConfig
+        {
+            Channels = channels,
+            Height = height,
+            Width = width,
+            Depth = depth,
+            WidthMultiplier = 0.125,
+            LatentDim = 16,
+        };
         using var decoder = new ResNetDecoder(config);
         using var z = randn(2, 16);
         using var output = decoder.forward(z);
@@ -72,14 +89,24 @@ public class ArchitectureTests
     [Fact]
     public void Invalid_width_multiplier_is_reported_by_name()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new AavaeConfig { Depth = Depth.ResNet18, WidthMultiplier = 0.11 }.Validate());
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => new AavaeConfig { Depth = Depth.ResNet18, WidthMultiplier = 0.11 }.Validate());
         Assert.Equal("WidthMultiplier", error.ParamName);
     }
 
     [Fact]
     public void Config_round_trips_through_json()
     {
-        var config = new AavaeConfig { Channels = 1, Height = 28, Width = 28, Stem = Stem.Small, Variant = Variant.Vae, Beta = 0.5, LearnLogScale = true };
+        var config = new AavaeConfig
+        {
+            Channels = 1,
+            Height = 28,
+            Width = 28,
+            Stem = Stem.Small,
+            Variant = Variant.Vae,
+            Beta = 0.5,
+            LearnLogScale = true,
+        };
         Assert.Equal(config, AavaeConfig.FromJson(config.ToJson()));
     }
 }

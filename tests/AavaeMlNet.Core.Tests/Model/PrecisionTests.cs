@@ -152,22 +152,27 @@ public class PrecisionTests
         Assert.Equal(Precision.BFloat16Mixed, PrecisionSupport.Resolve(Precision.BFloat16Mixed, avx512Only));
         Assert.Equal(Precision.Float32, PrecisionSupport.Resolve(Precision.Float32, Bf16Cpu));
 
-        var error = Assert.Throws<NotSupportedException>(() => PrecisionSupport.Resolve(Precision.BFloat16Mixed, Avx2Cpu));
+        var error = Assert.Throws<NotSupportedException>(
+            () => PrecisionSupport.Resolve(Precision.BFloat16Mixed, Avx2Cpu));
         Assert.Contains("AVX-512", error.Message);
         Assert.Contains("test CPU with AVX2 only", error.Message);
         Assert.Throws<NotSupportedException>(
-            () => new AavaeTrainer(TinyConfig(), Augmentation, Options(null) with { Precision = Precision.BFloat16Mixed }, Avx2Cpu));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new AavaeModel(TinyConfig()).Compute.Precision = Precision.Auto);
+            () => new AavaeTrainer(TinyConfig(), Augmentation,
+                Options(null) with { Precision = Precision.BFloat16Mixed }, Avx2Cpu));
+        Assert.Throws<ArgumentOutOfRangeException>(
+            () => new AavaeModel(TinyConfig()).Compute.Precision = Precision.Auto);
     }
 
     [Fact]
     public void Cpu_features_are_read_from_cpuinfo_flags()
     {
-        const string zen4 = "processor\t: 0\nmodel name\t: AMD EPYC 9R14\nflags\t\t: fpu avx2 avx512f avx512dq avx512bw avx512vl avx512_bf16\n";
+        const string zen4 = "processor\t: 0\nmodel name\t: AMD EPYC 9R14\n" +
+            "flags\t\t: fpu avx2 avx512f avx512dq avx512bw avx512vl avx512_bf16\n";
         Assert.Equal(new CpuBf16Features("AMD EPYC 9R14", true, true), CpuBf16Features.FromCpuInfo(zen4));
         const string zen3 = "processor\t: 0\nmodel name\t: AMD EPYC 7B13\nflags\t\t: fpu avx2 fma\n";
         Assert.Equal(new CpuBf16Features("AMD EPYC 7B13", false, false), CpuBf16Features.FromCpuInfo(zen3));
-        const string sapphire = "model name\t: Intel Xeon\nflags\t\t: avx512f avx512dq avx512bw avx512vl amx_bf16 amx_tile\n";
+        const string sapphire = "model name\t: Intel Xeon\n" +
+            "flags\t\t: avx512f avx512dq avx512bw avx512vl amx_bf16 amx_tile\n";
         Assert.True(CpuBf16Features.FromCpuInfo(sapphire).NativeBf16);
     }
 

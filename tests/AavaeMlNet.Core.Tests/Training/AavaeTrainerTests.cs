@@ -60,7 +60,8 @@ public class AavaeTrainerTests
         using var data = new TensorBatchSource(images);
         string directory = TempDirectory();
         using var trainer = new AavaeTrainer(TinyConfig(), Augmentation, Options(directory, epochs: 3));
-        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(new PoisonedSource(data, poisonedEpoch: 1)));
+        var error = Assert.Throws<TrainingDivergedException>(
+            () => trainer.Fit(new PoisonedSource(data, poisonedEpoch: 1)));
         Assert.Equal(2, error.Step);
         Assert.Equal(1, error.Epoch);
         Assert.Equal(Path.GetFullPath(Path.Combine(directory, Checkpoint.LatestFileName)), error.LastCheckpoint);
@@ -74,7 +75,8 @@ public class AavaeTrainerTests
     {
         using var images = Squares(32);
         using var data = new TensorBatchSource(images);
-        using var trainer = new AavaeTrainer(TinyConfig(), Augmentation, Options(null, epochs: 30) with { BatchSize = 4 });
+        using var trainer = new AavaeTrainer(
+            TinyConfig(), Augmentation, Options(null, epochs: 30) with { BatchSize = 4 });
         var liveTensors = new List<long>();
         trainer.EpochCompleted += _ => liveTensors.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         trainer.Fit(data); // 240 steps
@@ -109,7 +111,8 @@ public class AavaeTrainerTests
         using var images = Squares(40);
         using var data = new TensorBatchSource(images);
         string directory = TempDirectory();
-        using var trainer = new AavaeTrainer(TinyConfig(), Augmentation, Options(directory, epochs: 50) with { TimeLimit = TimeSpan.FromTicks(1) });
+        using var trainer = new AavaeTrainer(TinyConfig(), Augmentation,
+            Options(directory, epochs: 50) with { TimeLimit = TimeSpan.FromTicks(1) });
         trainer.Fit(data);
         Assert.True(trainer.StoppedAtTimeLimit);
         Assert.Equal(1, trainer.Step); // the first step already crosses a one-tick budget

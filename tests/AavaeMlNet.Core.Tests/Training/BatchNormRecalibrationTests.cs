@@ -14,7 +14,9 @@ public class BatchNormRecalibrationTests
         using var model = new AavaeModel(TinyConfig());
         model.eval();
         using var images = Squares(24);
-        var batches = new[] { images.narrow(0, 0, 8), images.narrow(0, 8, 8), images.narrow(0, 16, 8) }.Select(b => (b - 0.5) / 0.25).ToList();
+        var batches = new[] { images.narrow(0, 0, 8), images.narrow(0, 8, 8), images.narrow(0, 16, 8) }
+            .Select(b => (b - 0.5) / 0.25)
+            .ToList();
         var before = Weights(model).Where(p => !p.Key.Contains("running_") && !p.Key.Contains("num_batches")).ToList();
 
         long used = BatchNormRecalibration.Run(model, batches);

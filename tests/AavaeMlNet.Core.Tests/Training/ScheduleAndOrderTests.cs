@@ -46,7 +46,8 @@ public class DecayScheduleTests
     [InlineData(LearningRateDecay.Linear, 0.25, 7.5e-4)]
     [InlineData(LearningRateDecay.Linear, 1.0, 0.0)]
     [InlineData(LearningRateDecay.Constant, 0.9, 1e-3)]
-    public void After_warmup_the_rate_follows_the_decay_of_the_progress(LearningRateDecay decay, double progress, double expected)
+    public void After_warmup_the_rate_follows_the_decay_of_the_progress(
+        LearningRateDecay decay, double progress, double expected)
     {
         Assert.Equal(expected, LearningRateSchedule.At(step: 50, 1e-3, warmupSteps: 10, decay, progress), 12);
     }
@@ -65,10 +66,12 @@ public class DecayScheduleTests
         Assert.Equal(1, LearningRateSchedule.Progress(200, 10, 110));
         // A 10-minute budget: warmup ended at minute 1, so minute 5.5 is half of the remaining budget.
         var limit = TimeSpan.FromMinutes(10);
-        double p = LearningRateSchedule.Progress(20, 10, 100_000, limit, TimeSpan.FromMinutes(5.5), TimeSpan.FromMinutes(1));
+        double p = LearningRateSchedule.Progress(
+            20, 10, 100_000, limit, TimeSpan.FromMinutes(5.5), TimeSpan.FromMinutes(1));
         Assert.Equal(0.5, p, 12);
         // The epochs end first: the step fraction wins.
-        Assert.Equal(0.9, LearningRateSchedule.Progress(100, 10, 110, limit, TimeSpan.FromMinutes(2), TimeSpan.Zero), 12);
+        Assert.Equal(
+            0.9, LearningRateSchedule.Progress(100, 10, 110, limit, TimeSpan.FromMinutes(2), TimeSpan.Zero), 12);
     }
 
     [Fact]
@@ -76,7 +79,11 @@ public class DecayScheduleTests
     {
         using var images = TrainingFixtures.Squares(32);
         using var data = new TensorBatchSource(images);
-        var options = TrainingFixtures.Options(null, epochs: 2) with { Decay = LearningRateDecay.Cosine, WarmupEpochs = 0 };
+        var options = TrainingFixtures.Options(null, epochs: 2) with
+        {
+            Decay = LearningRateDecay.Cosine,
+            WarmupEpochs = 0,
+        };
         using var trainer = new AavaeTrainer(TrainingFixtures.TinyConfig(), TrainingFixtures.Augmentation, options);
         var reports = new List<TrainingProgress>();
         trainer.Progress += reports.Add;

@@ -14,7 +14,8 @@ internal static class TrainingFixtures
         WidthMultiplier = 0.125, LatentDim = 8, Variant = variant,
     };
 
-    public static AugmentationOptions Augmentation => AugmentationOptions.Grayscale with { Normalization = new([0.5f], [0.25f]) };
+    public static AugmentationOptions Augmentation =>
+        AugmentationOptions.Grayscale with { Normalization = new([0.5f], [0.25f]) };
 
     /// <summary>
     /// Images of bright squares at random places on a dark background: easy to reconstruct, not trivial.
@@ -47,7 +48,8 @@ internal static class TrainingFixtures
     }
 
     public static Dictionary<string, float[]> Weights(AavaeModel model) =>
-        model.state_dict().ToDictionary(p => p.Key, p => p.Value.to(CPU).to_type(ScalarType.Float32).data<float>().ToArray());
+        model.state_dict().ToDictionary(
+            p => p.Key, p => p.Value.to(CPU).to_type(ScalarType.Float32).data<float>().ToArray());
 
     /// <summary>
     /// Trains two epochs straight, and one epoch then a resume to two, with the given options (checkpoint directory,
@@ -61,7 +63,10 @@ internal static class TrainingFixtures
         using var straight = new AavaeTrainer(TinyConfig(), Augmentation, options(TempDirectory(), 2), features);
         straight.Fit(data);
         string splitDir = TempDirectory();
-        using (var first = new AavaeTrainer(TinyConfig(), Augmentation, options(splitDir, 1), features)) first.Fit(data);
+        using (var first = new AavaeTrainer(TinyConfig(), Augmentation, options(splitDir, 1), features))
+        {
+            first.Fit(data);
+        }
         string checkpoint = Path.Combine(splitDir, Checkpoint.LatestFileName);
         using var resumed = AavaeTrainer.Resume(checkpoint, 2, null, features);
         inspect?.Invoke(Checkpoint.ReadHeader(checkpoint), resumed);
@@ -83,13 +88,15 @@ internal static class TrainingFixtures
 /// <summary>
 /// Wraps a source and cancels a token after a given number of batches, as a user pressing Ctrl-C would.
 /// </summary>
-internal sealed class CancellingSource(IImageBatchSource inner, int cancelAfterBatches, CancellationTokenSource cancellation) : IImageBatchSource
+internal sealed class CancellingSource(
+    IImageBatchSource inner, int cancelAfterBatches, CancellationTokenSource cancellation) : IImageBatchSource
 {
     private int served;
     public long Count => inner.Count;
     public (int Channels, int Height, int Width) ImageShape => inner.ImageShape;
 
-    public IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches, CancellationToken cancellationToken)
+    public IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches,
+        CancellationToken cancellationToken)
     {
         foreach (var batch in inner.Batches(epoch, batchSize, seed, skipBatches, cancellationToken))
         {
@@ -105,7 +112,8 @@ internal sealed class PoisonedSource(IImageBatchSource inner, int poisonedEpoch)
     public long Count => inner.Count;
     public (int Channels, int Height, int Width) ImageShape => inner.ImageShape;
 
-    public IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches, CancellationToken cancellationToken)
+    public IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches,
+        CancellationToken cancellationToken)
     {
         foreach (var batch in inner.Batches(epoch, batchSize, seed, skipBatches, cancellationToken))
         {

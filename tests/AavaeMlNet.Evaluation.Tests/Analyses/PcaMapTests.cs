@@ -26,6 +26,7 @@ public sealed class PcaMapTests
         Assert.Equal(-0.6, map.Components[1][1], precision: 4);
         Assert.Equal(-5, map.Coordinates[0][0], precision: 4);
         Assert.Equal(5, map.Coordinates[^1][0], precision: 4);
-        Assert.Equal(11.0, map.ExplainedVariance[0], precision: 4); // sum of t^2 over -5..5 is 110, divided by N - 1 = 10
+        // The sum of t^2 over -5..5 is 110, divided by N - 1 = 10.
+        Assert.Equal(11.0, map.ExplainedVariance[0], precision: 4);
     }
 }

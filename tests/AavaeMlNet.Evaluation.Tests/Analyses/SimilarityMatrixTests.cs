@@ -44,5 +44,6 @@ public sealed class SimilarityMatrixTests
 
     [Fact]
     public void ACountThatIsNotImagesTimesViewsIsRejected() =>
-        Assert.Throws<ArgumentException>(() => SimilarityMatrix.Compute(EmbeddingMatrix.FromRows([[1f], [2f], [3f]]), 2, 2));
+        Assert.Throws<ArgumentException>(
+            () => SimilarityMatrix.Compute(EmbeddingMatrix.FromRows([[1f], [2f], [3f]]), 2, 2));
 }

@@ -32,7 +32,8 @@ public sealed class KnnClassifierTests
         // (0.6, 0.8) has cosine 0.6 with (1, 0) and 0.8 with (0, 1).
         var test = Points([2, 0.1f], [-1, -0.2f], [0.1f, 0.9f], [0.6f, 0.8f]);
 
-        var predicted = KnnClassifier.Predict(train, trainLabels, test, new KnnClassifier.Options { K = 1, Device = DeviceKind.Cpu });
+        var predicted = KnnClassifier.Predict(train, trainLabels, test,
+            new KnnClassifier.Options { K = 1, Device = DeviceKind.Cpu });
 
         Assert.Equal(new[] { 0, 2, 1, 1 }, predicted);
     }
@@ -49,7 +50,13 @@ public sealed class KnnClassifierTests
         var query = Points([1, 0]);
 
         var weighted = KnnClassifier.Predict(train, trainLabels, query,
-            new KnnClassifier.Options { K = 3, Temperature = 0.07, Voting = KnnVoting.Weighted, Device = DeviceKind.Cpu });
+            new KnnClassifier.Options
+            {
+                K = 3,
+                Temperature = 0.07,
+                Voting = KnnVoting.Weighted,
+                Device = DeviceKind.Cpu,
+            });
         var majority = KnnClassifier.Predict(train, trainLabels, query,
             new KnnClassifier.Options { K = 3, Voting = KnnVoting.Majority, Device = DeviceKind.Cpu });
 
@@ -61,7 +68,8 @@ public sealed class KnnClassifierTests
     public void KLargerThanTheTrainSetUsesEveryTrainEmbedding()
     {
         var train = Points([1, 0], [0, 1]);
-        var predicted = KnnClassifier.Predict(train, [0, 1], Points([0.2f, 1]), new KnnClassifier.Options { K = 200, Device = DeviceKind.Cpu });
+        var predicted = KnnClassifier.Predict(train, [0, 1], Points([0.2f, 1]),
+            new KnnClassifier.Options { K = 200, Device = DeviceKind.Cpu });
         Assert.Equal(new[] { 1 }, predicted);
     }
 
@@ -70,8 +78,10 @@ public sealed class KnnClassifierTests
     {
         var (train, trainLabels) = SeparableClusters.Create(3, 20, 4, 8);
         var (test, _) = SeparableClusters.Create(3, 15, 4, 9);
-        var whole = KnnClassifier.Predict(train, trainLabels, test, new KnnClassifier.Options { K = 7, BatchSize = 1000, Device = DeviceKind.Cpu });
-        var batched = KnnClassifier.Predict(train, trainLabels, test, new KnnClassifier.Options { K = 7, BatchSize = 4, Device = DeviceKind.Cpu });
+        var whole = KnnClassifier.Predict(train, trainLabels, test,
+            new KnnClassifier.Options { K = 7, BatchSize = 1000, Device = DeviceKind.Cpu });
+        var batched = KnnClassifier.Predict(train, trainLabels, test,
+            new KnnClassifier.Options { K = 7, BatchSize = 4, Device = DeviceKind.Cpu });
         Assert.Equal(whole, batched);
     }
 }

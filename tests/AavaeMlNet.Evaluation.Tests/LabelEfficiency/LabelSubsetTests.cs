@@ -7,7 +7,8 @@ namespace AavaeMlNet.Evaluation.Tests.LabelEfficiency;
 public class LabelSubsetTests
 {
     // 1,000 labels: class 0 x 500, class 1 x 300, class 2 x 200, interleaved so that index order is not class order.
-    private static readonly int[] Labels = [.. Enumerable.Range(0, 1000).Select(i => i % 10 < 5 ? 0 : i % 10 < 8 ? 1 : 2)];
+    private static readonly int[] Labels =
+        [.. Enumerable.Range(0, 1000).Select(i => i % 10 < 5 ? 0 : i % 10 < 8 ? 1 : 2)];
 
     [Fact]
     public void Largest_remainder_shares_out_the_budget_in_proportion()
@@ -56,7 +57,8 @@ public class LabelSubsetTests
     [Fact]
     public void Budgets_larger_than_the_data_are_refused_by_name()
     {
-        var tooMany = Assert.Throws<ArgumentOutOfRangeException>(() => LabelSubset.Select(Labels, LabelBudget.Parse("1001"), 0));
+        var tooMany = Assert.Throws<ArgumentOutOfRangeException>(
+            () => LabelSubset.Select(Labels, LabelBudget.Parse("1001"), 0));
         Assert.StartsWith("Label budget 1001 asks for 1,001 images; the labelled set holds 1,000.", tooMany.Message);
         var perClass = Assert.Throws<ArgumentOutOfRangeException>(
             () => LabelSubset.Select(Labels, LabelBudget.Parse("250/class"), 0));

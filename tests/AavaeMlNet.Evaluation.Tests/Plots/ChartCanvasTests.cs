@@ -16,7 +16,8 @@ public sealed class ChartCanvasTests : IDisposable
     [InlineData(-1, 1, 8, 0, new[] { -1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1 })]
     [InlineData(-0.5, 3.5, 8, 1, new[] { 0.0, 1, 2, 3 })]
     [InlineData(3.5, -0.5, 8, 1, new[] { 0.0, 1, 2, 3 })]
-    public void NiceTicksStepByOneTwoTwoAndAHalfOrFive(double min, double max, int maxCount, double minStep, double[] expected) =>
+    public void NiceTicksStepByOneTwoTwoAndAHalfOrFive(
+        double min, double max, int maxCount, double minStep, double[] expected) =>
         Assert.Equal(expected, ChartCanvas.NiceTicks(min, max, maxCount, minStep), (a, b) => Math.Abs(a - b) < 1e-12);
 
     [Fact]
@@ -49,6 +50,7 @@ public sealed class ChartCanvasTests : IDisposable
             Assert.Equal(0, chart.MeasureText("ignored", ChartCanvas.TitleSize));
             chart.SavePng(path);
         }
-        Assert.Equal((300, 200), (PngFile.Header(File.ReadAllBytes(path)).Width, PngFile.Header(File.ReadAllBytes(path)).Height));
+        var header = PngFile.Header(File.ReadAllBytes(path));
+        Assert.Equal((300, 200), (header.Width, header.Height));
     }
 }

@@ -40,7 +40,8 @@ public sealed class PlotTests : IDisposable
     public void EmbeddingScatterIsAPngOfTheRequestedSize()
     {
         string path = folder.File("scatter.png");
-        EmbeddingScatterPlot.Write(path, [[0, 0], [1, 1], [2, 0], [3, 1]], [0, 1, 0, 1], ["t-shirt", "trouser"], width: 600, height: 500);
+        EmbeddingScatterPlot.Write(path, [[0, 0], [1, 1], [2, 0], [3, 1]], [0, 1, 0, 1], ["t-shirt", "trouser"],
+            width: 600, height: 500);
         AssertPng(path, 600, 500);
     }
 
@@ -68,7 +69,8 @@ public sealed class PlotTests : IDisposable
     public void AccuracyBarsAreAPngOfTheRequestedSize()
     {
         string path = folder.File("accuracy.png");
-        AccuracyBarPlot.Write(path, [("raw pixels", 0.842), ("AAVAE linear", 0.87), ("AAVAE kNN", 0.85)], width: 720, height: 480);
+        AccuracyBarPlot.Write(path, [("raw pixels", 0.842), ("AAVAE linear", 0.87), ("AAVAE kNN", 0.85)],
+            width: 720, height: 480);
         AssertPng(path, 720, 480);
     }
 
@@ -83,8 +85,10 @@ public sealed class PlotTests : IDisposable
         using var bitmap = SKBitmap.Decode(path);
         using var frame = new ChartCanvas(500, 420);
         var area = frame.Area;
-        Assert.Equal(new SKColor(0xFD, 0xE7, 0x25), bitmap.GetPixel((int)area.Left + 10, (int)area.Top + 10));    // (0, 0) = +1
-        Assert.Equal(new SKColor(0x44, 0x01, 0x54), bitmap.GetPixel((int)area.Left + 10, (int)area.Bottom - 10)); // (1, 0) = -1
+        // (0, 0) = +1
+        Assert.Equal(new SKColor(0xFD, 0xE7, 0x25), bitmap.GetPixel((int)area.Left + 10, (int)area.Top + 10));
+        // (1, 0) = -1
+        Assert.Equal(new SKColor(0x44, 0x01, 0x54), bitmap.GetPixel((int)area.Left + 10, (int)area.Bottom - 10));
     }
 
     [Fact]
@@ -111,7 +115,9 @@ public sealed class PlotTests : IDisposable
         using var bitmap = SKBitmap.Decode(path);
         // Limits are the data range padded by 5%; the legend leaves the data area narrower than a bare frame, so the
         // points are found by colour rather than position.
-        var colours = Enumerable.Range(0, bitmap.Width).SelectMany(x => Enumerable.Range(0, bitmap.Height).Select(y => bitmap.GetPixel(x, y))).ToHashSet();
+        var colours = Enumerable.Range(0, bitmap.Width)
+            .SelectMany(x => Enumerable.Range(0, bitmap.Height).Select(y => bitmap.GetPixel(x, y)))
+            .ToHashSet();
         Assert.Contains(ChartColours.Category(0), colours);
         Assert.Contains(ChartColours.Category(3), colours);
         Assert.DoesNotContain(ChartColours.Category(1), colours);

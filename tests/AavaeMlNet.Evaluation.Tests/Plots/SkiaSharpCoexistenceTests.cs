@@ -20,7 +20,8 @@ public sealed class SkiaSharpCoexistenceTests : IDisposable
     public void ChartsAndImageAnalyticsShareOneProcess()
     {
         string path = folder.File("heatmap.png");
-        var matrix = SimilarityMatrix.Compute(EmbeddingMatrix.FromRows([[1, 0], [0.9f, 0.1f], [0, 1], [0.1f, 0.9f]]), 2, 2);
+        var matrix = SimilarityMatrix.Compute(
+            EmbeddingMatrix.FromRows([[1, 0], [0.9f, 0.1f], [0, 1], [0.1f, 0.9f]]), 2, 2);
         SimilarityHeatmapPlot.Write(path, matrix, width: 320, height: 240);
 
         using var image = MLImage.CreateFromFile(path);

@@ -16,7 +16,8 @@ public sealed class LinearProbeTests
         var (train, trainLabels) = SeparableClusters.Create(classes: 4, perClass: 30, dimension: 8, seed: 1);
         var (test, testLabels) = SeparableClusters.Create(classes: 4, perClass: 20, dimension: 8, seed: 2);
 
-        var result = LinearProbe.TrainAndEvaluate(train, trainLabels, test, testLabels, new LinearProbe.Options { Trainer = trainer });
+        var result = LinearProbe.TrainAndEvaluate(train, trainLabels, test, testLabels,
+            new LinearProbe.Options { Trainer = trainer });
 
         Assert.Equal(1.0, result.Accuracy);
         Assert.NotNull(result.Model);
@@ -40,7 +41,8 @@ public sealed class LinearProbeTests
         var (train, trainLabels) = SeparableClusters.Create(2, 5, 4, 1);
         var (test, testLabels) = SeparableClusters.Create(2, 5, 3, 1);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => LinearProbe.TrainAndEvaluate(train, trainLabels, test, testLabels));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => LinearProbe.TrainAndEvaluate(train, trainLabels, test, testLabels));
 
         Assert.Contains("Schema mismatch for input column 'Features'", error.Message);
     }

@@ -20,7 +20,8 @@ public sealed class PaperProbeTests
     {
         Assert.Equal(0.1, PaperProbe.LearningRateAt(0, 90, 0.1), precision: 12);
         Assert.Equal(0.05, PaperProbe.LearningRateAt(45, 90, 0.1), precision: 12);
-        Assert.Equal(0.1 * 0.5 * (1 + Math.Cos(Math.PI * 89 / 90)), PaperProbe.LearningRateAt(89, 90, 0.1), precision: 12);
+        Assert.Equal(
+            0.1 * 0.5 * (1 + Math.Cos(Math.PI * 89 / 90)), PaperProbe.LearningRateAt(89, 90, 0.1), precision: 12);
     }
 
     [Fact]
@@ -53,8 +54,19 @@ public sealed class PaperProbeTests
         var (test, testLabels) = Images(5);
         int calls = 0;
 
-        using var result = PaperProbe.TrainAndEvaluate(images => { calls++; return images.mean([2L, 3L]); }, train, trainLabels, test, testLabels,
-            new PaperProbe.Options { Epochs = 15, BatchSize = 8, BaseLearningRate = 1.0, Device = DeviceKind.Cpu });
+        Tensor Features(Tensor images)
+        {
+            calls++;
+            return images.mean([2L, 3L]);
+        }
+        using var result = PaperProbe.TrainAndEvaluate(Features, train, trainLabels, test, testLabels,
+            new PaperProbe.Options
+            {
+                Epochs = 15,
+                BatchSize = 8,
+                BaseLearningRate = 1.0,
+                Device = DeviceKind.Cpu,
+            });
 
         Assert.Equal(1.0, result.Accuracy);
         Assert.True(calls > 15, "Features are recomputed from augmented images every epoch.");

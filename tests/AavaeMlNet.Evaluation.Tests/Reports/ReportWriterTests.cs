@@ -68,7 +68,8 @@ public sealed class ReportWriterTests : IDisposable
         var back = ReportWriter.FromJson(ReportWriter.ToJson(report));
 
         Assert.Contains("\n![Label efficiency](label-efficiency.png)\n", markdown.ReplaceLineEndings("\n"));
-        Assert.True(markdown.IndexOf("| AAVAE r18 | kNN", StringComparison.Ordinal) < markdown.IndexOf("![", StringComparison.Ordinal));
+        Assert.True(markdown.IndexOf("| AAVAE r18 | kNN", StringComparison.Ordinal)
+            < markdown.IndexOf("![", StringComparison.Ordinal));
         Assert.Equal(report.Figures, back.Figures);
         Assert.Empty(ReportWriter.FromJson(ReportWriter.ToJson(Sample())).Figures);
     }

@@ -18,7 +18,8 @@ internal static class SeparableClusters
             labels[i] = label;
             for (int k = 0; k < dimension; k++)
             {
-                double noise = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                double noise = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble()))
+                    * Math.Cos(2 * Math.PI * random.NextDouble());
                 values[i * dimension + k] = (float)((k == label ? 5 : 0) + 0.3 * noise);
             }
         }

@@ -5,7 +5,8 @@ internal sealed class TemporaryFolder : IDisposable
 {
     public TemporaryFolder() => Directory.CreateDirectory(Path);
 
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "aavae-eval-tests-" + Guid.NewGuid().ToString("N"));
+    public string Path { get; } =
+        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "aavae-eval-tests-" + Guid.NewGuid().ToString("N"));
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 

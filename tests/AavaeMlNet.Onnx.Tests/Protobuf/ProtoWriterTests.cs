@@ -21,7 +21,9 @@ public class ProtoWriterTests
     [Fact]
     public void Negative_int64_takes_ten_bytes_of_twos_complement()
     {
-        Assert.Equal(new byte[] { 0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01 }, Written(w => w.WriteInt64(3, -1)));
+        Assert.Equal(
+            new byte[] { 0x18, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01 },
+            Written(w => w.WriteInt64(3, -1)));
     }
 
     [Fact]
@@ -35,13 +37,17 @@ public class ProtoWriterTests
     public void Nested_message_is_prefixed_with_its_length()
     {
         // protobuf.dev encoding guide: field 3 holding a message with field 1 = 150 is 1a 03 08 96 01.
-        Assert.Equal(new byte[] { 0x1A, 0x03, 0x08, 0x96, 0x01 }, Written(w => w.WriteMessage(3, inner => inner.WriteInt64(1, 150))));
+        Assert.Equal(
+            new byte[] { 0x1A, 0x03, 0x08, 0x96, 0x01 },
+            Written(w => w.WriteMessage(3, inner => inner.WriteInt64(1, 150))));
     }
 
     [Fact]
     public void String_is_length_delimited_utf8()
     {
         // protobuf.dev encoding guide: field 2 = "testing" is 12 07 74 65 73 74 69 6e 67.
-        Assert.Equal(new byte[] { 0x12, 0x07, 0x74, 0x65, 0x73, 0x74, 0x69, 0x6E, 0x67 }, Written(w => w.WriteString(2, "testing")));
+        Assert.Equal(
+            new byte[] { 0x12, 0x07, 0x74, 0x65, 0x73, 0x74, 0x69, 0x6E, 0x67 },
+            Written(w => w.WriteString(2, "testing")));
     }
 }
