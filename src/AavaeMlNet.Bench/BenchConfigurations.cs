@@ -4,19 +4,39 @@ using AavaeMlNet.Model;
 namespace AavaeMlNet.Bench;
 
 /// <summary>A named model, view distribution and batch size to measure.</summary>
-internal sealed record BenchConfiguration(string Name, AavaeConfig Model, AugmentationOptions Augmentation, int BatchSize)
+internal sealed record BenchConfiguration(
+    string Name, AavaeConfig Model, AugmentationOptions Augmentation, int BatchSize)
 {
     public static IReadOnlyList<BenchConfiguration> All { get; } =
     [
-        new("fmnist-r18-w0.25", new AavaeConfig { Channels = 1, Height = 28, Width = 28, Depth = Depth.ResNet18, Stem = Stem.Cifar, WidthMultiplier = 0.25 },
+        new("fmnist-r18-w0.25",
+            new AavaeConfig
+            {
+                Channels = 1,
+                Height = 28,
+                Width = 28,
+                Depth = Depth.ResNet18,
+                Stem = Stem.Cifar,
+                WidthMultiplier = 0.25,
+            },
             AugmentationOptions.Grayscale, 128),
-        new("cifar-r18-w0.25", new AavaeConfig { Depth = Depth.ResNet18, WidthMultiplier = 0.25 }, AugmentationOptions.Cifar10, 128),
+        new("cifar-r18-w0.25", new AavaeConfig { Depth = Depth.ResNet18, WidthMultiplier = 0.25 },
+            AugmentationOptions.Cifar10, 128),
         new("cifar-r18", new AavaeConfig { Depth = Depth.ResNet18 }, AugmentationOptions.Cifar10, 64),
-        new("stl-r18-w0.25", new AavaeConfig { Height = 96, Width = 96, Depth = Depth.ResNet18, Stem = Stem.Stl, WidthMultiplier = 0.25 },
+        new("stl-r18-w0.25",
+            new AavaeConfig
+            {
+                Height = 96,
+                Width = 96,
+                Depth = Depth.ResNet18,
+                Stem = Stem.Stl,
+                WidthMultiplier = 0.25,
+            },
             AugmentationOptions.Stl10, 64),
     ];
 
     public static BenchConfiguration Find(string name) =>
         All.FirstOrDefault(c => c.Name == name)
-        ?? throw new ArgumentException($"Unknown bench configuration '{name}': expected one of {string.Join(", ", All.Select(c => c.Name))}.");
+        ?? throw new ArgumentException($"Unknown bench configuration '{name}': " +
+            $"expected one of {string.Join(", ", All.Select(c => c.Name))}.");
 }

@@ -18,17 +18,28 @@ internal static class CliEmbeddingBench
 {
     public static async Task RunAsync(BenchConfiguration configuration, string idxPath, int rounds)
     {
-        if (!File.Exists(idxPath)) throw new ArgumentException($"IDX file '{idxPath}' not found: pass --idx PATH (e.g. Fashion-MNIST's t10k images).");
+        if (!File.Exists(idxPath))
+            throw new ArgumentException(
+                $"IDX file '{idxPath}' not found: pass --idx PATH (e.g. Fashion-MNIST's t10k images).");
         var c = configuration.Model;
         var ml = new MLContext(0);
         var source = new IdxSource(idxPath);
         if (source.Info.Channels != c.Channels || source.Info.Height != c.Height)
-            throw new ArgumentException($"'{idxPath}' holds {source.Info.Channels}x{source.Info.Height}x{source.Info.Width} images; configuration {configuration.Name} takes {c.Channels}x{c.Height}x{c.Width}.");
+            throw new ArgumentException(
+                $"'{idxPath}' holds {source.Info.Channels}x{source.Info.Height}x{source.Info.Width} images; " +
+                $"configuration {configuration.Name} takes {c.Channels}x{c.Height}x{c.Width}.");
         var data = source.ToDataView();
         var options = new AavaeEstimator.Options
         {
-            Depth = c.Depth, Stem = c.Stem, WidthMultiplier = c.WidthMultiplier, Epochs = 1, BatchSize = 32,
-            Device = DeviceKind.Cpu, CacheInMemory = true, InferenceBatchSize = configuration.BatchSize, Augmentation = configuration.Augmentation,
+            Depth = c.Depth,
+            Stem = c.Stem,
+            WidthMultiplier = c.WidthMultiplier,
+            Epochs = 1,
+            BatchSize = 32,
+            Device = DeviceKind.Cpu,
+            CacheInMemory = true,
+            InferenceBatchSize = configuration.BatchSize,
+            Augmentation = configuration.Augmentation,
         };
         using var transformer = ml.Transforms.PretrainAavae(options).Fit(ml.Data.TakeRows(data, 64));
         string directory = Path.Combine(Path.GetTempPath(), $"aavae-bench-cli-{Environment.ProcessId}");
@@ -64,8 +75,10 @@ internal static class CliEmbeddingBench
             job.Add(await Job(round));
         }
         Console.WriteLine($"{"measurement",-66} {"images/s (best round)",22} {"vs library",11}");
-        Console.WriteLine($"{"AavaeTransformer over the IDX IDataView (TorchSharp, batched)",-66} {library.Max(),22:F1} {1.0,10:F2}x");
-        Console.WriteLine($"{"aavae embed job (model.zip via ONNX Runtime, Parquet parts, merge)",-66} {job.Max(),22:F1} {job.Max() / library.Max(),10:F2}x");
+        Console.WriteLine($"{"AavaeTransformer over the IDX IDataView (TorchSharp, batched)",-66} " +
+            $"{library.Max(),22:F1} {1.0,10:F2}x");
+        Console.WriteLine($"{"aavae embed job (model.zip via ONNX Runtime, Parquet parts, merge)",-66} " +
+            $"{job.Max(),22:F1} {job.Max() / library.Max(),10:F2}x");
         Directory.Delete(directory, recursive: true);
     }
 }

@@ -25,7 +25,9 @@ internal static class EmbeddingBench
         var c = configuration.Model;
         int length = c.Channels * c.Height * c.Width;
         var random = new Random(0);
-        var rows = Enumerable.Range(0, images).Select(_ => new Row { Image = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray() }).ToList();
+        var rows = Enumerable.Range(0, images)
+            .Select(_ => new Row { Image = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray() })
+            .ToList();
         var ml = new MLContext(0);
         var schema = SchemaDefinition.Create(typeof(Row));
         schema[nameof(Row.Image)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
@@ -42,7 +44,8 @@ internal static class EmbeddingBench
         ml.Model.Save(transformer, data.Schema, path);
         var reloaded = new MLContext(0).Model.Load(path, out _);
 
-        using var batch = tensor(rows.Take(configuration.BatchSize).SelectMany(r => r.Image).ToArray(), [configuration.BatchSize, c.Channels, c.Height, c.Width]);
+        using var batch = tensor(rows.Take(configuration.BatchSize).SelectMany(r => r.Image).ToArray(),
+            [configuration.BatchSize, c.Channels, c.Height, c.Width]);
         var normalization = transformer.Augmentation.Normalization;
         int batches = (images + configuration.BatchSize - 1) / configuration.BatchSize;
 
@@ -71,8 +74,10 @@ internal static class EmbeddingBench
             return n / clock.Elapsed.TotalSeconds;
         }
 
-        Console.WriteLine($"configuration {configuration.Name}: {c.Depth}, width x{c.WidthMultiplier}, {c.Channels}x{c.Height}x{c.Width}, " +
-                          $"{images} images, inference batch {configuration.BatchSize}, {rounds} rounds, libtorch threads {get_num_threads()}");
+        Console.WriteLine($"configuration {configuration.Name}: {c.Depth}, width x{c.WidthMultiplier}, " +
+                          $"{c.Channels}x{c.Height}x{c.Width}, {images} images, " +
+                          $"inference batch {configuration.BatchSize}, {rounds} rounds, " +
+                          $"libtorch threads {get_num_threads()}");
         var results = new Dictionary<string, List<double>> { ["bare"] = [], ["transformer"] = [], ["reloaded"] = [] };
         Bare(); Through(transformer); // warm-up
         for (int round = 0; round < rounds; round++)

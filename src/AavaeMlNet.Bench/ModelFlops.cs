@@ -30,7 +30,8 @@ internal sealed record ModelFlops(double Encoder, double Head, double Decoder)
         {
             double macs = layer switch
             {
-                Conv2d conv => (double)output.numel() * conv.in_channels / conv.groups * conv.kernel_size.Aggregate(1L, (a, b) => a * b),
+                Conv2d conv => (double)output.numel() * conv.in_channels / conv.groups
+                    * conv.kernel_size.Aggregate(1L, (a, b) => a * b),
                 Linear linear => (double)output.numel() * linear.weight.shape[1],
                 _ => 0,
             };
@@ -45,7 +46,8 @@ internal sealed record ModelFlops(double Encoder, double Head, double Decoder)
             using var noGrad = no_grad();
             bool training = model.training;
             model.eval();
-            model.Loss(zeros(batch, config.Channels, config.Height, config.Width), zeros(batch, config.Channels, config.Height, config.Width), null);
+            model.Loss(zeros(batch, config.Channels, config.Height, config.Width),
+                zeros(batch, config.Channels, config.Height, config.Width), null);
             model.train(training);
         }
         finally

@@ -20,7 +20,8 @@ try
             TrainingStepBench.Run(configuration, steps, rounds, args.Contains("--compare-pytorch"));
             break;
         case "embed-cli":
-            await CliEmbeddingBench.RunAsync(configuration, Option("--idx", "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"), rounds);
+            await CliEmbeddingBench.RunAsync(configuration,
+                Option("--idx", "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"), rounds);
             break;
         case "embed":
             EmbeddingBench.Run(configuration, int.Parse(Option("--images", "2048")), rounds);

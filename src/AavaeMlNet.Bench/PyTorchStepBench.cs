@@ -48,12 +48,13 @@ internal sealed class PyTorchStepBench : IDisposable
         {
             string version = RunOnce(Python, "-c \"import torch; print(torch.__version__)\"").Trim();
             if (!version.StartsWith("2.", StringComparison.Ordinal))
-                problem = $"{Python} has no PyTorch 2 (it reports '{version}'); Debian 13's python3-torch is the comparison.";
+                problem = $"{Python} has no PyTorch 2 (it reports '{version}'); " +
+                    "Debian 13's python3-torch is the comparison.";
         }
         if (problem is not null)
         {
             Console.Error.WriteLine($"PyTorch comparison skipped: {problem} " +
-                                    "`./build.sh bench train --compare-pytorch` installs it on Debian 12 (root needed).");
+                "`./build.sh bench train --compare-pytorch` installs it on Debian 12 (root needed).");
             return null;
         }
 
@@ -102,13 +103,15 @@ internal sealed class PyTorchStepBench : IDisposable
     }
 
     /// <summary>Prints both sides per format, the ratio, MFU, and the project's best against PyTorch's best.</summary>
-    public void Report(int imagesPerRound, IReadOnlyList<TrainingStepBench.StepFormat> formats, Func<string, double> ours,
-        Func<double, Precision, double> mfu)
+    public void Report(int imagesPerRound, IReadOnlyList<TrainingStepBench.StepFormat> formats,
+        Func<string, double> ours, Func<double, Precision, double> mfu)
     {
         Console.WriteLine($"PyTorch side: {Version} (scripts/pytorch_step_bench.py, same model, batch, threads), " +
                           $"{Parameters:N0} parameters on both sides");
-        Console.WriteLine($"{"format",-28} {"AavaeMlNet img/s",17} {"PyTorch img/s",14} {"ratio",7} {"MFU ours",9} {"MFU PyTorch",12}");
-        double PyTorchRate(string variant) => seconds[variant].Count == 0 ? double.NaN : imagesPerRound / seconds[variant].Min();
+        Console.WriteLine($"{"format",-28} {"AavaeMlNet img/s",17} {"PyTorch img/s",14} {"ratio",7} " +
+                          $"{"MFU ours",9} {"MFU PyTorch",12}");
+        double PyTorchRate(string variant) =>
+            seconds[variant].Count == 0 ? double.NaN : imagesPerRound / seconds[variant].Min();
         foreach (var format in formats)
         {
             double a = ours($"model step, {format.Name}"), p = PyTorchRate(VariantName(format));
@@ -143,7 +146,8 @@ internal sealed class PyTorchStepBench : IDisposable
         string line = process.StandardOutput.ReadLine()
             ?? throw new InvalidOperationException($"The PyTorch side exited before answering '{keyword}'.");
         if (!line.StartsWith(keyword, StringComparison.Ordinal))
-            throw new InvalidOperationException($"The PyTorch side answered '{line}' where '{keyword} ...' was expected.");
+            throw new InvalidOperationException(
+                $"The PyTorch side answered '{line}' where '{keyword} ...' was expected.");
         return line;
     }
 
@@ -162,7 +166,11 @@ internal sealed class PyTorchStepBench : IDisposable
 
     private static string RunOnce(string file, string arguments)
     {
-        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(file, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         using var process = Process.Start(info)!;
         string output = process.StandardOutput.ReadToEnd();
         process.StandardError.ReadToEnd();

@@ -133,21 +133,24 @@ internal static class TrainingStepBench
         Console.WriteLine();
         Console.WriteLine($"{"measurement",-58} {"images/s (best round)",22} {"vs fp32 model step",19}");
         foreach (var variant in variants)
-            Console.WriteLine($"{variant.Label,-58} {Rate(variant.Label),22:F1} {Rate(variant.Label) / baseline,18:F2}x");
+            Console.WriteLine(
+                $"{variant.Label,-58} {Rate(variant.Label),22:F1} {Rate(variant.Label) / baseline,18:F2}x");
 
         PrintPhases(model, optimizer, target, generator, chosen, steps * rounds);
 
         var peaks = ConvPeak.Measure(formats.Select(f => f.Precision).Distinct().ToList());
         Console.WriteLine();
         foreach (var (precision, peak) in peaks)
-            Console.WriteLine($"conv peak (3x3 conv 64->64 ch, 32x32, batch 64, forward), {precision}: {peak:F1} GFLOP/s");
+            Console.WriteLine(
+                $"conv peak (3x3 conv 64->64 ch, 32x32, batch 64, forward), {precision}: {peak:F1} GFLOP/s");
         double Mfu(double imagesPerSecond, Precision precision) =>
             imagesPerSecond * flops.TrainingFlopsPerImage / 1e9 / peaks[precision];
         foreach (var format in formats)
         {
             double rate = Rate($"model step, {format.Name}");
             Console.WriteLine($"MFU, model step {format.Name}: {100 * Mfu(rate, format.Precision):F0} % " +
-                              $"({rate * flops.TrainingFlopsPerImage / 1e9:F1} GFLOP/s of the {format.Precision} conv peak)");
+                              $"({rate * flops.TrainingFlopsPerImage / 1e9:F1} GFLOP/s " +
+                              $"of the {format.Precision} conv peak)");
         }
         if (pytorch is not null)
         {
@@ -223,7 +226,8 @@ internal static class TrainingStepBench
     {
         var precision = PrecisionSupport.Resolve(Precision.Auto, cpu);
         bool channelsLast = new TrainingOptions().ChannelsLast;
-        string name = (precision == Precision.BFloat16Mixed ? "bf16 mixed" : "fp32") + (channelsLast ? " channels-last" : "");
+        string name = (precision == Precision.BFloat16Mixed ? "bf16 mixed" : "fp32")
+            + (channelsLast ? " channels-last" : "");
         return new(name, precision, channelsLast);
     }
 
@@ -233,6 +237,8 @@ internal static class TrainingStepBench
         const string status = "/proc/self/status";
         if (!File.Exists(status)) return double.NaN;
         var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:"));
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+        return line is null
+            ? double.NaN
+            : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
     }
 }

@@ -7,7 +7,8 @@ using Microsoft.ML.Data;
 // output.json: { "column": [[...], ...], ... } for each requested Vector<Single> column.
 if (args.Length < 5)
 {
-    Console.Error.WriteLine("usage: AavaeMlNet.ModelLoader <model.zip> <vector|path> <input.json> <output.json> <column> [column ...]");
+    Console.Error.WriteLine(
+        "usage: AavaeMlNet.ModelLoader <model.zip> <vector|path> <input.json> <output.json> <column> [column ...]");
     return 2;
 }
 var ml = new MLContext(seed: 1);
@@ -15,7 +16,8 @@ var model = ml.Model.Load(args[0], out var inputSchema);
 IDataView data = args[1] switch
 {
     "vector" => LoadVectors(ml, inputSchema, JsonSerializer.Deserialize<float[][]>(File.ReadAllText(args[2]))!),
-    "path" => ml.Data.LoadFromEnumerable(JsonSerializer.Deserialize<string[]>(File.ReadAllText(args[2]))!.Select(p => new PathRow { Path = p })),
+    "path" => ml.Data.LoadFromEnumerable(
+        JsonSerializer.Deserialize<string[]>(File.ReadAllText(args[2]))!.Select(p => new PathRow { Path = p })),
     _ => throw new ArgumentException($"Unknown input kind '{args[1]}': expected vector or path."),
 };
 var output = model.Transform(data);

@@ -20,9 +20,11 @@ public class DownstreamTests
         {
             ["lbfgs"] = ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Label", "Embedding"),
             ["sdca"] = ml.Transforms.NormalizeMeanVariance("Embedding")
-                .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Embedding", maximumNumberOfIterations: 30)),
+                .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(
+                    "Label", "Embedding", maximumNumberOfIterations: 30)),
             ["fasttree"] = ml.MulticlassClassification.Trainers.OneVersusAll(
-                ml.BinaryClassification.Trainers.FastTree("Label", "Embedding", numberOfLeaves: 4, numberOfTrees: 20, minimumExampleCountPerLeaf: 2)),
+                ml.BinaryClassification.Trainers.FastTree(
+                    "Label", "Embedding", numberOfLeaves: 4, numberOfTrees: 20, minimumExampleCountPerLeaf: 2)),
         };
         foreach (var (name, trainer) in trainers)
         {

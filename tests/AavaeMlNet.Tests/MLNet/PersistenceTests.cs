@@ -24,14 +24,17 @@ public class PersistenceTests
     }
 
     /// <summary>Scores a saved model in a fresh process that has no TorchSharp at all.</summary>
-    private static Dictionary<string, float[][]> ScoreInFreshProcess(string modelPath, string kind, object input, params string[] columns)
+    private static Dictionary<string, float[][]> ScoreInFreshProcess(string modelPath, string kind, object input,
+        params string[] columns)
     {
         string directory = Path.GetDirectoryName(modelPath)!;
-        string inputPath = Path.Combine(directory, "input.json"), outputPath = Path.Combine(directory, "output.json");
+        string inputPath = Path.Combine(directory, "input.json");
+        string outputPath = Path.Combine(directory, "output.json");
         File.WriteAllText(inputPath, JsonSerializer.Serialize(input));
-        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        string loader = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "AavaeMlNet.ModelLoader", "bin",
-            configuration, "net10.0", "AavaeMlNet.ModelLoader.dll"));
+        string configuration =
+            new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        string loader = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..",
+            "AavaeMlNet.ModelLoader", "bin", configuration, "net10.0", "AavaeMlNet.ModelLoader.dll"));
         Assert.True(File.Exists(loader), $"model loader not built at {loader}");
         var start = new ProcessStartInfo("dotnet", [loader, modelPath, kind, inputPath, outputPath, .. columns])
         {
@@ -70,7 +73,8 @@ public class PersistenceTests
         var engine = fresh.Model.CreatePredictionEngine<PixelRow, ScoreRow>(loaded);
         AssertClose([expected[0]], [engine.Predict(test[0]).Score]);
 
-        var outOfProcess = ScoreInFreshProcess(path, "vector", test.Select(r => r.Image).ToArray(), "Score", "Embedding");
+        var outOfProcess =
+            ScoreInFreshProcess(path, "vector", test.Select(r => r.Image).ToArray(), "Score", "Embedding");
         AssertClose(expected, outOfProcess["Score"]);
         AssertClose(expectedEmbeddings, outOfProcess["Embedding"]);
     }
@@ -92,9 +96,11 @@ public class PersistenceTests
             .Append(ml.Transforms.Conversion.MapValueToKey("Label"));
         var model = fastTree
             ? features.Append(ml.MulticlassClassification.Trainers.OneVersusAll(
-                ml.BinaryClassification.Trainers.FastTree("Label", "Embedding", numberOfLeaves: 4, numberOfTrees: 10, minimumExampleCountPerLeaf: 2),
+                ml.BinaryClassification.Trainers.FastTree(
+                    "Label", "Embedding", numberOfLeaves: 4, numberOfTrees: 10, minimumExampleCountPerLeaf: 2),
                 labelColumnName: "Label")).Fit(data)
-            : features.Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Label", "Embedding")).Fit(data) as ITransformer;
+            : features.Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Label", "Embedding"))
+                .Fit(data) as ITransformer;
         var expected = Scores(model, data);
 
         string path = Path.Combine(directory, "model.zip");
@@ -114,7 +120,8 @@ public class PersistenceTests
         using var stream = new MemoryStream();
         transformer.ExportOnnx(stream);
         Assert.True(stream.Length > 1000);
-        var onnx = ml.Transforms.ApplyOnnxModel("Embedding", "Image", new MemoryStream(stream.ToArray())).Fit(Load(ml, 5));
+        var onnx = ml.Transforms.ApplyOnnxModel("Embedding", "Image", new MemoryStream(stream.ToArray()))
+            .Fit(Load(ml, 5));
         var expected = transformer.Transform(Load(ml, 5)).GetColumn<float[]>("Embedding").ToArray();
         AssertClose(expected, onnx.Transform(Load(ml, 5)).GetColumn<float[]>("Embedding").ToArray());
     }

@@ -14,7 +14,8 @@ public class SchemaErrorTests
     private static void AssertAllThree(MLContext ml, IDataView data, AavaeEstimator.Options options, string message)
     {
         var estimator = ml.Transforms.PretrainAavae(options);
-        var shapeError = Assert.Throws<ArgumentOutOfRangeException>(() => estimator.GetOutputSchema(SchemaShapes.Of(data)));
+        var shapeError = Assert.Throws<ArgumentOutOfRangeException>(
+            () => estimator.GetOutputSchema(SchemaShapes.Of(data)));
         var fitError = Assert.Throws<ArgumentOutOfRangeException>(() => estimator.Fit(data));
         Assert.Contains(message, shapeError.Message);
         Assert.Contains(message, fitError.Message);
@@ -36,7 +37,8 @@ public class SchemaErrorTests
         var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(new[] { new TextRow() });
         AssertAllThree(ml, data, TinyOptions(),
-            "Schema mismatch for input column 'Image': expected image of known size or Vector<Single> of known size, got String");
+            "Schema mismatch for input column 'Image': " +
+            "expected image of known size or Vector<Single> of known size, got String");
     }
 
     [Fact]
@@ -52,7 +54,9 @@ public class SchemaErrorTests
     {
         var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(new[] { new { Path = "none.png" } });
-        var loaded = ml.Transforms.LoadImages("Image", imageFolder: null, inputColumnName: "Path").Fit(data).Transform(data);
+        var loaded = ml.Transforms.LoadImages("Image", imageFolder: null, inputColumnName: "Path")
+            .Fit(data)
+            .Transform(data);
         AssertAllThree(ml, loaded, TinyOptions(), "image of unknown size (add ResizeImages)");
     }
 
@@ -61,7 +65,8 @@ public class SchemaErrorTests
     {
         var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(new[] { new OddVectorRow() });
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.PretrainAavae(TinyOptions()).Fit(data));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => ml.Transforms.PretrainAavae(TinyOptions()).Fit(data));
         Assert.Contains("cannot infer an image shape from a vector of size 10", error.Message);
     }
 
@@ -73,7 +78,8 @@ public class SchemaErrorTests
         options.ImageHeight = 8;
         options.ImageWidth = 8;
         options.Channels = 3;
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.PretrainAavae(options).Fit(Load(ml, 6)));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => ml.Transforms.PretrainAavae(options).Fit(Load(ml, 6)));
         Assert.Contains("the declared image shape 3x8x8 does not match the vector size 256", error.Message);
     }
 
@@ -96,7 +102,8 @@ public class SchemaErrorTests
         var ml = new MLContext(1);
         var rows = Rows(6, 1);
         rows[3].Image[17] = float.NaN;
-        var error = Assert.Throws<InvalidDataException>(() => ml.Transforms.PretrainAavae(TinyOptions()).Fit(ml.Data.LoadFromEnumerable(rows)));
+        var error = Assert.Throws<InvalidDataException>(
+            () => ml.Transforms.PretrainAavae(TinyOptions()).Fit(ml.Data.LoadFromEnumerable(rows)));
         Assert.Contains("Row 3 of column 'Image' holds NaN at element 17", error.Message);
 
         var empty = ml.Data.LoadFromEnumerable(new List<PixelRow>());
@@ -105,7 +112,8 @@ public class SchemaErrorTests
 
         var scaled = Rows(6, 1);
         scaled[0].Image[0] = 255;
-        var scaleError = Assert.Throws<InvalidDataException>(() => ml.Transforms.PretrainAavae(TinyOptions()).Fit(ml.Data.LoadFromEnumerable(scaled)));
+        var scaleError = Assert.Throws<InvalidDataException>(
+            () => ml.Transforms.PretrainAavae(TinyOptions()).Fit(ml.Data.LoadFromEnumerable(scaled)));
         Assert.Contains("must lie in [0, 1]", scaleError.Message);
     }
 

@@ -44,10 +44,13 @@ internal static class SyntheticImages
     public static List<PixelRow> Rows(int count, int seed)
     {
         var random = new Random(seed);
-        return Enumerable.Range(0, count).Select(i => new PixelRow { Image = Render(i % 3, random), Label = i % 3 }).ToList();
+        return Enumerable.Range(0, count)
+            .Select(i => new PixelRow { Image = Render(i % 3, random), Label = i % 3 })
+            .ToList();
     }
 
-    public static IDataView Load(MLContext ml, int count, int seed = 1) => ml.Data.LoadFromEnumerable(Rows(count, seed));
+    public static IDataView Load(MLContext ml, int count, int seed = 1) =>
+        ml.Data.LoadFromEnumerable(Rows(count, seed));
 
     public static AavaeEstimator.Options TinyOptions(int epochs = 2) => new()
     {

@@ -48,7 +48,8 @@ public class TransformerTests(FittedTransformerFixture fixture) : IClassFixture<
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
             for (int j = 0; j < expected[i].Length; j++)
-                Assert.True(Math.Abs(expected[i][j] - actual[i][j]) <= tolerance, $"row {i} element {j}: {expected[i][j]} vs {actual[i][j]}");
+                Assert.True(Math.Abs(expected[i][j] - actual[i][j]) <= tolerance,
+                    $"row {i} element {j}: {expected[i][j]} vs {actual[i][j]}");
     }
 
     [Fact]
@@ -130,7 +131,8 @@ public class TransformerTests(FittedTransformerFixture fixture) : IClassFixture<
         options.LearningRate = 1e-12; // one near-zero step: weights must start from the checkpoint
         using var continued = fixture.Ml.Transforms.PretrainAavae(options).Fit(fixture.Data);
         // Parameters (not BatchNorm running statistics, which training-mode passes update) start from the checkpoint.
-        var expected = fixture.Transformer.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
+        var expected = fixture.Transformer.Model.named_parameters()
+            .ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
         foreach (var (name, parameter) in continued.Model.named_parameters())
         {
             var values = parameter.data<float>().ToArray();
