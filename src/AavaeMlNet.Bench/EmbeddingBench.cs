@@ -26,7 +26,10 @@ internal static class EmbeddingBench
         int length = c.Channels * c.Height * c.Width;
         var random = new Random(0);
         var rows = Enumerable.Range(0, images)
-            .Select(_ => new Row { Image = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray() })
+            .Select(_ => new Row
+            {
+                Image = Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray(),
+            })
             .ToList();
         var ml = new MLContext(0);
         var schema = SchemaDefinition.Create(typeof(Row));

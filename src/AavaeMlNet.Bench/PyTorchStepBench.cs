@@ -114,9 +114,10 @@ internal sealed class PyTorchStepBench : IDisposable
             seconds[variant].Count == 0 ? double.NaN : imagesPerRound / seconds[variant].Min();
         foreach (var format in formats)
         {
-            double a = ours($"model step, {format.Name}"), p = PyTorchRate(VariantName(format));
-            Console.WriteLine($"{format.Name,-28} {a,17:F1} {p,14:F1} {a / p,6:F2}x {100 * mfu(a, format.Precision),8:F0}% " +
-                              $"{100 * mfu(p, format.Precision),11:F0}%");
+            double a = ours($"model step, {format.Name}");
+            double p = PyTorchRate(VariantName(format));
+            Console.WriteLine($"{format.Name,-28} {a,17:F1} {p,14:F1} {a / p,6:F2}x " +
+                              $"{100 * mfu(a, format.Precision),8:F0}% {100 * mfu(p, format.Precision),11:F0}%");
         }
         var bestOurs = formats.MaxBy(f => ours($"model step, {f.Name}"))!;
         var bestTheirs = formats.MaxBy(f => PyTorchRate(VariantName(f)))!;

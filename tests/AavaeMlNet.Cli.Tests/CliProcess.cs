@@ -16,9 +16,10 @@ public static class CliProcess
 
     private static string Locate()
     {
-        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        string tool = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "AavaeMlNet.Cli", "bin",
-            configuration, "net10.0", "aavae.dll"));
+        string configuration =
+            new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        string tool = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..",
+            "src", "AavaeMlNet.Cli", "bin", configuration, "net10.0", "aavae.dll"));
         if (!File.Exists(tool)) throw new FileNotFoundException($"The aavae tool is not built at {tool}.", tool);
         return tool;
     }
@@ -27,7 +28,10 @@ public static class CliProcess
     {
         var start = new ProcessStartInfo("dotnet", [ToolPath, .. args])
         {
-            WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         };
         start.Environment["CI"] = "1";
         return Process.Start(start)!;

@@ -114,7 +114,8 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
             var outputs = OnnxRunner.Run(session, "image", ModelFixtures.Floats(images), images.shape);
             Assert.Equal(new long[] { batch, 16 }, outputs["mu"].Shape);
             float muDiff = OnnxRunner.MaxAbsDifference(ModelFixtures.Floats(mu), outputs["mu"].Values);
-            float embeddingDiff = OnnxRunner.MaxAbsDifference(ModelFixtures.Floats(features), outputs["embedding"].Values);
+            float embeddingDiff =
+                OnnxRunner.MaxAbsDifference(ModelFixtures.Floats(features), outputs["embedding"].Values);
             output.WriteLine($"batch {batch}: max |mu diff| = {muDiff:E2}, max |embedding diff| = {embeddingDiff:E2}");
             Assert.True(muDiff <= Tolerance, $"mu: max abs difference {muDiff} exceeds {Tolerance}");
             Assert.True(embeddingDiff <= Tolerance,

@@ -11,14 +11,32 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var model = new Option<string>("--model", "-m") { Description = "ML.NET model zip.", Required = true };
-        var train = new Option<string>("--train") { Description = "Labelled input to fit on: folder, IDX images file or MANIFEST@PART.", Required = true };
+        var train = new Option<string>("--train")
+        {
+            Description = "Labelled input to fit on: folder, IDX images file or MANIFEST@PART.",
+            Required = true,
+        };
         var test = new Option<string>("--test") { Description = "Labelled input to measure on.", Required = true };
-        var trainLabels = new Option<string?>("--train-labels") { Description = "IDX labels of --train (default: the sibling labels file)." };
-        var testLabels = new Option<string?>("--test-labels") { Description = "IDX labels of --test (default: the sibling labels file)." };
+        var trainLabels = new Option<string?>("--train-labels")
+        {
+            Description = "IDX labels of --train (default: the sibling labels file).",
+        };
+        var testLabels = new Option<string?>("--test-labels")
+        {
+            Description = "IDX labels of --test (default: the sibling labels file).",
+        };
         var dataDir = new Option<string?>("--data-dir") { Description = "Data directory of MANIFEST@PART inputs." };
-        var probe = new Option<string>("--probe") { Description = "Read-out fitted on the embeddings.", DefaultValueFactory = _ => "lbfgs" };
+        var probe = new Option<string>("--probe")
+        {
+            Description = "Read-out fitted on the embeddings.",
+            DefaultValueFactory = _ => "lbfgs",
+        };
         probe.AcceptOnlyFromAmong("lbfgs", "sdca", "fasttree", "paper");
-        var knn = new Option<string>("--knn-k") { Description = "Comma-separated neighbour counts of the kNN classifier ('' for none).", DefaultValueFactory = _ => "20,200" };
+        var knn = new Option<string>("--knn-k")
+        {
+            Description = "Comma-separated neighbour counts of the kNN classifier ('' for none).",
+            DefaultValueFactory = _ => "20,200",
+        };
         var labels = new Option<string?>("--labels")
         {
             Description = "Label-efficiency table: comma-separated budgets N/class, P% or N images (for example " +
@@ -27,37 +45,53 @@ internal static class EvaluateCommand
         };
         var labelSeed = new Option<ulong>("--label-seed")
         {
-            Description = "Seed of the label subsets.", DefaultValueFactory = _ => 0,
+            Description = "Seed of the label subsets.",
+            DefaultValueFactory = _ => 0,
         };
-        var column = new Option<string>("--column") { Description = "Embedding column of the model.", DefaultValueFactory = _ => "Embedding" };
+        var column = new Option<string>("--column")
+        {
+            Description = "Embedding column of the model.",
+            DefaultValueFactory = _ => "Embedding",
+        };
         var reportDir = new Option<string?>("--report-dir") { Description = "Write metrics.json and report.md here." };
 
-        var command = new Command("evaluate", "Fit a probe and kNN on the embeddings of a saved model and print the test accuracies.")
+        var command = new Command("evaluate",
+            "Fit a probe and kNN on the embeddings of a saved model and print the test accuracies.")
         {
             model, train, test, trainLabels, testLabels, dataDir, probe, knn, labels, labelSeed, column, reportDir,
         };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), () =>
-        {
-            var options = new EvaluateJobOptions
+        command.SetAction((parse, cancellationToken) =>
+            CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), () =>
             {
-                ModelPath = parse.GetValue(model)!, Train = parse.GetValue(train)!, Test = parse.GetValue(test)!,
-                TrainLabels = parse.GetValue(trainLabels), TestLabels = parse.GetValue(testLabels), DataDirectory = parse.GetValue(dataDir),
-                Probe = Enum.Parse<ProbeKind>(parse.GetValue(probe)!, ignoreCase: true), KnnK = ParseList(parse.GetValue(knn)!),
-                Labels = parse.GetValue(labels) is { } budgets ? LabelBudget.ParseList(budgets) : [],
-                LabelSeed = parse.GetValue(labelSeed),
-                Column = parse.GetValue(column)!, ReportDirectory = parse.GetValue(reportDir),
-            };
-            var report = EvaluateJob.Run(options, Console.Out, cancellationToken);
-            foreach (var result in report.Results)
-                Console.WriteLine($"{result.Protocol}: {result.Accuracy:P2}");
-            if (options.ReportDirectory is { } directory) Console.WriteLine($"Report: {Path.Combine(Path.GetFullPath(directory), "report.md")}");
-            return Task.FromResult(0);
-        }));
+                var options = new EvaluateJobOptions
+                {
+                    ModelPath = parse.GetValue(model)!,
+                    Train = parse.GetValue(train)!,
+                    Test = parse.GetValue(test)!,
+                    TrainLabels = parse.GetValue(trainLabels),
+                    TestLabels = parse.GetValue(testLabels),
+                    DataDirectory = parse.GetValue(dataDir),
+                    Probe = Enum.Parse<ProbeKind>(parse.GetValue(probe)!, ignoreCase: true),
+                    KnnK = ParseList(parse.GetValue(knn)!),
+                    Labels = parse.GetValue(labels) is { } budgets ? LabelBudget.ParseList(budgets) : [],
+                    LabelSeed = parse.GetValue(labelSeed),
+                    Column = parse.GetValue(column)!,
+                    ReportDirectory = parse.GetValue(reportDir),
+                };
+                var report = EvaluateJob.Run(options, Console.Out, cancellationToken);
+                foreach (var result in report.Results)
+                    Console.WriteLine($"{result.Protocol}: {result.Accuracy:P2}");
+                if (options.ReportDirectory is { } directory)
+                    Console.WriteLine($"Report: {Path.Combine(Path.GetFullPath(directory), "report.md")}");
+                return Task.FromResult(0);
+            }));
         return command;
     }
 
     private static int[] ParseList(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(k => int.TryParse(k, out int value) ? value : throw new FormatException($"--knn-k '{text}' is not a comma-separated list of integers."))
+            .Select(k => int.TryParse(k, out int value)
+                ? value
+                : throw new FormatException($"--knn-k '{text}' is not a comma-separated list of integers."))
             .ToArray();
 }

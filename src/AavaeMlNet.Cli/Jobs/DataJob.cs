@@ -13,13 +13,16 @@ public static class DataJob
     /// <summary>
     /// Downloads what is missing or wrong (from <paramref name="mirror"/> when given), then verifies.
     /// </summary>
-    public static async Task<VerificationResult> FetchAsync(string manifest, string directory, string? mirror, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<VerificationResult> FetchAsync(string manifest, string directory, string? mirror,
+        TextWriter log, CancellationToken cancellationToken)
     {
         Uri? mirrorUri = null;
-        if (mirror is not null && !Uri.TryCreate(mirror.EndsWith('/') ? mirror : mirror + "/", UriKind.Absolute, out mirrorUri))
+        if (mirror is not null
+            && !Uri.TryCreate(mirror.EndsWith('/') ? mirror : mirror + "/", UriKind.Absolute, out mirrorUri))
             throw new FormatException($"--mirror '{mirror}' is not an absolute URL.");
         using var fetcher = new DatasetFetcher(new DatasetFetcherOptions { MirrorBaseUrl = mirrorUri });
-        return await fetcher.FetchAsync(ManifestSources.Load(manifest), directory, new LogProgress(log), cancellationToken);
+        return await fetcher.FetchAsync(
+            ManifestSources.Load(manifest), directory, new LogProgress(log), cancellationToken);
     }
 
     // Synchronous, unlike Progress<T>, so that lines come out in order and before the command returns.
@@ -27,7 +30,8 @@ public static class DataJob
     {
         public void Report(FetchProgress value)
         {
-            if (value.Stage != FetchStage.Downloading) log.WriteLine($"{value.FileName}: {value.Stage.ToString().ToLowerInvariant()}");
+            if (value.Stage != FetchStage.Downloading)
+                log.WriteLine($"{value.FileName}: {value.Stage.ToString().ToLowerInvariant()}");
         }
     }
 }

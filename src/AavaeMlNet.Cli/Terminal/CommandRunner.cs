@@ -20,7 +20,8 @@ internal static class CommandRunner
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("aavae: cancelled; everything written so far is kept (rerun with --resume where offered).");
+            Console.Error.WriteLine(
+                "aavae: cancelled; everything written so far is kept (rerun with --resume where offered).");
             return Cancelled;
         }
         catch (Exception e) when (IsUserError(e))
@@ -38,9 +39,10 @@ internal static class CommandRunner
         }
     }
 
-    private static bool IsUserError(Exception e) => e is ArgumentException or InvalidDataException or FileNotFoundException
-        or DirectoryNotFoundException or TrainingDivergedException or UnauthorizedAccessException or HttpRequestException
-        or FormatException or InvalidOperationException or IOException or NotSupportedException;
+    private static bool IsUserError(Exception e) => e is ArgumentException or InvalidDataException
+        or FileNotFoundException or DirectoryNotFoundException or TrainingDivergedException
+        or UnauthorizedAccessException or HttpRequestException or FormatException or InvalidOperationException
+        or IOException or NotSupportedException;
 
     private static string Describe(Exception e) => e switch
     {

@@ -16,7 +16,10 @@ namespace AavaeMlNet.Cli.Tests.Commands;
 public class EmbedCommandTests(PretrainedModel model)
 {
     private static List<EmbeddingRow> ReadParquet(string path) =>
-        ParquetSerializer.DeserializeAsync<EmbeddingRow>(path, new ParquetOptions()).GetAwaiter().GetResult().Data.ToList();
+        ParquetSerializer.DeserializeAsync<EmbeddingRow>(path, new ParquetOptions())
+            .GetAwaiter()
+            .GetResult()
+            .Data.ToList();
 
     private static float[][] InProcessEmbeddings(string modelPath, string images)
     {
@@ -34,7 +37,8 @@ public class EmbedCommandTests(PretrainedModel model)
         var pixels = records.SelectMany(r => r.PixelsChw.Select(b => b / 255f)).ToArray();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var features = encoder.forward(header.Augmentation.Normalization.Apply(tensor(pixels, [records.Count, 1, 16, 16])));
+        var features = encoder.forward(
+            header.Augmentation.Normalization.Apply(tensor(pixels, [records.Count, 1, 16, 16])));
         var flat = features.data<float>().ToArray();
         int size = (int)features.shape[1];
         return Enumerable.Range(0, records.Count).Select(i => flat[(i * size)..((i + 1) * size)]).ToArray();
@@ -47,7 +51,8 @@ public class EmbedCommandTests(PretrainedModel model)
         for (int i = 0; i < expected.Count; i++)
         {
             Assert.Equal(expected[i].Length, actual[i].Length);
-            for (int j = 0; j < expected[i].Length; j++) worst = Math.Max(worst, Math.Abs(expected[i][j] - actual[i][j]));
+            for (int j = 0; j < expected[i].Length; j++)
+                worst = Math.Max(worst, Math.Abs(expected[i][j] - actual[i][j]));
         }
         return worst;
     }
@@ -58,7 +63,8 @@ public class EmbedCommandTests(PretrainedModel model)
         string directory = TinyData.NewDirectory("embed-parquet");
         string output = Path.Combine(directory, "out.parquet");
 
-        CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", model.TestImages, "--output", output, "--batch-size", "10");
+        CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", model.TestImages,
+            "--output", output, "--batch-size", "10");
 
         var rows = ReadParquet(output);
         Assert.Equal(32, rows.Count);
@@ -76,14 +82,17 @@ public class EmbedCommandTests(PretrainedModel model)
     public void Csv_output_has_a_header_and_the_same_embeddings_as_parquet()
     {
         string directory = TinyData.NewDirectory("embed-csv");
-        CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", model.TestImages, "--output", "out.csv");
+        CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", model.TestImages,
+            "--output", "out.csv");
 
         var lines = File.ReadAllLines(Path.Combine(directory, "out.csv"));
         Assert.Equal(33, lines.Length);
         var header = lines[0].Split(',');
         Assert.Equal(["index", "path", "label", "e0"], header[..4]);
         Assert.Equal(3 + 64, header.Length);
-        var embeddings = lines.Skip(1).Select(l => l.Split(',')[3..].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToList();
+        var embeddings = lines.Skip(1)
+            .Select(l => l.Split(',')[3..].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray())
+            .ToList();
         Assert.Equal(Enumerable.Range(0, 32).Select(i => i.ToString()), lines.Skip(1).Select(l => l.Split(',')[0]));
         Assert.True(MaxDifference(InProcessEmbeddings(model.ModelPath, model.TestImages), embeddings) <= 1e-4);
     }
@@ -96,7 +105,8 @@ public class EmbedCommandTests(PretrainedModel model)
         for (int i = 0; i < 3; i++)
         {
             string output = Path.Combine(directory, $"shard{i}.parquet");
-            CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", model.TestImages, "--output", output, "--shard", $"{i}/3", "--batch-size", "4");
+            CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", model.TestImages,
+                "--output", output, "--shard", $"{i}/3", "--batch-size", "4");
             var rows = ReadParquet(output);
             Assert.All(rows, r => Assert.Equal(i, r.Index % 3));
             seen.AddRange(rows.Select(r => r.Index));
@@ -111,7 +121,8 @@ public class EmbedCommandTests(PretrainedModel model)
         string images = TinyData.WriteIdx(directory, 3000, seed: 5, prefix: "big");
         string output = Path.Combine(directory, "out.parquet");
         string firstPart = Path.Combine(output + ".parts", "part-00000.parquet");
-        string[] args = ["embed", "--model", model.ModelPath, "--input", images, "--output", output, "--batch-size", "50"];
+        string[] args =
+            ["embed", "--model", model.ModelPath, "--input", images, "--output", output, "--batch-size", "50"];
 
         using (var process = CliProcess.Start(directory, args))
         {

@@ -9,8 +9,8 @@ public class EvaluateCommandTests(PretrainedModel model)
     public void Evaluate_prints_probe_and_knn_accuracies_and_writes_the_report()
     {
         string directory = TinyData.NewDirectory("evaluate");
-        var result = CliProcess.Succeed(directory, "evaluate", "--model", model.ModelPath, "--train", model.TrainImages, "--test", model.TestImages,
-            "--knn-k", "5,20", "--report-dir", "report");
+        var result = CliProcess.Succeed(directory, "evaluate", "--model", model.ModelPath,
+            "--train", model.TrainImages, "--test", model.TestImages, "--knn-k", "5,20", "--report-dir", "report");
 
         Assert.Contains("linear probe (standardize + L-BFGS):", result.Stdout);
         Assert.Contains("kNN k=5", result.Stdout);
@@ -60,7 +60,8 @@ public class EvaluateCommandTests(PretrainedModel model)
         string directory = TinyData.NewDirectory("evaluate-unlabelled");
         string images = Path.Combine(directory, "plain-images");
         File.Copy(model.TestImages, images);
-        var result = CliProcess.Run(directory, "evaluate", "--model", model.ModelPath, "--train", model.TrainImages, "--test", images);
+        var result = CliProcess.Run(directory, "evaluate", "--model", model.ModelPath,
+            "--train", model.TrainImages, "--test", images);
         CliProcess.AssertUserError(result, "has no labels");
     }
 }

@@ -18,8 +18,8 @@ public class InspectCommandTests(PretrainedModel model)
     public void Similarity_writes_the_view_matrix_with_its_block_contrast()
     {
         string directory = TinyData.NewDirectory("inspect-similarity");
-        CliProcess.Succeed(directory, "inspect", "similarity", "--checkpoint", model.CheckpointPath, "--input", model.TestImages,
-            "--images", "5", "--views", "3", "--output-dir", "out");
+        CliProcess.Succeed(directory, "inspect", "similarity", "--checkpoint", model.CheckpointPath,
+            "--input", model.TestImages, "--images", "5", "--views", "3", "--output-dir", "out");
 
         string output = Path.Combine(directory, "out");
         AssertWritten(output, "similarity");
@@ -33,8 +33,10 @@ public class InspectCommandTests(PretrainedModel model)
     public void Reconstructions_and_map_write_their_png_json_and_markdown()
     {
         string directory = TinyData.NewDirectory("inspect-other");
-        CliProcess.Succeed(directory, "inspect", "reconstructions", "--model", model.ModelPath, "--input", model.TestImages, "--images", "4", "--output-dir", ".");
-        CliProcess.Succeed(directory, "inspect", "map", "--model", model.ModelPath, "--input", model.TestImages, "--output-dir", ".");
+        CliProcess.Succeed(directory, "inspect", "reconstructions", "--model", model.ModelPath,
+            "--input", model.TestImages, "--images", "4", "--output-dir", ".");
+        CliProcess.Succeed(directory, "inspect", "map", "--model", model.ModelPath,
+            "--input", model.TestImages, "--output-dir", ".");
 
         AssertWritten(directory, "reconstructions");
         AssertWritten(directory, "map");

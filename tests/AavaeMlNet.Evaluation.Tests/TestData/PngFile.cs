@@ -13,8 +13,11 @@ internal static class PngFile
         Assert.True(png.Length > 33, "A PNG has at least a signature and an IHDR chunk.");
         Assert.Equal(Signature, png[..8]);
         Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(png, 12, 4));
-        return (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)),
-            png[24], png[25]);
+        return (
+            BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)),
+            BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)),
+            png[24],
+            png[25]);
     }
 
     /// <summary>
