@@ -26,4 +26,9 @@ if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null
 fi
-if complete; then say "Installed Fashion-MNIST into $dir."; else say "ERROR: dataset-fashion-mnist installed but $dir is incomplete."; exit 1; fi
+if complete; then
+  say "Installed Fashion-MNIST into $dir."
+else
+  say "ERROR: dataset-fashion-mnist installed but $dir is incomplete."
+  exit 1
+fi

@@ -55,7 +55,9 @@ if [ -f /etc/apt/sources.list.d/debian.sources ]; then
   mirror="$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)"
 fi
 if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
-  mirror="$(awk '$1 == "deb" && $0 !~ /security/ {for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' /etc/apt/sources.list)"
+  mirror="$(awk '$1 == "deb" && $0 !~ /security/ {
+                   for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}
+                 }' /etc/apt/sources.list)"
 fi
 if [ -z "$mirror" ]; then
   say "ERROR: could not find the Debian mirror in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list."

@@ -8,7 +8,9 @@ set -uo pipefail
 
 say() { echo "[pytorch] $*" >&2; }
 
-has_torch2() { /usr/bin/python3 -c 'import sys, torch; sys.exit(0 if torch.__version__.startswith("2.") else 1)' 2>/dev/null; }
+has_torch2() {
+  /usr/bin/python3 -c 'import sys, torch; sys.exit(0 if torch.__version__.startswith("2.") else 1)' 2>/dev/null
+}
 
 if [ -x /usr/bin/python3 ] && has_torch2; then
   exit 0

@@ -17,11 +17,19 @@ public class FileBasedAppTests
         {
             // Release, without rebuilding the libraries: building this test project built them for notebooks/lib, and
             // other test projects running beside this one may be reading or building the same outputs.
-            var (exitCode, log) = await DotnetAsync(["run", "-c", "Release", "-p:BuildProjectReferences=false", Path.Combine("notebooks", name + ".cs")],
-                new Dictionary<string, string> { ["AAVAE_NOTEBOOK_SMALL"] = "1", ["AAVAE_NOTEBOOK_OUTPUT"] = output });
+            var (exitCode, log) = await DotnetAsync(
+                ["run", "-c", "Release", "-p:BuildProjectReferences=false", Path.Combine("notebooks", name + ".cs")],
+                new Dictionary<string, string>
+                {
+                    ["AAVAE_NOTEBOOK_SMALL"] = "1",
+                    ["AAVAE_NOTEBOOK_OUTPUT"] = output,
+                });
 
             Assert.True(exitCode == 0, $"dotnet run notebooks/{name}.cs exited with {exitCode}:\n{log}");
-            var printed = log.Split('\n').Where(l => l.StartsWith("plot: ", StringComparison.Ordinal)).Select(l => l["plot: ".Length..].Trim()).ToList();
+            var printed = log.Split('\n')
+                .Where(l => l.StartsWith("plot: ", StringComparison.Ordinal))
+                .Select(l => l["plot: ".Length..].Trim())
+                .ToList();
             Assert.NotEmpty(printed);
             Assert.Equal(printed.Order(), Directory.GetFiles(output, "*.png").Order());
         }
@@ -31,7 +39,8 @@ public class FileBasedAppTests
         }
     }
 
-    private static async Task<(int ExitCode, string Log)> DotnetAsync(string[] arguments, IReadOnlyDictionary<string, string> environment)
+    private static async Task<(int ExitCode, string Log)> DotnetAsync(string[] arguments,
+        IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet", arguments)
         {
@@ -53,7 +62,8 @@ public class FileBasedAppTests
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} ran past 8 minutes:\n{await stdout}{await stderr}");
+            throw new TimeoutException(
+                $"dotnet {string.Join(' ', arguments)} ran past 8 minutes:\n{await stdout}{await stderr}");
         }
         return (process.ExitCode, await stdout + await stderr);
     }

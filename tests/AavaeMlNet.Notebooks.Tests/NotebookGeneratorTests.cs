@@ -15,16 +15,19 @@ public class NotebookGeneratorTests
     {
         string source = Path.Combine(RepositoryPaths.Notebooks, name + ".cs");
         string notebook = NotebookSet.NotebookPath(source);
-        Assert.True(File.Exists(notebook), $"{name}.ipynb is missing: run `dotnet run --project notebooks/tools/NotebookGenerator`.");
+        Assert.True(File.Exists(notebook),
+            $"{name}.ipynb is missing: run `dotnet run --project notebooks/tools/NotebookGenerator`.");
         Assert.True(NotebookSet.IsUpToDate(source),
-            $"{name}.ipynb differs from what {name}.cs generates: edit the .cs, then run `dotnet run --project notebooks/tools/NotebookGenerator`.");
+            $"{name}.ipynb differs from what {name}.cs generates: edit the .cs, " +
+            "then run `dotnet run --project notebooks/tools/NotebookGenerator`.");
     }
 
     [Theory]
     [MemberData(nameof(RepositoryPaths.NotebookNames), MemberType = typeof(RepositoryPaths))]
     public void Generated_notebook_reads_as_a_csharp_notebook_in_dotnet_interactive(string name)
     {
-        var document = Notebook.Parse(NotebookSet.Generate(Path.Combine(RepositoryPaths.Notebooks, name + ".cs")), NotebookKernel.KernelInfos());
+        var document = Notebook.Parse(
+            NotebookSet.Generate(Path.Combine(RepositoryPaths.Notebooks, name + ".cs")), NotebookKernel.KernelInfos());
         var code = document.Elements.Where(e => e.KernelName != "markdown").ToList();
         Assert.NotEmpty(code);
         Assert.All(code, e => Assert.Equal("csharp", e.KernelName));
@@ -68,7 +71,9 @@ public class NotebookGeneratorTests
     [Fact]
     public void App_only_cells_are_left_out_of_the_notebook_and_notebook_only_cells_are_uncommented()
     {
-        var cells = NotebookSource.Parse("// %% [notebook]\n// display(1);\n// %% [app]\nConsole.WriteLine(1);\n// %% [code]\nvar y = 2;\n", "example.cs");
+        var cells = NotebookSource.Parse(
+            "// %% [notebook]\n// display(1);\n// %% [app]\nConsole.WriteLine(1);\n// %% [code]\nvar y = 2;\n",
+            "example.cs");
         var document = Notebook.Parse(IpynbWriter.Write(cells, "example.cs"), NotebookKernel.KernelInfos());
 
         Assert.Equal(["display(1);", "var y = 2;"], document.Elements.Select(e => e.Contents));

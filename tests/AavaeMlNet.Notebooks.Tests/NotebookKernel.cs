@@ -49,11 +49,14 @@ internal static class NotebookKernel
                     switch (kernelEvent)
                     {
                         case CommandFailed failed:
-                            return new NotebookRun(cellsRun, $"code cell {cellsRun} failed:\n{cell.Contents}\n---\n{failed.Message}", images, output.ToString());
+                            return new NotebookRun(cellsRun,
+                                $"code cell {cellsRun} failed:\n{cell.Contents}\n---\n{failed.Message}",
+                                images, output.ToString());
                         case DisplayEvent display:
                             foreach (var value in display.FormattedValues)
                             {
-                                output.AppendLine($"[{kernelEvent.GetType().Name} {value.MimeType}] {Shorten(value.Value)}");
+                                output.AppendLine(
+                                    $"[{kernelEvent.GetType().Name} {value.MimeType}] {Shorten(value.Value)}");
                                 images.AddRange(PngImages(value.Value));
                             }
                             break;

@@ -11,13 +11,16 @@ internal static class RepositoryPaths
     public static TheoryData<string> NotebookNames()
     {
         var data = new TheoryData<string>();
-        foreach (var source in Directory.GetFiles(Notebooks, "*.cs").Order(StringComparer.Ordinal)) data.Add(Path.GetFileNameWithoutExtension(source));
+        foreach (var source in Directory.GetFiles(Notebooks, "*.cs").Order(StringComparer.Ordinal))
+            data.Add(Path.GetFileNameWithoutExtension(source));
         return data;
     }
 
     private static string FindRoot()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory);
+             directory is not null;
+             directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "AavaeMlNet.sln"))) return directory.FullName;
         }

@@ -15,7 +15,13 @@ public static class IpynbWriter
     public static string Write(IEnumerable<NotebookCell> cells, string sourceFileName)
     {
         using var buffer = new MemoryStream();
-        var options = new JsonWriterOptions { Indented = true, IndentSize = 1, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, NewLine = "\n" };
+        var options = new JsonWriterOptions
+        {
+            Indented = true,
+            IndentSize = 1,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            NewLine = "\n",
+        };
         using (var json = new Utf8JsonWriter(buffer, options))
         {
             json.WriteStartObject();

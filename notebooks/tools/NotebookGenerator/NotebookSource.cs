@@ -32,7 +32,8 @@ public static class NotebookSource
             kind = ParseMarker(lines[i], name, i + 1);
             start = i + 1;
         }
-        if (cells.Count == 0) throw new FormatException($"{name}: no cells; a cell starts with a line such as '// %% [code]'.");
+        if (cells.Count == 0)
+            throw new FormatException($"{name}: no cells; a cell starts with a line such as '// %% [code]'.");
         return cells;
     }
 
@@ -43,15 +44,19 @@ public static class NotebookSource
         "// %% [notebook]" => CellKind.Notebook,
         "// %% [app]" => CellKind.App,
         _ => throw new FormatException(
-            $"{name}({lineNumber}): unknown cell marker '{line.Trim()}'; expected // %% [markdown], [code], [notebook] or [app]."),
+            $"{name}({lineNumber}): unknown cell marker '{line.Trim()}'; " +
+            "expected // %% [markdown], [code], [notebook] or [app]."),
     };
 
     private static void CheckHeaderLine(string line, string name, int lineNumber)
     {
         string trimmed = line.Trim();
-        if (trimmed.Length > 0 && !trimmed.StartsWith("#!", StringComparison.Ordinal) && !trimmed.StartsWith("#:", StringComparison.Ordinal)
+        if (trimmed.Length > 0
+            && !trimmed.StartsWith("#!", StringComparison.Ordinal)
+            && !trimmed.StartsWith("#:", StringComparison.Ordinal)
             && !trimmed.StartsWith("//", StringComparison.Ordinal))
-            throw new FormatException($"{name}({lineNumber}): code before the first cell marker; only #!, #: and comment lines may precede it.");
+            throw new FormatException($"{name}({lineNumber}): code before the first cell marker; " +
+                "only #!, #: and comment lines may precede it.");
     }
 
     private static NotebookCell ToCell(CellKind kind, string[] lines, string name, int firstLineIndex)
@@ -59,8 +64,11 @@ public static class NotebookSource
         var body = kind is CellKind.Markdown or CellKind.Notebook
             ? lines.Select((line, k) => Uncomment(line, name, firstLineIndex + k + 1)).ToArray()
             : lines.Select(line => line.TrimEnd()).ToArray();
-        int first = Array.FindIndex(body, l => l.Length > 0), last = Array.FindLastIndex(body, l => l.Length > 0);
-        if (first < 0) throw new FormatException($"{name}({firstLineIndex}): the {kind.ToString().ToLowerInvariant()} cell is empty.");
+        int first = Array.FindIndex(body, l => l.Length > 0);
+        int last = Array.FindLastIndex(body, l => l.Length > 0);
+        if (first < 0)
+            throw new FormatException(
+                $"{name}({firstLineIndex}): the {kind.ToString().ToLowerInvariant()} cell is empty.");
         return new NotebookCell(kind, string.Join('\n', body[first..(last + 1)]));
     }
 
@@ -72,6 +80,7 @@ public static class NotebookSource
         string trimmed = line.TrimEnd();
         if (trimmed.Length == 0 || trimmed == "//") return "";
         if (trimmed.StartsWith("// ", StringComparison.Ordinal)) return trimmed[3..];
-        throw new FormatException($"{name}({lineNumber}): a markdown or notebook cell holds '// ' comment lines only, got '{trimmed}'.");
+        throw new FormatException(
+            $"{name}({lineNumber}): a markdown or notebook cell holds '// ' comment lines only, got '{trimmed}'.");
     }
 }

@@ -22,7 +22,8 @@ foreach (string source in NotebookSet.Sources(directory))
     }
     if (check)
     {
-        Console.Error.WriteLine($"stale: {Path.GetFileName(notebook)} differs from what {Path.GetFileName(source)} generates.");
+        Console.Error.WriteLine(
+            $"stale: {Path.GetFileName(notebook)} differs from what {Path.GetFileName(source)} generates.");
         stale++;
         continue;
     }
