@@ -73,7 +73,11 @@ internal static class EmbeddingBench
             var getter = cursor.GetGetter<VBuffer<float>>(column);
             VBuffer<float> value = default;
             long n = 0;
-            while (cursor.MoveNext()) { getter(ref value); n++; }
+            while (cursor.MoveNext())
+            {
+                getter(ref value);
+                n++;
+            }
             return n / clock.Elapsed.TotalSeconds;
         }
 
@@ -82,7 +86,9 @@ internal static class EmbeddingBench
                           $"inference batch {configuration.BatchSize}, {rounds} rounds, " +
                           $"libtorch threads {get_num_threads()}");
         var results = new Dictionary<string, List<double>> { ["bare"] = [], ["transformer"] = [], ["reloaded"] = [] };
-        Bare(); Through(transformer); // warm-up
+        // Warm-up.
+        Bare();
+        Through(transformer);
         for (int round = 0; round < rounds; round++)
         {
             results["bare"].Add(Bare());

@@ -83,10 +83,18 @@ public sealed class ReferenceCheckpoint : IDisposable
     {
         switch (value)
         {
-            case Tensor t when !keep.Contains(t): t.Dispose(); break;
-            case OrderedDictionary<object, object?> d: foreach (var v in d.Values) DisposeAll(v, keep); break;
-            case List<object?> l: foreach (var v in l) DisposeAll(v, keep); break;
-            case object?[] a: foreach (var v in a) DisposeAll(v, keep); break;
+            case Tensor t when !keep.Contains(t):
+                t.Dispose();
+                break;
+            case OrderedDictionary<object, object?> d:
+                foreach (var v in d.Values) DisposeAll(v, keep);
+                break;
+            case List<object?> l:
+                foreach (var v in l) DisposeAll(v, keep);
+                break;
+            case object?[] a:
+                foreach (var v in a) DisposeAll(v, keep);
+                break;
         }
     }
 

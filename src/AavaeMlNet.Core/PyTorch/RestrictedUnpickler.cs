@@ -73,52 +73,145 @@ public sealed class RestrictedUnpickler
     {
         switch (opcode)
         {
-            case 0x80: reader.ReadByte(); break; // PROTO
-            case 0x95: reader.ReadInt64(); break; // FRAME: a length hint only
-            case (byte)'(': marks.Push(stack.Count); stack.Push(Mark); break;
-            case (byte)'0': Pop(); break;
-            case (byte)'1': PopMark(); break;
-            case (byte)'2': stack.Push(stack.Peek()); break;
-            case (byte)'N': stack.Push(null); break;
-            case 0x88: stack.Push(true); break;
-            case 0x89: stack.Push(false); break;
-            case (byte)'J': stack.Push((long)reader.ReadInt32()); break;
-            case (byte)'K': stack.Push((long)reader.ReadByte()); break;
-            case (byte)'M': stack.Push((long)reader.ReadUInt16()); break;
-            case 0x8a: stack.Push(ReadLong(reader.ReadByte())); break;
-            case 0x8b: stack.Push(ReadLong(reader.ReadInt32())); break;
-            case (byte)'G': stack.Push(BinaryPrimitives.ReadDoubleBigEndian(reader.ReadBytes(8))); break;
-            case (byte)'X': stack.Push(ReadUtf8(reader.ReadUInt32())); break;
-            case 0x8c: stack.Push(ReadUtf8(reader.ReadByte())); break;
-            case 0x8d: stack.Push(ReadUtf8(checked((long)reader.ReadUInt64()))); break;
-            case (byte)'U': stack.Push(Encoding.Latin1.GetString(ReadBytes(reader.ReadByte()))); break;
-            case (byte)'T': stack.Push(Encoding.Latin1.GetString(ReadBytes(reader.ReadInt32()))); break;
-            case (byte)'C': stack.Push(ReadBytes(reader.ReadByte())); break;
-            case (byte)'B': stack.Push(ReadBytes(reader.ReadUInt32())); break;
-            case (byte)')': stack.Push(Array.Empty<object?>()); break;
-            case (byte)'t': stack.Push(PopMark().ToArray()); break;
-            case 0x85: stack.Push(new[] { Pop() }); break;
-            case 0x86: PushTuple(2); break;
-            case 0x87: PushTuple(3); break;
-            case (byte)']': stack.Push(new List<object?>()); break;
-            case (byte)'l': stack.Push(PopMark()); break;
-            case (byte)'a': Append([Pop()]); break;
-            case (byte)'e': Append(PopMark()); break;
-            case (byte)'}': stack.Push(new OrderedDictionary<object, object?>()); break;
-            case (byte)'d': stack.Push(SetItems(new OrderedDictionary<object, object?>(), PopMark())); break;
-            case (byte)'s': SetItem(); break;
-            case (byte)'u': PeekAfter(PopMark()); break;
-            case (byte)'q': memo[reader.ReadByte()] = stack.Peek(); break;
-            case (byte)'r': memo[reader.ReadUInt32()] = stack.Peek(); break;
-            case 0x94: memo[memo.Count] = stack.Peek(); break;
-            case (byte)'h': stack.Push(Memo(reader.ReadByte())); break;
-            case (byte)'j': stack.Push(Memo(reader.ReadUInt32())); break;
-            case (byte)'c': stack.Push(Global(ReadLine(), ReadLine())); break;
-            case 0x93: StackGlobal(); break;
-            case (byte)'R': Reduce(); break;
-            case 0x81: Reduce(); break; // NEWOBJ: cls, args -> the same allow-listed call
-            case (byte)'b': Build(); break;
-            case (byte)'Q': stack.Push(rules.PersistentLoad(Pop())); break;
+            case 0x80: // PROTO
+                reader.ReadByte();
+                break;
+            case 0x95: // FRAME: a length hint only
+                reader.ReadInt64();
+                break;
+            case (byte)'(':
+                marks.Push(stack.Count);
+                stack.Push(Mark);
+                break;
+            case (byte)'0':
+                Pop();
+                break;
+            case (byte)'1':
+                PopMark();
+                break;
+            case (byte)'2':
+                stack.Push(stack.Peek());
+                break;
+            case (byte)'N':
+                stack.Push(null);
+                break;
+            case 0x88:
+                stack.Push(true);
+                break;
+            case 0x89:
+                stack.Push(false);
+                break;
+            case (byte)'J':
+                stack.Push((long)reader.ReadInt32());
+                break;
+            case (byte)'K':
+                stack.Push((long)reader.ReadByte());
+                break;
+            case (byte)'M':
+                stack.Push((long)reader.ReadUInt16());
+                break;
+            case 0x8a:
+                stack.Push(ReadLong(reader.ReadByte()));
+                break;
+            case 0x8b:
+                stack.Push(ReadLong(reader.ReadInt32()));
+                break;
+            case (byte)'G':
+                stack.Push(BinaryPrimitives.ReadDoubleBigEndian(reader.ReadBytes(8)));
+                break;
+            case (byte)'X':
+                stack.Push(ReadUtf8(reader.ReadUInt32()));
+                break;
+            case 0x8c:
+                stack.Push(ReadUtf8(reader.ReadByte()));
+                break;
+            case 0x8d:
+                stack.Push(ReadUtf8(checked((long)reader.ReadUInt64())));
+                break;
+            case (byte)'U':
+                stack.Push(Encoding.Latin1.GetString(ReadBytes(reader.ReadByte())));
+                break;
+            case (byte)'T':
+                stack.Push(Encoding.Latin1.GetString(ReadBytes(reader.ReadInt32())));
+                break;
+            case (byte)'C':
+                stack.Push(ReadBytes(reader.ReadByte()));
+                break;
+            case (byte)'B':
+                stack.Push(ReadBytes(reader.ReadUInt32()));
+                break;
+            case (byte)')':
+                stack.Push(Array.Empty<object?>());
+                break;
+            case (byte)'t':
+                stack.Push(PopMark().ToArray());
+                break;
+            case 0x85:
+                stack.Push(new[] { Pop() });
+                break;
+            case 0x86:
+                PushTuple(2);
+                break;
+            case 0x87:
+                PushTuple(3);
+                break;
+            case (byte)']':
+                stack.Push(new List<object?>());
+                break;
+            case (byte)'l':
+                stack.Push(PopMark());
+                break;
+            case (byte)'a':
+                Append([Pop()]);
+                break;
+            case (byte)'e':
+                Append(PopMark());
+                break;
+            case (byte)'}':
+                stack.Push(new OrderedDictionary<object, object?>());
+                break;
+            case (byte)'d':
+                stack.Push(SetItems(new OrderedDictionary<object, object?>(), PopMark()));
+                break;
+            case (byte)'s':
+                SetItem();
+                break;
+            case (byte)'u':
+                PeekAfter(PopMark());
+                break;
+            case (byte)'q':
+                memo[reader.ReadByte()] = stack.Peek();
+                break;
+            case (byte)'r':
+                memo[reader.ReadUInt32()] = stack.Peek();
+                break;
+            case 0x94:
+                memo[memo.Count] = stack.Peek();
+                break;
+            case (byte)'h':
+                stack.Push(Memo(reader.ReadByte()));
+                break;
+            case (byte)'j':
+                stack.Push(Memo(reader.ReadUInt32()));
+                break;
+            case (byte)'c':
+                stack.Push(Global(ReadLine(), ReadLine()));
+                break;
+            case 0x93:
+                StackGlobal();
+                break;
+            case (byte)'R':
+                Reduce();
+                break;
+            case 0x81: // NEWOBJ: cls, args -> the same allow-listed call
+                Reduce();
+                break;
+            case (byte)'b':
+                Build();
+                break;
+            case (byte)'Q':
+                stack.Push(rules.PersistentLoad(Pop()));
+                break;
             default:
                 throw new InvalidDataException(
                     $"'{source}': pickle opcode 0x{opcode:x2} ('{(char)opcode}') " +

@@ -82,8 +82,16 @@ public sealed class SimilarityMatrix
             for (int j = 0; j < Size; j++)
             {
                 if (i == j) continue;
-                if (i / Views == j / Views) { within += values[i, j]; withinPairs++; }
-                else { across += values[i, j]; acrossPairs++; }
+                if (i / Views == j / Views)
+                {
+                    within += values[i, j];
+                    withinPairs++;
+                }
+                else
+                {
+                    across += values[i, j];
+                    acrossPairs++;
+                }
             }
         }
         double withinMean = withinPairs == 0 ? double.NaN : within / withinPairs;

@@ -22,9 +22,16 @@ public static class LossCurvePlot
         bool drawing = false;
         foreach (var (step, loss) in points.OrderBy(p => p.Step))
         {
-            if (!double.IsFinite(loss)) { drawing = false; continue; }
+            if (!double.IsFinite(loss))
+            {
+                drawing = false;
+                continue;
+            }
             var at = new SKPoint(chart.PixelX(step), chart.PixelY(loss));
-            if (drawing) curve.LineTo(at); else curve.MoveTo(at);
+            if (drawing)
+                curve.LineTo(at);
+            else
+                curve.MoveTo(at);
             drawing = true;
         }
         using var line = new SKPaint

@@ -60,8 +60,15 @@ internal sealed class EmbeddingModel : IDisposable
         lock (gate)
         {
             Model.to(CPU);
-            try { action(Model); }
-            finally { Model.to(Device); Model.eval(); }
+            try
+            {
+                action(Model);
+            }
+            finally
+            {
+                Model.to(Device);
+                Model.eval();
+            }
         }
     }
 
