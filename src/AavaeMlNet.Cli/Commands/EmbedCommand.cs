@@ -62,27 +62,19 @@ internal static class EmbedCommand
         {
             model, input, output, labels, dataDir, format, shard, chunk, column, imageColumn,
         };
-        command.SetAction((parse, cancellationToken) =>
-            CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), async () =>
+        {
+            var options = new EmbedJobOptions
             {
-                var options = new EmbedJobOptions
-                {
-                    ModelPath = parse.GetValue(model)!,
-                    Input = parse.GetValue(input)!,
-                    Output = parse.GetValue(output)!,
-                    Labels = parse.GetValue(labels),
-                    DataDirectory = parse.GetValue(dataDir),
-                    Format = parse.GetValue(format),
-                    Shard = Shard.Parse(parse.GetValue(shard)!),
-                    ChunkSize = parse.GetValue(chunk),
-                    Column = parse.GetValue(column)!,
-                    ImageColumn = parse.GetValue(imageColumn),
-                };
-                var result = await EmbedJob.RunAsync(options, Console.Out, cancellationToken);
-                Console.WriteLine(
-                    $"Wrote {result.Rows:N0} embeddings of size {result.EmbeddingSize} to {result.Output}.");
-                return 0;
-            }));
+                ModelPath = parse.GetValue(model)!, Input = parse.GetValue(input)!, Output = parse.GetValue(output)!,
+                Labels = parse.GetValue(labels), DataDirectory = parse.GetValue(dataDir), Format = parse.GetValue(format),
+                Shard = Shard.Parse(parse.GetValue(shard)!), ChunkSize = parse.GetValue(chunk), Column = parse.GetValue(column)!,
+                ImageColumn = parse.GetValue(imageColumn),
+            };
+            var result = await EmbedJob.RunAsync(options, Console.Out, cancellationToken);
+            Console.WriteLine($"Wrote {result.Rows:N0} embeddings of size {result.EmbeddingSize} to {result.Output}.");
+            return 0;
+        }));
         return command;
     }
 }
