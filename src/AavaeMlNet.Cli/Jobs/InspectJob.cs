@@ -53,16 +53,28 @@ public static class InspectJob
         var batch = encoder.ToTensor(records.Select(r => r.PixelsChw).ToList()).repeat_interleave(options.Views, 0);
         using var generator = new Generator((ulong)options.Seed);
         var views = new SimClrAugmentation(encoder.Augmentation).View(batch, generator);
-        var matrix = SimilarityMatrix.Compute(EmbeddingMatrix.FromTensor(encoder.Features(views)), records.Count, options.Views);
+        var matrix = SimilarityMatrix.Compute(
+            EmbeddingMatrix.FromTensor(encoder.Features(views)), records.Count, options.Views);
         var contrast = matrix.Contrast();
 
         var values = matrix.ToArray();
-        var rows = Enumerable.Range(0, matrix.Size).Select(i => Enumerable.Range(0, matrix.Size).Select(j => values[i, j]).ToArray()).ToArray();
+        var rows = Enumerable.Range(0, matrix.Size)
+            .Select(i => Enumerable.Range(0, matrix.Size).Select(j => values[i, j]).ToArray())
+            .ToArray();
         var metrics = new Dictionary<string, double>
         {
-            ["within_image"] = contrast.WithinImage, ["across_images"] = contrast.AcrossImages, ["block_contrast"] = contrast.Contrast,
+            ["within_image"] = contrast.WithinImage,
+            ["across_images"] = contrast.AcrossImages,
+            ["block_contrast"] = contrast.Contrast,
         };
-        return Write(options, "similarity", new { images = matrix.Images, views = matrix.Views, blockContrast = contrast, matrix = rows },
+        var payload = new
+        {
+            images = matrix.Images,
+            views = matrix.Views,
+            blockContrast = contrast,
+            matrix = rows,
+        };
+        return Write(options, "similarity", payload,
             "Cosine similarity of augmented views (paper Fig. 5)", metrics,
             path => SimilarityHeatmapPlot.Write(path, matrix));
     }
@@ -79,14 +91,26 @@ public static class InspectJob
         int length = c * h * w;
         var original = originals.data<float>().ToArray();
         var flat = reconstructed.contiguous().data<float>().ToArray();
-        var originalImages = Enumerable.Range(0, records.Count).Select(i => original[(i * length)..((i + 1) * length)]).ToList();
-        var reconstructionImages = Enumerable.Range(0, records.Count).Select(i => flat[(i * length)..((i + 1) * length)]).ToList();
+        var originalImages = Enumerable.Range(0, records.Count)
+            .Select(i => original[(i * length)..((i + 1) * length)])
+            .ToList();
+        var reconstructionImages = Enumerable.Range(0, records.Count)
+            .Select(i => flat[(i * length)..((i + 1) * length)])
+            .ToList();
         double squared = 0;
-        for (int i = 0; i < original.Length; i++) squared += (original[i] - flat[i]) * (double)(original[i] - flat[i]);
+        for (int i = 0; i < original.Length; i++)
+            squared += (original[i] - flat[i]) * (double)(original[i] - flat[i]);
         var metrics = new Dictionary<string, double> { ["mean_squared_error"] = squared / original.Length };
-        return Write(options, "reconstructions", new { images = records.Count, indices = records.Select(r => r.Index), meanSquaredError = metrics["mean_squared_error"] },
+        var payload = new
+        {
+            images = records.Count,
+            indices = records.Select(r => r.Index),
+            meanSquaredError = metrics["mean_squared_error"],
+        };
+        int scale = Math.Max(1, 96 / Math.Max(h, w));
+        return Write(options, "reconstructions", payload,
             "Originals (top) and reconstructions through z = mu (bottom)", metrics,
-            path => ReconstructionGrid.Write(path, originalImages, reconstructionImages, c, h, w, scale: Math.Max(1, 96 / Math.Max(h, w))));
+            path => ReconstructionGrid.Write(path, originalImages, reconstructionImages, c, h, w, scale: scale));
     }
 
     public static string Map(InspectJobOptions options, CancellationToken cancellationToken)
@@ -111,34 +135,50 @@ public static class InspectJob
             classNames = source.Info.ClassNames;
             var records = source.Read().Take(limit).ToList();
             using var scope = NewDisposeScope();
-            embeddings = EmbeddingMatrix.FromTensor(encoder.Features(encoder.Augmentation.Normalization.Apply(encoder.ToTensor(records.Select(r => r.PixelsChw).ToList()))));
+            var pixels = encoder.ToTensor(records.Select(r => r.PixelsChw).ToList());
+            embeddings = EmbeddingMatrix.FromTensor(encoder.Features(encoder.Augmentation.Normalization.Apply(pixels)));
             labels = records.Select(r => r.Label == ImageRecord.NoLabel ? 0 : r.Label).ToList();
         }
         var map = PcaMap.Fit(embeddings);
         var metrics = new Dictionary<string, double>
         {
-            ["variance_component_1"] = map.ExplainedVariance[0], ["variance_component_2"] = map.ExplainedVariance[1],
+            ["variance_component_1"] = map.ExplainedVariance[0],
+            ["variance_component_2"] = map.ExplainedVariance[1],
         };
-        return Write(options, "map", new { points = map.Coordinates.Count, explainedVariance = map.ExplainedVariance, coordinates = map.Coordinates, labels },
-            "2-D PCA map of the embeddings", metrics,
-            path => EmbeddingScatterPlot.Write(path, map.Coordinates, labels, classNames.Count > 0 ? classNames : null));
+        var payload = new
+        {
+            points = map.Coordinates.Count,
+            explainedVariance = map.ExplainedVariance,
+            coordinates = map.Coordinates,
+            labels,
+        };
+        return Write(options, "map", payload, "2-D PCA map of the embeddings", metrics,
+            path => EmbeddingScatterPlot.Write(
+                path, map.Coordinates, labels, classNames.Count > 0 ? classNames : null));
     }
 
     private static List<ImageRecord> Take(InspectJobOptions options, (int, int, int) shape, int count)
     {
         if (count < 1) throw new ArgumentException("--images must be at least 1.");
-        var records = ImageInputs.Open(options.Input, shape, options.Labels, options.DataDirectory).Read().Take(count).ToList();
+        var records = ImageInputs.Open(options.Input, shape, options.Labels, options.DataDirectory)
+            .Read()
+            .Take(count)
+            .ToList();
         if (records.Count == 0) throw new ArgumentException($"Input '{options.Input}' holds no images.");
         return records;
     }
 
-    private static string Write(InspectJobOptions options, string name, object payload, string title, Dictionary<string, double> metrics, Action<string> plot)
+    private static string Write(InspectJobOptions options, string name, object payload, string title,
+        Dictionary<string, double> metrics, Action<string> plot)
     {
         string directory = Path.GetFullPath(options.OutputDirectory);
         AtomicFile.WriteAllText(Path.Combine(directory, name + ".json"), JsonSerializer.Serialize(payload, Json));
         var report = new EvaluationReport(title, options.Input, [], metrics, new Dictionary<string, string>
         {
-            ["input"] = options.Input, ["model"] = options.Model ?? "", ["checkpoint"] = options.Checkpoint ?? "", ["plot"] = name + ".png",
+            ["input"] = options.Input,
+            ["model"] = options.Model ?? "",
+            ["checkpoint"] = options.Checkpoint ?? "",
+            ["plot"] = name + ".png",
         });
         ReportWriter.WriteMarkdown(Path.Combine(directory, name + ".md"), report);
         string png = Path.Combine(directory, name + ".png");
