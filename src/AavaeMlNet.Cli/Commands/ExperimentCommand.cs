@@ -28,11 +28,17 @@ internal static class ExperimentCommand
                           "('' for none).",
             DefaultValueFactory = _ => string.Join(',', defaults.Labels),
         };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "Sweep any setting: NAME=V1,V2 (a flag name without dashes, values in its own text; MIN,MAX " +
+                          "ranges in pairs). Repeat for a grid; every run of the sweep runs at each point.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var settings = new SettingFlags(defaults.Settings);
         var command = new Command("experiment", "Run one of the paper's analyses on Fashion-MNIST (variants, beta, " +
                                                 "log-scale, batch-size, latent, or one AAVAE run).")
         {
-            sweep, onlineImages, labels,
+            sweep, onlineImages, labels, set,
         };
         job.AddTo(command);
         settings.AddTo(command);
@@ -48,9 +54,10 @@ internal static class ExperimentCommand
                     OnlineProbeImages = parse.GetValue(onlineImages),
                     Labels = parse.GetValue(labels) is { Length: > 0 } budgets ? LabelBudget.ParseList(budgets) : [],
                     Settings = settings.Read(parse),
+                    Set = parse.GetValue(set) ?? [],
                 };
                 string name = parse.GetValue(sweep)!;
-                ExperimentSweeps.Get(name, options.Settings); // reject an unknown sweep before loading data
+                ExperimentSweeps.Get(name, options.Settings, options.Set); // reject bad sweeps before loading data
                 var reporter = ProgressReporter.ForConsole(options.Settings.Epochs);
                 await ExperimentJob.RunAsync(name, options, Console.Out, reporter.Report, cancellationToken);
                 Console.WriteLine($"Report: {Path.Combine(Path.GetFullPath(options.OutputDirectory), "report.md")}");

@@ -39,7 +39,7 @@ public static class ExperimentJob
     public static async Task<IReadOnlyList<ExperimentResult>> RunAsync(string sweep, ExperimentOptions options, TextWriter log,
         Action<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var runs = ExperimentSweeps.Get(sweep, options.Settings);
+        var runs = ExperimentSweeps.Get(sweep, options.Settings, options.Set);
         Directory.CreateDirectory(options.OutputDirectory);
         var clock = Stopwatch.StartNew();
         var data = await FashionMnistSplits.LoadAsync(options.DataDirectory, options.PretrainImages, options.ProbeTrainImages, log.WriteLine, cancellationToken);

@@ -23,6 +23,11 @@ public sealed record ExperimentOptions
     /// <summary>Label budgets of the label-efficiency table (on the probe-train images, scored on the test set).</summary>
     public IReadOnlyList<LabelBudget> Labels { get; init; } = LabelBudget.ParseList("100/class,1%,10%");
     /// <summary>
+    /// <c>--set NAME=V1,V2</c> texts: every run of the sweep is repeated at each combination of these values
+    /// (<see cref="SettingGrid"/>).
+    /// </summary>
+    public IReadOnlyList<string> Set { get; init; } = [];
+    /// <summary>
     /// The settings every run starts from (a sweep departs from them): the demo's recipe with 10 epochs and one
     /// epoch of warmup. <see cref="AavaeSettings.TimeLimit"/> is the per-run wall-time budget.
     /// </summary>

@@ -11,6 +11,22 @@ public static class ExperimentSweeps
 {
     public static IReadOnlyList<string> Names { get; } = ["aavae", "variants", "beta", "log-scale", "batch-size", "latent"];
 
+    /// <summary>
+    /// The runs of sweep <paramref name="name"/>, each repeated at every point of the <c>--set</c> grid
+    /// (<see cref="SettingGrid"/>; its values are applied after the sweep's own change).
+    /// </summary>
+    public static IReadOnlyList<ExperimentRun> Get(string name, AavaeSettings baseline, IReadOnlyList<string> sets)
+    {
+        var grid = SettingGrid.Parse(sets);
+        if (sets.Count == 0) return Get(name, baseline);
+        return [.. Get(name, baseline).SelectMany(run => grid.Select(point => new ExperimentRun($"{run.Name}, {point.Label}",
+            settings =>
+            {
+                run.Configure(settings);
+                point.Apply(settings);
+            })))];
+    }
+
     public static IReadOnlyList<ExperimentRun> Get(string name, AavaeSettings baseline) => name switch
     {
         "aavae" => [new("AAVAE", _ => { })],

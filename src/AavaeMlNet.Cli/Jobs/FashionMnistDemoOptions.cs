@@ -27,17 +27,17 @@ public sealed record FashionMnistDemoOptions
     public AavaeSettings Settings { get; init; } = Recipe();
 
     /// <summary>
-    /// The Fashion-MNIST CPU recipe (docs/results/fashion-mnist-recipe.md): ResNet-18 x0.25, batch 128, lr 1e-3
-    /// after half an epoch of warmup, 3 epochs, the grayscale views, BatchNorm statistics recomputed on 5,000 clean
-    /// images; every other setting the library's.
+    /// The Fashion-MNIST CPU recipe (docs/results/fashion-mnist-recipe.md): ResNet-18 x0.25, batch 64 (twice the
+    /// steps of 128 for 6 % more time: +0.8 points on validation), lr 1e-3 after half an epoch of warmup, 4 epochs,
+    /// the grayscale views, BatchNorm statistics recomputed on 5,000 clean images; every other setting the library's.
     /// </summary>
     public static AavaeSettings Recipe() => new()
     {
         WidthMultiplier = 0.25,
-        BatchSize = 128,
+        BatchSize = 64,
         LearningRate = 1e-3,
         WarmupEpochs = 0.5,
-        Epochs = 3,
+        Epochs = 4,
         Preset = AugmentationPreset.Grayscale,
         CleanBatchNormImages = 5000,
     };
