@@ -16,9 +16,9 @@ var root = new RootCommand("aavae: self-supervised image representations (AAVAE)
     ExportPyTorchCommand.Create(),
 };
 
-// The first Ctrl-C (or SIGTERM) cancels the command's token, and the command stops cleanly: pretraining writes last.ckpt
-// and exits 130. A second one terminates at once. System.CommandLine's own handler is turned off: with TorchSharp
-// loaded, the signal ended the process before the command saw it.
+// The first Ctrl-C (or SIGTERM) cancels the command's token, and the command stops cleanly: pretraining writes
+// last.ckpt and exits 130. A second one terminates at once. System.CommandLine's own handler is turned off: with
+// TorchSharp loaded, the signal ended the process before the command saw it.
 using var cancellation = new CancellationTokenSource();
 void OnSignal(PosixSignalContext context)
 {
@@ -27,4 +27,5 @@ void OnSignal(PosixSignalContext context)
 }
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancellation.Token);
+return await root.Parse(args).InvokeAsync(
+    new InvocationConfiguration { ProcessTerminationTimeout = null }, cancellation.Token);

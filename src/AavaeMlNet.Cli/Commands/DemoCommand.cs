@@ -44,7 +44,8 @@ internal static class DemoCommand
                     Settings = settings.Read(parse),
                 };
                 var reporter = ProgressReporter.ForConsole(options.Settings.Epochs);
-                var result = await FashionMnistDemoJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);
+                var result =
+                    await FashionMnistDemoJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);
                 Console.WriteLine();
                 Console.WriteLine($"Linear-probe test accuracy on Fashion-MNIST: AAVAE embedding " +
                                   $"{result.AavaeAccuracy:P2}, raw pixels {result.RawPixelAccuracy:P2} " +

@@ -2,8 +2,11 @@ using System.CommandLine;
 
 namespace AavaeMlNet.Cli.Commands;
 
-/// <summary>The flags that the Fashion-MNIST jobs (`demo`, `experiment`) share: where, from what, how many images.</summary>
-internal sealed class FashionMnistJobFlags(string output, string dataDirectory, int pretrainImages, int probeImages)
+/// <summary>
+/// The flags that the Fashion-MNIST jobs (`demo`, `experiment`) share: where, from what, how many images.
+/// </summary>
+internal sealed class FashionMnistJobFlags(
+    string output, string dataDirectory, int pretrainImages, int probeImages)
 {
     public Option<string> Output { get; } = new("--output", "-o")
     {

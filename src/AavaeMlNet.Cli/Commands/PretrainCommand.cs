@@ -16,8 +16,14 @@ internal static class PretrainCommand
             Description = "Built-in data set (its 'pretrain' split part): fashion-mnist, cifar10 or stl10.",
         };
         data.AcceptOnlyFromAmong("fashion-mnist", "cifar10", "stl10");
-        var manifest = new Option<string?>("--manifest") { Description = "Manifest JSON file whose files lie in --data-dir." };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Directory of the --data or --manifest files." };
+        var manifest = new Option<string?>("--manifest")
+        {
+            Description = "Manifest JSON file whose files lie in --data-dir.",
+        };
+        var dataDir = new Option<string?>("--data-dir")
+        {
+            Description = "Directory of the --data or --manifest files.",
+        };
         var part = new Option<string>("--split")
         {
             Description = "Subset or split part of the manifest to pretrain on.",
@@ -25,7 +31,10 @@ internal static class PretrainCommand
         };
         var idx = new Option<string?>("--idx") { Description = "IDX images file (raw or .gz)." };
         var labels = new Option<string?>("--labels") { Description = "IDX labels file for --idx." };
-        var folder = new Option<string?>("--folder") { Description = "Image folder (PNG/JPEG; class subfolders give labels)." };
+        var folder = new Option<string?>("--folder")
+        {
+            Description = "Image folder (PNG/JPEG; class subfolders give labels).",
+        };
         var size = new Option<int>("--size")
         {
             Description = "Side to which folder images are resized.",

@@ -26,19 +26,19 @@ public sealed record FashionMnistDemoResult(double AavaeAccuracy, double RawPixe
 }
 
 /// <summary>
-/// The Fashion-MNIST demo: pretrain AAVAE on Fashion-MNIST, fit a linear probe on the frozen embeddings and, in the same run,
-/// the same probe on raw pixels, both also on label budgets; write model.zip, metrics.json, report.md, loss.png,
-/// reconstructions.png, accuracy.png and label-efficiency.png.
+/// The Fashion-MNIST demo: pretrain AAVAE on Fashion-MNIST, fit a linear probe on the frozen embeddings and, in the
+/// same run, the same probe on raw pixels, both also on label budgets; write model.zip, metrics.json, report.md,
+/// loss.png, reconstructions.png, accuracy.png and label-efficiency.png.
 /// </summary>
 public static class FashionMnistDemoJob
 {
-    public static async Task<FashionMnistDemoResult> RunAsync(FashionMnistDemoOptions options, TextWriter log, Action<TrainingProgress>? progress,
-        CancellationToken cancellationToken)
+    public static async Task<FashionMnistDemoResult> RunAsync(FashionMnistDemoOptions options, TextWriter log,
+        Action<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
         Directory.CreateDirectory(options.OutputDirectory);
-        var data = await FashionMnistSplits.LoadAsync(options.DataDirectory, options.PretrainImages, options.ProbeTrainImages,
-            log.WriteLine, cancellationToken);
+        var data = await FashionMnistSplits.LoadAsync(options.DataDirectory, options.PretrainImages,
+            options.ProbeTrainImages, log.WriteLine, cancellationToken);
         var settings = options.Settings;
         var ml = new MLContext((int)settings.Seed);
 
@@ -73,7 +73,8 @@ public static class FashionMnistDemoJob
         log.WriteLine($"AAVAE linear probe: {probe.Accuracy:P2} top-1 on the test set.");
 
         log.WriteLine("Fitting the same probe on raw pixels (the baseline, same images, same run)...");
-        var raw = LinearProbe.TrainAndEvaluate(ml, ml.Data.Cache(data.ProbeTrain), ml.Data.Cache(data.Test), "Image", "Label");
+        var raw = LinearProbe.TrainAndEvaluate(
+            ml, ml.Data.Cache(data.ProbeTrain), ml.Data.Cache(data.Test), "Image", "Label");
         log.WriteLine($"Raw-pixel linear probe: {raw.Accuracy:P2} top-1.");
 
         log.WriteLine($"Label efficiency: both probes on stratified subsets ({string.Join(", ", options.Labels)})...");
@@ -89,10 +90,12 @@ public static class FashionMnistDemoJob
         aavae.SaveCheckpoint(Path.Combine(options.OutputDirectory, "encoder.ckpt"));
 
         if (losses.Count > 0)
-            LossCurvePlot.Write(Path.Combine(options.OutputDirectory, "loss.png"), losses, "AAVAE training loss (-log p(x|z) per image)");
+            LossCurvePlot.Write(Path.Combine(options.OutputDirectory, "loss.png"), losses,
+                "AAVAE training loss (-log p(x|z) per image)");
         WriteReconstructions(aavae, data, Path.Combine(options.OutputDirectory, "reconstructions.png"));
         AccuracyBarPlot.Write(Path.Combine(options.OutputDirectory, "accuracy.png"),
-            [("raw pixels", raw.Accuracy), ("AAVAE embedding", probe.Accuracy)], "Linear probe, Fashion-MNIST test set");
+            [("raw pixels", raw.Accuracy), ("AAVAE embedding", probe.Accuracy)],
+            "Linear probe, Fashion-MNIST test set");
         int allLabels = options.ProbeTrainImages;
         LabelEfficiencyPlot.Write(Path.Combine(options.OutputDirectory, "label-efficiency.png"),
         [
@@ -118,7 +121,8 @@ public static class FashionMnistDemoJob
             [
                 new EvaluationResult($"{variant} ({model})", "linear probe (standardize + L-BFGS)", probe.Accuracy,
                     $"{settings.Epochs} epochs on {options.PretrainImages:N0} images"),
-                new EvaluationResult("raw pixels", "linear probe (standardize + L-BFGS)", raw.Accuracy, "baseline measured in the same run"),
+                new EvaluationResult("raw pixels", "linear probe (standardize + L-BFGS)", raw.Accuracy,
+                    "baseline measured in the same run"),
                 .. budgetResults,
             ],
             new Dictionary<string, double>

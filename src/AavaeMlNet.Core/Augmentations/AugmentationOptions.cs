@@ -15,7 +15,10 @@ public sealed record AugmentationOptions
     public double FlipProbability { get; init; } = 0.5;
     /// <summary>Probability that colour jitter is applied to a sample.</summary>
     public double JitterProbability { get; init; } = 0.8;
-    /// <summary>Jitter strength s: brightness, contrast and saturation factors in [1 - 0.8s, 1 + 0.8s], hue shift in [-0.2s, 0.2s].</summary>
+    /// <summary>
+    /// Jitter strength s: brightness, contrast and saturation factors in [1 - 0.8s, 1 +
+    /// 0.8s], hue shift in [-0.2s, 0.2s].
+    /// </summary>
     public double JitterStrength { get; init; } = 1.0;
     /// <summary>Jitter saturation and hue (RGB only; off for grayscale data).</summary>
     public bool JitterChroma { get; init; } = true;
@@ -31,14 +34,23 @@ public sealed record AugmentationOptions
     public required Normalization Normalization { get; init; }
 
     /// <summary>CIFAR-10: crop, flip, jitter s = 0.5 with p 0.8, grayscale p 0.2, no blur.</summary>
-    public static AugmentationOptions Cifar10 { get; } = new() { JitterStrength = 0.5, Normalization = Normalization.Cifar10 };
+    public static AugmentationOptions Cifar10 { get; } = new()
+    {
+        JitterStrength = 0.5,
+        Normalization = Normalization.Cifar10,
+    };
 
     /// <summary>STL-10: crop, flip, jitter s = 1 with p 0.8, grayscale p 0.2, blur p 0.5.</summary>
-    public static AugmentationOptions Stl10 { get; } = new() { JitterStrength = 1.0, BlurProbability = 0.5, Normalization = Normalization.Stl10 };
+    public static AugmentationOptions Stl10 { get; } = new()
+    {
+        JitterStrength = 1.0,
+        BlurProbability = 0.5,
+        Normalization = Normalization.Stl10,
+    };
 
     /// <summary>
-    /// Grayscale data such as Fashion-MNIST: crop, flip, brightness and contrast jitter (s = 0.5, p 0.8); no saturation,
-    /// hue or grayscale ops, which mean nothing on one channel; no blur.
+    /// Grayscale data such as Fashion-MNIST: crop, flip, brightness and contrast jitter (s = 0.5, p 0.8); no
+    /// saturation, hue or grayscale ops, which mean nothing on one channel; no blur.
     /// </summary>
     public static AugmentationOptions Grayscale { get; } = new()
     {
@@ -80,21 +92,27 @@ public sealed record AugmentationOptions
     {
         static void Probability(double p, string name)
         {
-            if (!(p >= 0 && p <= 1)) throw new ArgumentOutOfRangeException(name, p, $"{name} must be a probability in [0, 1].");
+            if (!(p >= 0 && p <= 1))
+                throw new ArgumentOutOfRangeException(name, p, $"{name} must be a probability in [0, 1].");
         }
         if (!(CropScale.Min > 0 && CropScale.Min <= CropScale.Max && CropScale.Max <= 1))
-            throw new ArgumentOutOfRangeException(nameof(CropScale), CropScale, "CropScale must satisfy 0 < min <= max <= 1.");
+            throw new ArgumentOutOfRangeException(
+                nameof(CropScale), CropScale, "CropScale must satisfy 0 < min <= max <= 1.");
         if (!(CropRatio.Min > 0 && CropRatio.Min <= CropRatio.Max))
-            throw new ArgumentOutOfRangeException(nameof(CropRatio), CropRatio, "CropRatio must satisfy 0 < min <= max.");
+            throw new ArgumentOutOfRangeException(
+                nameof(CropRatio), CropRatio, "CropRatio must satisfy 0 < min <= max.");
         Probability(FlipProbability, nameof(FlipProbability));
         Probability(JitterProbability, nameof(JitterProbability));
         Probability(GrayscaleProbability, nameof(GrayscaleProbability));
         Probability(BlurProbability, nameof(BlurProbability));
         if (!(JitterStrength >= 0 && JitterStrength <= 1.25))
-            throw new ArgumentOutOfRangeException(nameof(JitterStrength), JitterStrength, "JitterStrength must be in [0, 1.25] (factors stay positive).");
+            throw new ArgumentOutOfRangeException(nameof(JitterStrength), JitterStrength,
+                "JitterStrength must be in [0, 1.25] (factors stay positive).");
         if (!(BlurSigma.Min > 0 && BlurSigma.Min <= BlurSigma.Max))
-            throw new ArgumentOutOfRangeException(nameof(BlurSigma), BlurSigma, "BlurSigma must satisfy 0 < min <= max.");
+            throw new ArgumentOutOfRangeException(
+                nameof(BlurSigma), BlurSigma, "BlurSigma must satisfy 0 < min <= max.");
         if (!(BlurKernelFraction > 0 && BlurKernelFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(BlurKernelFraction), BlurKernelFraction, "BlurKernelFraction must be in (0, 1).");
+            throw new ArgumentOutOfRangeException(
+                nameof(BlurKernelFraction), BlurKernelFraction, "BlurKernelFraction must be in (0, 1).");
     }
 }

@@ -7,6 +7,8 @@ public enum AugmentationPreset
     Cifar10,
     /// <summary><see cref="AugmentationOptions.Stl10"/>: jitter s = 1, blur p 0.5.</summary>
     Stl10,
-    /// <summary><see cref="AugmentationOptions.Grayscale"/>: one channel (Fashion-MNIST); no chroma or grayscale ops.</summary>
+    /// <summary>
+    /// <see cref="AugmentationOptions.Grayscale"/>: one channel (Fashion-MNIST); no chroma or grayscale ops.
+    /// </summary>
     Grayscale,
 }

@@ -2,7 +2,9 @@ using AavaeMlNet.Settings;
 
 namespace AavaeMlNet.Model;
 
-/// <summary>ResNet depth of the encoder, mirrored by the decoder (paper Fig. 4c: decoder depth matters little).</summary>
+/// <summary>
+/// ResNet depth of the encoder, mirrored by the decoder (paper Fig. 4c: decoder depth matters little).
+/// </summary>
 public enum Depth
 {
     /// <summary>ResNet-18: basic blocks [2, 2, 2, 2]; features h = 8 x base width (512 at width 1).</summary>
@@ -11,7 +13,9 @@ public enum Depth
     /// <summary>ResNet-34: basic blocks [3, 4, 6, 3]; h = 8 x base width (512 at width 1).</summary>
     [SettingValue("34")]
     ResNet34 = 34,
-    /// <summary>ResNet-50: bottleneck blocks [3, 4, 6, 3]; h = 32 x base width (2048 at width 1). The paper's default.</summary>
+    /// <summary>
+    /// ResNet-50: bottleneck blocks [3, 4, 6, 3]; h = 32 x base width (2048 at width 1). The paper's default.
+    /// </summary>
     [SettingValue("50")]
     ResNet50 = 50,
 }

@@ -34,7 +34,9 @@ public class AavaeSettings
     [Setting("--depth", "ResNet depth of the encoder.")]
     public Depth Depth { get; set; } = Depth.ResNet18;
 
-    /// <summary>Encoder stem; null picks by image size (up to 64: CIFAR stem, up to 160: STL stem, else ImageNet).</summary>
+    /// <summary>
+    /// Encoder stem; null picks by image size (up to 64: CIFAR stem, up to 160: STL stem, else ImageNet).
+    /// </summary>
     [Setting("--stem", "Encoder stem (default: by image size).")]
     public Stem? Stem { get; set; }
 
@@ -65,7 +67,9 @@ public class AavaeSettings
     /// </summary>
     public AugmentationOptions? Augmentation { get; set; }
 
-    /// <summary>View preset; null picks by shape: grayscale for 1 channel, CIFAR-10 up to 64 pixels, STL-10 above.</summary>
+    /// <summary>
+    /// View preset; null picks by shape: grayscale for 1 channel, CIFAR-10 up to 64 pixels, STL-10 above.
+    /// </summary>
     [Setting("--preset", "Augmentation preset (default: by image shape).")]
     public AugmentationPreset? Preset { get; set; }
 
@@ -162,7 +166,9 @@ public class AavaeSettings
     /// <summary>A copy (of the same type, so an estimator's options stay whole) with every setting as here.</summary>
     public AavaeSettings Copy() => (AavaeSettings)MemberwiseClone();
 
-    /// <summary>A copy with the setting <paramref name="name"/> (its flag, with or without dashes) set from text.</summary>
+    /// <summary>
+    /// A copy with the setting <paramref name="name"/> (its flag, with or without dashes) set from text.
+    /// </summary>
     /// <exception cref="ArgumentException">No such setting, or a text it does not read (the message names both).
     /// </exception>
     public AavaeSettings With(string name, string value)

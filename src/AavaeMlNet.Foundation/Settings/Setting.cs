@@ -51,10 +51,14 @@ public sealed class Setting
     /// <summary>This setting's value in <paramref name="settings"/>.</summary>
     public object? Get(object settings) => property.GetValue(settings);
 
-    /// <summary>Sets this setting in <paramref name="settings"/> (a value of <see cref="ValueType"/>, or null).</summary>
+    /// <summary>
+    /// Sets this setting in <paramref name="settings"/> (a value of <see cref="ValueType"/>, or null).
+    /// </summary>
     public void Set(object settings, object? value) => property.SetValue(settings, value);
 
-    /// <summary>The value a text names; an <see cref="ArgumentException"/> naming the flag when it names none.</summary>
+    /// <summary>
+    /// The value a text names; an <see cref="ArgumentException"/> naming the flag when it names none.
+    /// </summary>
     public object Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -25,14 +25,17 @@ public sealed record ImageColumn(string ColumnName, ImageColumnKind Kind, int Ch
     private const string Expected = "image of known size or Vector<Single> of known size";
 
     /// <summary>Resolves against a full schema (sizes known).</summary>
-    public static ImageColumn FromSchema(DataViewSchema schema, string columnName, int? channels, (int Height, int Width)? declaredSize, string parameterName)
+    public static ImageColumn FromSchema(DataViewSchema schema, string columnName, int? channels,
+        (int Height, int Width)? declaredSize, string parameterName)
     {
         var column = schema.GetColumnOrNull(columnName)
             ?? throw new ArgumentOutOfRangeException(parameterName, $"Could not find input column '{columnName}'");
         return Resolve(columnName, column.Type, channels, declaredSize, parameterName);
     }
 
-    /// <summary>Resolves against a schema shape; a vector's size is unknown there, so only its item type is checked.</summary>
+    /// <summary>
+    /// Resolves against a schema shape; a vector's size is unknown there, so only its item type is checked.
+    /// </summary>
     public static void CheckShape(SchemaShape shape, string columnName, string parameterName)
     {
         if (!shape.Any(c => c.Name == columnName))
@@ -52,7 +55,8 @@ public sealed record ImageColumn(string ColumnName, ImageColumnKind Kind, int Ch
             throw Mismatch(columnName, "Vector<Single> of unknown size", parameterName);
     }
 
-    private static ImageColumn Resolve(string name, DataViewType type, int? channels, (int Height, int Width)? declared, string parameterName)
+    private static ImageColumn Resolve(string name, DataViewType type, int? channels, (int Height, int Width)? declared,
+        string parameterName)
     {
         if (type is ImageDataViewType image)
         {
@@ -60,10 +64,12 @@ public sealed record ImageColumn(string ColumnName, ImageColumnKind Kind, int Ch
                 throw Mismatch(name, "image of unknown size (add ResizeImages)", parameterName);
             int c = channels ?? 3;
             if (c is not (1 or 3))
-                throw new ArgumentOutOfRangeException(parameterName, $"Images in column '{name}' can be read as 1 (grayscale) or 3 (RGB) channels, not {c}");
+                throw new ArgumentOutOfRangeException(parameterName,
+                    $"Images in column '{name}' can be read as 1 (grayscale) or 3 (RGB) channels, not {c}");
             if (declared is { } d && (d.Height != image.Height || d.Width != image.Width))
                 throw new ArgumentOutOfRangeException(parameterName,
-                    $"Schema mismatch for input column '{name}': the options declare {d.Height}x{d.Width} images but the column holds {image.Height}x{image.Width} images");
+                    $"Schema mismatch for input column '{name}': the options declare {d.Height}x{d.Width} images " +
+                    $"but the column holds {image.Height}x{image.Width} images");
             return new ImageColumn(name, ImageColumnKind.Image, c, image.Height, image.Width);
         }
         if (type is not VectorDataViewType { ItemType: var item } vector || item != NumberDataViewType.Single)
@@ -76,7 +82,9 @@ public sealed record ImageColumn(string ColumnName, ImageColumnKind Kind, int Ch
             int c = channels ?? (size % (shape.Height * shape.Width) == 0 ? size / (shape.Height * shape.Width) : 0);
             if (c * shape.Height * shape.Width != size || c < 1)
                 throw new ArgumentOutOfRangeException(parameterName,
-                    $"Schema mismatch for input column '{name}': the declared image shape {(channels?.ToString() ?? "?")}x{shape.Height}x{shape.Width} does not match the vector size {size}");
+                    $"Schema mismatch for input column '{name}': the declared image shape " +
+                    $"{(channels?.ToString() ?? "?")}x{shape.Height}x{shape.Width} " +
+                    $"does not match the vector size {size}");
             return new ImageColumn(name, ImageColumnKind.Vector, c, shape.Height, shape.Width);
         }
         // Square images with 1 or 3 channels: 3 * s^2 = t^2 has no integer solution, so at most one reading fits.
@@ -87,7 +95,8 @@ public sealed record ImageColumn(string ColumnName, ImageColumnKind Kind, int Ch
                 return new ImageColumn(name, ImageColumnKind.Vector, c, side, side);
         }
         throw new ArgumentOutOfRangeException(parameterName,
-            $"Schema mismatch for input column '{name}': cannot infer an image shape from a vector of size {size}; set ImageHeight, ImageWidth (and Channels) in the options");
+            $"Schema mismatch for input column '{name}': cannot infer an image shape from a vector of size {size}; " +
+            "set ImageHeight, ImageWidth (and Channels) in the options");
     }
 
     private static ArgumentOutOfRangeException Mismatch(string name, string actual, string parameterName) =>

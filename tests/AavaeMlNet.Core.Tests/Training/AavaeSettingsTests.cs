@@ -33,8 +33,12 @@ public class AavaeSettingsTests
     [Fact]
     public void View_settings_replace_only_what_they_name_on_the_preset()
     {
-        var view = new AavaeSettings { CropScale = (0.3, 1.0), JitterStrength = 0.25, Preset = AugmentationPreset.Stl10 }
-            .ToAugmentation(1, 28, 28);
+        var view = new AavaeSettings
+        {
+            CropScale = (0.3, 1.0),
+            JitterStrength = 0.25,
+            Preset = AugmentationPreset.Stl10,
+        }.ToAugmentation(1, 28, 28);
         Assert.Equal((0.3, 1.0), view.CropScale);
         Assert.Equal(0.25, view.JitterStrength);
         Assert.Equal(AugmentationOptions.Stl10 with { CropScale = (0.3, 1.0), JitterStrength = 0.25 }, view);
@@ -55,8 +59,14 @@ public class AavaeSettingsTests
     public void With_sets_one_setting_from_text_on_a_copy()
     {
         var settings = new AavaeSettings();
-        var changed = settings.With("latent", "64").With("--lr", "1e-3").With("precision", "bf16").With("depth", "50")
-            .With("crop-scale", "0.2,1").With("minutes", "1.5").With("stem", "imagenet").With("learn-log-scale", "true");
+        var changed = settings.With("latent", "64")
+            .With("--lr", "1e-3")
+            .With("precision", "bf16")
+            .With("depth", "50")
+            .With("crop-scale", "0.2,1")
+            .With("minutes", "1.5")
+            .With("stem", "imagenet")
+            .With("learn-log-scale", "true");
         Assert.Equal(128, settings.LatentDim);
         Assert.Equal(64, changed.LatentDim);
         Assert.Equal(1e-3, changed.LearningRate);
