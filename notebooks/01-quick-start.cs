@@ -34,7 +34,9 @@
 // {
 //     using var build = System.Diagnostics.Process.Start("dotnet", "build lib -c Release")!;
 //     build.WaitForExit();
-//     if (build.ExitCode != 0) throw new System.InvalidOperationException("'dotnet build lib -c Release' failed; run it in notebooks/ to see why.");
+//     if (build.ExitCode != 0)
+//         throw new System.InvalidOperationException(
+//             "'dotnet build lib -c Release' failed; run it in notebooks/ to see why.");
 // }
 
 // %% [notebook]
@@ -90,7 +92,8 @@ double widthMultiplier = small ? 0.125 : 0.25;
 string outputDirectory = Environment.GetEnvironmentVariable("AAVAE_NOTEBOOK_OUTPUT")
     ?? Path.Combine("aavae-output", "notebooks", "01-quick-start");
 Directory.CreateDirectory(outputDirectory);
-Console.WriteLine($"{(small ? "Small" : "Default")} budget: {pretrainImages:N0} images, {epochs} epoch(s), width x{widthMultiplier}; plots in {Path.GetFullPath(outputDirectory)}");
+Console.WriteLine($"{(small ? "Small" : "Default")} budget: {pretrainImages:N0} images, {epochs} epoch(s), " +
+    $"width x{widthMultiplier}; plots in {Path.GetFullPath(outputDirectory)}");
 
 // %% [markdown]
 // ## Data
@@ -136,8 +139,11 @@ var aavae = ml.Transforms.PretrainAavae(new AavaeEstimator.Options
     ProgressEverySteps = 5,
     Progress = p =>
     {
-        if (!p.IsEpochEnd) losses.Add((p.Step, p.Loss));
-        else Console.WriteLine($"epoch {p.Epoch + 1}/{epochs}: loss {p.Loss:F1}, {p.ImagesPerSecond:F0} images/s, {p.Elapsed:mm\\:ss}");
+        if (!p.IsEpochEnd)
+            losses.Add((p.Step, p.Loss));
+        else
+            Console.WriteLine($"epoch {p.Epoch + 1}/{epochs}: loss {p.Loss:F1}, " +
+                $"{p.ImagesPerSecond:F0} images/s, {p.Elapsed:mm\\:ss}");
     },
 }).Fit(pretrainData);
 Console.WriteLine($"Embedding size: {aavae.EmbeddingSize}");
@@ -155,9 +161,10 @@ Show(lossPlot);
 // in the same run on the same images.
 
 // %% [code]
-var probe = LinearProbe.TrainAndEvaluate(ml, ml.Data.Cache(aavae.Transform(probeTrainData)), ml.Data.Cache(aavae.Transform(testData)),
-    "Embedding", "Label");
-var rawPixels = LinearProbe.TrainAndEvaluate(ml, ml.Data.Cache(probeTrainData), ml.Data.Cache(testData), "Image", "Label");
+var probe = LinearProbe.TrainAndEvaluate(ml, ml.Data.Cache(aavae.Transform(probeTrainData)),
+    ml.Data.Cache(aavae.Transform(testData)), "Embedding", "Label");
+var rawPixels = LinearProbe.TrainAndEvaluate(
+    ml, ml.Data.Cache(probeTrainData), ml.Data.Cache(testData), "Image", "Label");
 Console.WriteLine($"AAVAE embedding: {probe.Accuracy:P1} top-1; raw pixels: {rawPixels.Accuracy:P1}");
 
 // %% [code]
