@@ -30,8 +30,8 @@ internal static class ExperimentCommand
         };
         var set = new Option<string[]>("--set")
         {
-            Description = "Sweep any setting: NAME=V1,V2 (a flag name without dashes, values in its own text; MIN,MAX " +
-                          "ranges in pairs). Repeat for a grid; every run of the sweep runs at each point.",
+            Description = "Sweep any setting: NAME=V1,V2 (a flag name without dashes, values in its own text; " +
+                          "MIN,MAX ranges in pairs). Repeat for a grid; every run of the sweep runs at each point.",
             AllowMultipleArgumentsPerToken = false,
         };
         var settings = new SettingFlags(defaults.Settings);

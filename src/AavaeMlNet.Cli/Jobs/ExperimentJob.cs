@@ -20,7 +20,8 @@ namespace AavaeMlNet.Cli.Jobs;
 /// <summary>What one run of a sweep measured.</summary>
 public sealed record ExperimentResult(
     string Name, double LinearProbeAccuracy, double KnnAccuracy, long Steps, int EpochsStarted, bool StoppedAtTimeLimit,
-    double PretrainSeconds, double ImagesPerSecond, double FinalLoss, IReadOnlyList<double> OnlineProbeAccuracy, string Settings)
+    double PretrainSeconds, double ImagesPerSecond, double FinalLoss, IReadOnlyList<double> OnlineProbeAccuracy,
+    string Settings)
 {
     /// <summary>The final linear probe scored on the 5,000-image validation split: the figure to tune on.</summary>
     public double ValidationAccuracy { get; init; } = double.NaN;
@@ -32,20 +33,24 @@ public sealed record ExperimentResult(
 /// Runs a sweep on Fashion-MNIST: each run pretrains on the pretrain split with the same budget, reports an online
 /// probe after every epoch, then is scored on the test set by the linear probe (standardize + L-BFGS on frozen
 /// backbone features of the probe-train images) and by weighted kNN (k = 20, T = 0.07). The raw-pixel linear probe
-/// is measured in the same job. Writes results.json, report.md and accuracy.png atomically, plus one loss curve per run.
+/// is measured in the same job. Writes results.json, report.md and accuracy.png atomically, plus one loss curve per
+/// run.
 /// </summary>
 public static class ExperimentJob
 {
-    public static async Task<IReadOnlyList<ExperimentResult>> RunAsync(string sweep, ExperimentOptions options, TextWriter log,
-        Action<TrainingProgress>? progress, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ExperimentResult>> RunAsync(string sweep, ExperimentOptions options,
+        TextWriter log, Action<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var runs = ExperimentSweeps.Get(sweep, options.Settings, options.Set);
         Directory.CreateDirectory(options.OutputDirectory);
         var clock = Stopwatch.StartNew();
-        var data = await FashionMnistSplits.LoadAsync(options.DataDirectory, options.PretrainImages, options.ProbeTrainImages, log.WriteLine, cancellationToken);
-        var probeTrain = LabelledPixels.Read(data.TrainSource.Subset(data.PretrainIndices.Take(options.ProbeTrainImages)));
+        var data = await FashionMnistSplits.LoadAsync(options.DataDirectory, options.PretrainImages,
+            options.ProbeTrainImages, log.WriteLine, cancellationToken);
+        var probeTrain =
+            LabelledPixels.Read(data.TrainSource.Subset(data.PretrainIndices.Take(options.ProbeTrainImages)));
         var test = LabelledPixels.Read(data.TestSource);
-        var onlineTrain = LabelledPixels.Read(data.TrainSource.Subset(data.PretrainIndices.Take(options.OnlineProbeImages)));
+        var onlineTrain =
+            LabelledPixels.Read(data.TrainSource.Subset(data.PretrainIndices.Take(options.OnlineProbeImages)));
         var validation = LabelledPixels.Read(data.TrainSource.Subset(data.ValidationIndices));
 
         log.WriteLine("Raw-pixel baseline: linear probe on the same probe-train and test images...");
@@ -54,7 +59,8 @@ public static class ExperimentJob
         double raw = LinearProbe.TrainAndEvaluate(rawTrain, probeTrain.Labels, rawTest, test.Labels).Accuracy;
         var rawCurve = LabelEfficiencyProbe.Run(rawTrain, probeTrain.Labels, rawTest, test.Labels, options.Labels,
             seed: (ulong)options.Settings.Seed, cancellationToken: cancellationToken);
-        log.WriteLine($"Raw pixels: {raw:P2}" + string.Concat(rawCurve.Select(p => $", {p.Budget} labels {p.Accuracy:P2}")));
+        log.WriteLine($"Raw pixels: {raw:P2}" +
+            string.Concat(rawCurve.Select(p => $", {p.Budget} labels {p.Accuracy:P2}")));
 
         var results = new List<ExperimentResult>();
         foreach (var run in runs)
@@ -70,18 +76,26 @@ public static class ExperimentJob
             };
             var losses = new List<(long Step, double Loss)>();
             var online = new List<double>();
-            double imagesPerSecond = 0, finalLoss = double.NaN;
+            double imagesPerSecond = 0;
+            double finalLoss = double.NaN;
             estimatorOptions.ProgressEverySteps = 20;
             estimatorOptions.Progress = p =>
             {
-                if (p.IsEpochEnd) { imagesPerSecond = p.ImagesPerSecond; finalLoss = p.Loss; }
-                else losses.Add((p.Step, p.Loss));
+                if (p.IsEpochEnd)
+                {
+                    imagesPerSecond = p.ImagesPerSecond;
+                    finalLoss = p.Loss;
+                }
+                else
+                {
+                    losses.Add((p.Step, p.Loss));
+                }
                 progress?.Invoke(p);
             };
             if (options.OnlineProbeImages > 0)
             {
-                var probe = new OnlineProbe(onlineTrain.Pixels, onlineTrain.Labels, validation.Pixels, validation.Labels,
-                    settings.ToAugmentation(1, 28, 28).Normalization);
+                var probe = new OnlineProbe(onlineTrain.Pixels, onlineTrain.Labels, validation.Pixels,
+                    validation.Labels, settings.ToAugmentation(1, 28, 28).Normalization);
                 estimatorOptions.EpochCompleted = (epoch, model) =>
                 {
                     double accuracy = probe.Evaluate(epoch, model);
@@ -95,30 +109,45 @@ public static class ExperimentJob
             long steps = 0;
             int epochs = 0;
             bool stoppedAtLimit = false;
-            estimatorOptions.Progress += p => { steps = p.Step + 1; epochs = p.Epoch + 1; };
+            estimatorOptions.Progress += p =>
+            {
+                steps = p.Step + 1;
+                epochs = p.Epoch + 1;
+            };
             using var transformer = ml.Transforms.PretrainAavae(estimatorOptions).Fit(data.Pretrain);
             double pretrainSeconds = pretrainClock.Elapsed.TotalSeconds;
             stoppedAtLimit = settings.TimeLimit is { } limit && pretrainSeconds >= limit.TotalSeconds
                 && epochs < settings.Epochs;
 
             var normalization = transformer.Augmentation.Normalization;
-            var trainFeatures = FrozenFeatures.Compute(transformer.Model, normalization, probeTrain.Pixels, probeTrain.Count);
+            var trainFeatures =
+                FrozenFeatures.Compute(transformer.Model, normalization, probeTrain.Pixels, probeTrain.Count);
             var testFeatures = FrozenFeatures.Compute(transformer.Model, normalization, test.Pixels, test.Count);
-            double linear = LinearProbe.TrainAndEvaluate(trainFeatures, probeTrain.Labels, testFeatures, test.Labels).Accuracy;
-            double knn = KnnClassifier.Accuracy(trainFeatures, probeTrain.Labels, testFeatures, test.Labels, new KnnClassifier.Options { K = 20 });
-            var validationFeatures = FrozenFeatures.Compute(transformer.Model, normalization, validation.Pixels, validation.Count);
+            double linear = LinearProbe.TrainAndEvaluate(trainFeatures, probeTrain.Labels, testFeatures, test.Labels)
+                .Accuracy;
+            double knn = KnnClassifier.Accuracy(trainFeatures, probeTrain.Labels, testFeatures, test.Labels,
+                new KnnClassifier.Options { K = 20 });
+            var validationFeatures =
+                FrozenFeatures.Compute(transformer.Model, normalization, validation.Pixels, validation.Count);
             double validationLinear = LinearProbe.TrainAndEvaluate(trainFeatures, probeTrain.Labels, validationFeatures,
                 validation.Labels).Accuracy;
-            var curve = LabelEfficiencyProbe.Run(trainFeatures, probeTrain.Labels, testFeatures, test.Labels, options.Labels,
-                seed: (ulong)options.Settings.Seed, cancellationToken: cancellationToken);
-            log.WriteLine($"Run '{run.Name}': linear probe {linear:P2} (validation {validationLinear:P2}), kNN(20) {knn:P2}" +
+            var curve = LabelEfficiencyProbe.Run(trainFeatures, probeTrain.Labels, testFeatures, test.Labels,
+                options.Labels, seed: (ulong)options.Settings.Seed, cancellationToken: cancellationToken);
+            log.WriteLine($"Run '{run.Name}': linear probe {linear:P2} (validation {validationLinear:P2}), " +
+                          $"kNN(20) {knn:P2}" +
                           string.Concat(curve.Select(p => $", {p.Budget} labels {p.Accuracy:P2}")) +
                           $", {steps} steps in {pretrainSeconds:F0} s");
-            results.Add(new ExperimentResult(run.Name, linear, knn, steps, epochs, stoppedAtLimit, pretrainSeconds, imagesPerSecond, finalLoss,
-                online, Describe(estimatorOptions)) { ValidationAccuracy = validationLinear, LabelEfficiency = curve });
-            string slug = new string(run.Name.Select(ch => char.IsLetterOrDigit(ch) ? char.ToLowerInvariant(ch) : '-').ToArray());
+            results.Add(new ExperimentResult(run.Name, linear, knn, steps, epochs, stoppedAtLimit, pretrainSeconds,
+                imagesPerSecond, finalLoss, online, Describe(estimatorOptions))
+            {
+                ValidationAccuracy = validationLinear,
+                LabelEfficiency = curve,
+            });
+            string slug = new string(
+                run.Name.Select(ch => char.IsLetterOrDigit(ch) ? char.ToLowerInvariant(ch) : '-').ToArray());
             if (losses.Count > 0)
-                LossCurvePlot.Write(Path.Combine(options.OutputDirectory, $"loss-{slug}.png"), losses, $"Training loss: {run.Name}");
+                LossCurvePlot.Write(Path.Combine(options.OutputDirectory, $"loss-{slug}.png"), losses,
+                    $"Training loss: {run.Name}");
             transformer.SaveCheckpoint(Path.Combine(options.OutputDirectory, $"encoder-{slug}.ckpt"));
             WriteOutputs(sweep, options, (raw, rawCurve), results, clock.Elapsed);
         }
@@ -128,19 +157,31 @@ public static class ExperimentJob
     private static string Describe(AavaeEstimator.Options o)
     {
         string budget = o.TimeLimit is { } t ? FormattableString.Invariant($" or {t.TotalMinutes:F0} min") : "";
+        string beta = o.Beta?.ToString(CultureInfo.InvariantCulture) ?? "default";
+        string logScale = o.LearnLogScale ? "learned" : "fixed";
         return FormattableString.Invariant(
-            $"{o.Variant}, ResNet-18 x{o.WidthMultiplier}, latent {o.LatentDim}, beta {(o.Beta?.ToString(CultureInfo.InvariantCulture) ?? "default")}, log scale {(o.LearnLogScale ? "learned" : "fixed")}, batch {o.BatchSize}, lr {o.LearningRate:G3}, warmup {o.WarmupEpochs} epochs, {o.Epochs} epochs{budget}")
+                $"{o.Variant}, ResNet-18 x{o.WidthMultiplier}, latent {o.LatentDim}, beta {beta}, ")
+            + FormattableString.Invariant(
+                $"log scale {logScale}, batch {o.BatchSize}, lr {o.LearningRate:G3}, ")
+            + FormattableString.Invariant($"warmup {o.WarmupEpochs} epochs, {o.Epochs} epochs{budget}")
             + $", compute {PrecisionSupport.Describe(o.ToTraining())}";
     }
 
     private static void WriteOutputs(string sweep, ExperimentOptions options,
-        (double Accuracy, IReadOnlyList<LabelEfficiencyPoint> Curve) baseline, List<ExperimentResult> results, TimeSpan elapsed)
+        (double Accuracy, IReadOnlyList<LabelEfficiencyPoint> Curve) baseline, List<ExperimentResult> results,
+        TimeSpan elapsed)
     {
         double raw = baseline.Accuracy;
         var json = JsonSerializer.Serialize(new
         {
-            sweep, rawPixelLinearProbe = raw, rawPixelLabelEfficiency = baseline.Curve, results, options = options with { DataDirectory = "" },
-            machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", command = CommandLine(), elapsedSeconds = elapsed.TotalSeconds,
+            sweep,
+            rawPixelLinearProbe = raw,
+            rawPixelLabelEfficiency = baseline.Curve,
+            results,
+            options = options with { DataDirectory = "" },
+            machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+            command = CommandLine(),
+            elapsedSeconds = elapsed.TotalSeconds,
         }, new JsonSerializerOptions
         {
             WriteIndented = true,
@@ -153,12 +194,15 @@ public static class ExperimentJob
         {
             $"# Fashion-MNIST experiment: {sweep}", "",
             $"Command: `{CommandLine()}`", "",
-            $"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; job wall time {elapsed:hh\\:mm\\:ss}.", "",
-            $"Probes: linear = standardize + L-BFGS maximum entropy on frozen backbone features of {options.ProbeTrainImages:N0} labelled " +
+            $"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; " +
+            $"job wall time {elapsed:hh\\:mm\\:ss}.", "",
+            "Probes: linear = standardize + L-BFGS maximum entropy on frozen backbone features of " +
+            $"{options.ProbeTrainImages:N0} labelled " +
             "training images, kNN = cosine, k = 20, weights exp(s/0.07); both scored on the 10,000 test images; the " +
-            "validation column is the same linear probe scored on the 5,000-image validation split (tune on it); label " +
-            "budgets are stratified, seeded subsets of the probe-train images, scored on the test images.", "",
-            "| run | linear probe | validation | kNN (k=20) | " + string.Concat(options.Labels.Select(b => $"{b} labels | ")) +
+            "validation column is the same linear probe scored on the 5,000-image validation split (tune on it); " +
+            "label budgets are stratified, seeded subsets of the probe-train images, scored on the test images.", "",
+            "| run | linear probe | validation | kNN (k=20) | " +
+            string.Concat(options.Labels.Select(b => $"{b} labels | ")) +
             "steps | epochs | pretrain time | images/s | final loss | online probe by epoch |",
             "|---|---|---|---|" + string.Concat(options.Labels.Select(_ => "---|")) + "---|---|---|---|---|---|",
             "| " + string.Join(" | ", (string[])["raw pixels (baseline, same run)", $"{raw:P2}", "", "",
@@ -175,7 +219,8 @@ public static class ExperimentJob
         AtomicFile.WriteAllText(Path.Combine(options.OutputDirectory, "report.md"), string.Join('\n', lines) + "\n");
         var bars = new List<(string Name, double Accuracy)> { ("raw pixels", raw) };
         bars.AddRange(results.Select(r => (r.Name, r.LinearProbeAccuracy)));
-        AccuracyBarPlot.Write(Path.Combine(options.OutputDirectory, "accuracy.png"), bars, $"Linear probe, Fashion-MNIST test ({sweep})");
+        AccuracyBarPlot.Write(Path.Combine(options.OutputDirectory, "accuracy.png"), bars,
+            $"Linear probe, Fashion-MNIST test ({sweep})");
         if (options.Labels.Count == 0) return;
         int all = options.ProbeTrainImages;
         var series = new List<(string Name, IReadOnlyList<(int Images, double Accuracy)> Points)>
@@ -183,7 +228,8 @@ public static class ExperimentJob
             ("raw pixels", [.. baseline.Curve.Select(p => (p.Images, p.Accuracy)), (all, raw)]),
         };
         series.AddRange(results.Select(r =>
-            (r.Name, (IReadOnlyList<(int, double)>)[.. r.LabelEfficiency.Select(p => (p.Images, p.Accuracy)), (all, r.LinearProbeAccuracy)])));
+            (r.Name, (IReadOnlyList<(int, double)>)
+                [.. r.LabelEfficiency.Select(p => (p.Images, p.Accuracy)), (all, r.LinearProbeAccuracy)])));
         LabelEfficiencyPlot.Write(Path.Combine(options.OutputDirectory, "label-efficiency.png"), series,
             $"Linear probe against labelled images, Fashion-MNIST test ({sweep})");
     }

@@ -20,7 +20,9 @@ public sealed record ExperimentOptions
     /// validation split. 0 disables it.
     /// </summary>
     public int OnlineProbeImages { get; init; } = 2_000;
-    /// <summary>Label budgets of the label-efficiency table (on the probe-train images, scored on the test set).</summary>
+    /// <summary>
+    /// Label budgets of the label-efficiency table (on the probe-train images, scored on the test set).
+    /// </summary>
     public IReadOnlyList<LabelBudget> Labels { get; init; } = LabelBudget.ParseList("100/class,1%,10%");
     /// <summary>
     /// <c>--set NAME=V1,V2</c> texts: every run of the sweep is repeated at each combination of these values

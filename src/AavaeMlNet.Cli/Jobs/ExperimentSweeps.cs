@@ -9,7 +9,8 @@ public sealed record ExperimentRun(string Name, Action<AavaeSettings> Configure)
 /// <summary>The paper's analyses as sweeps (Table 1, Fig. 2a, Fig. 3, Fig. 4a/b) on Fashion-MNIST.</summary>
 public static class ExperimentSweeps
 {
-    public static IReadOnlyList<string> Names { get; } = ["aavae", "variants", "beta", "log-scale", "batch-size", "latent"];
+    public static IReadOnlyList<string> Names { get; } =
+        ["aavae", "variants", "beta", "log-scale", "batch-size", "latent"];
 
     /// <summary>
     /// The runs of sweep <paramref name="name"/>, each repeated at every point of the <c>--set</c> grid
@@ -19,7 +20,8 @@ public static class ExperimentSweeps
     {
         var grid = SettingGrid.Parse(sets);
         if (sets.Count == 0) return Get(name, baseline);
-        return [.. Get(name, baseline).SelectMany(run => grid.Select(point => new ExperimentRun($"{run.Name}, {point.Label}",
+        return [.. Get(name, baseline).SelectMany(run => grid.Select(point => new ExperimentRun(
+            $"{run.Name}, {point.Label}",
             settings =>
             {
                 run.Configure(settings);
@@ -37,7 +39,8 @@ public static class ExperimentSweeps
             new("AAAE", o => o.Variant = Variant.Aaae),
             new("AAVAE", o => o.Variant = Variant.Aavae),
         ],
-        "beta" => [.. new[] { 0.0, 0.01, 0.1, 1.0 }.Select(b => new ExperimentRun($"AAVAE beta={b}", o => o.Beta = b))], // Fig. 3
+        "beta" => // Fig. 3
+            [.. new[] { 0.0, 0.01, 0.1, 1.0 }.Select(b => new ExperimentRun($"AAVAE beta={b}", o => o.Beta = b))],
         "log-scale" => // Fig. 2a
         [
             new("log scale fixed at 0", o => o.LearnLogScale = false),
@@ -50,7 +53,8 @@ public static class ExperimentSweeps
             o.LearningRate = baseline.LearningRate * b / baseline.BatchSize;
             o.WarmupEpochs = baseline.WarmupEpochs * b / baseline.BatchSize;
         }))],
-        "latent" => [.. new[] { 32, 128, 512 }.Select(d => new ExperimentRun($"latent {d}", o => o.LatentDim = d))], // Fig. 4b
+        "latent" => // Fig. 4b
+            [.. new[] { 32, 128, 512 }.Select(d => new ExperimentRun($"latent {d}", o => o.LatentDim = d))],
         _ => throw new ArgumentException($"Unknown experiment '{name}': expected one of {string.Join(", ", Names)}."),
     };
 }

@@ -3,7 +3,9 @@ using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Cli.Jobs;
 
-/// <summary>One point of a <see cref="SettingGrid"/>: its label ("lr=0.002, crop-scale=0.2,1") and its values.</summary>
+/// <summary>
+/// One point of a <see cref="SettingGrid"/>: its label ("lr=0.002, crop-scale=0.2,1") and its values.
+/// </summary>
 public sealed record SettingGridPoint(string Label, IReadOnlyList<(Setting Setting, object Value)> Values)
 {
     /// <summary>Sets every value of the point on <paramref name="settings"/>.</summary>
@@ -30,7 +32,8 @@ public static class SettingGrid
         {
             int equals = set.IndexOf('=');
             if (equals <= 0 || equals == set.Length - 1)
-                throw new ArgumentException($"--set '{set}' must be NAME=VALUE[,VALUE...], for example lr=0.001,0.002.");
+                throw new ArgumentException(
+                    $"--set '{set}' must be NAME=VALUE[,VALUE...], for example lr=0.001,0.002.");
             var setting = SettingCatalog.Find(typeof(AavaeSettings), set[..equals].Trim());
             if (axes.Any(axis => axis.Setting.Name == setting.Name))
                 throw new ArgumentException($"--set names '{setting.Name}' twice: list all its values in one --set.");

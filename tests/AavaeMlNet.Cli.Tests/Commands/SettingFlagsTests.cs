@@ -19,7 +19,8 @@ public class SettingFlagsTests
     };
 
     // Parses the command with only the sweep argument experiment requires; the flags keep their defaults.
-    private static ParseResult ParseDefaults(Command command) => command.Parse(command.Name == "experiment" ? ["aavae"] : []);
+    private static ParseResult ParseDefaults(Command command) =>
+        command.Parse(command.Name == "experiment" ? ["aavae"] : []);
 
     private static string? DefaultText(Command command, string flag)
     {

@@ -48,7 +48,8 @@ public class SettingGridTests
     [InlineData("lr=", "--set 'lr=' must be NAME=VALUE[,VALUE...], for example lr=0.001,0.002.")]
     [InlineData("lr=0.1,,0.2", "--set lr='0.1,,0.2' must list comma-separated values.")]
     [InlineData("lr=0.1,0.1", "--set lr='0.1,0.1' lists a value twice.")]
-    [InlineData("crop-scale=0.2,1,0.5", "--set crop-scale='0.2,1,0.5' must list MIN,MAX pairs, for example 0.2,1,0.35,1.")]
+    [InlineData("crop-scale=0.2,1,0.5",
+        "--set crop-scale='0.2,1,0.5' must list MIN,MAX pairs, for example 0.2,1,0.35,1.")]
     [InlineData("lr=fast", "--lr 'fast' must be a number.")]
     [InlineData("decay=sometimes", "--decay 'sometimes' must be one of constant, cosine, linear.")]
     public void Bad_sets_are_refused_with_what_was_expected(string set, string message)
