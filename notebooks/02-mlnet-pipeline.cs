@@ -32,6 +32,7 @@
 // }
 
 // %% [notebook]
+// #r "lib/bin/AavaeMlNet.Foundation.dll"
 // #r "lib/bin/AavaeMlNet.Core.dll"
 // #r "lib/bin/AavaeMlNet.Data.dll"
 // #r "lib/bin/AavaeMlNet.Evaluation.dll"
@@ -55,6 +56,7 @@ using AavaeMlNet.Data.Locators;
 using AavaeMlNet.Data.Manifests;
 using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.MLNet;
+using AavaeMlNet.Pixels;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -174,7 +176,7 @@ Show(accuracyPlot);
 var engine = loadingContext.Model.CreatePredictionEngine<FashionImage, ClassPrediction>(loaded);
 foreach (var record in testSource.Read().Take(5))
 {
-    var prediction = engine.Predict(new FashionImage { Image = record.PixelsChw.Select(b => b / 255f).ToArray() });
+    var prediction = engine.Predict(new FashionImage { Image = PixelScale.ToUnit(record.PixelsChw) });
     Console.WriteLine($"image {record.Index}: {FashionMnistLocator.ClassNames[(int)prediction.PredictedClass],-12} " +
                       $"(p = {prediction.Score.Max():F2}), true class {FashionMnistLocator.ClassNames[record.Label]}");
 }

@@ -33,6 +33,7 @@
 // }
 
 // %% [notebook]
+// #r "lib/bin/AavaeMlNet.Foundation.dll"
 // #r "lib/bin/AavaeMlNet.Core.dll"
 // #r "lib/bin/AavaeMlNet.Data.dll"
 // #r "lib/bin/AavaeMlNet.Evaluation.dll"
@@ -57,6 +58,7 @@ using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.MLNet;
 using AavaeMlNet.Model;
+using AavaeMlNet.Pixels;
 using Microsoft.ML;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -118,7 +120,7 @@ Console.WriteLine($"{aavae.Config.Variant}, {aavae.Config.Depth} x{aavae.Config.
 // %% [code]
 int imageCount = 8, viewsPerImage = 4, pixelsPerImage = 28 * 28;
 var records = testSource.Read().Take(imageCount).ToList();
-var originals = records.Select(r => r.PixelsChw.Select(b => b / 255f).ToArray()).ToList();
+var originals = records.Select(r => PixelScale.ToUnit(r.PixelsChw)).ToList();
 Tensor images = tensor(originals.SelectMany(p => p).ToArray(), [imageCount, 1, 28, 28]);
 
 var augmentation = new SimClrAugmentation(AugmentationOptions.Grayscale);
@@ -191,7 +193,7 @@ Show(reconstructionPlot);
 // %% [code]
 var mapRecords = testSource.Read().Take(mapImages).ToList();
 var embeddings = new float[mapImages * aavae.EmbeddingSize];
-aavae.EmbedBatch(mapRecords.SelectMany(r => r.PixelsChw.Select(b => b / 255f)).ToArray(), mapImages, embeddings);
+aavae.EmbedBatch(mapRecords.SelectMany(r => PixelScale.ToUnit(r.PixelsChw)).ToArray(), mapImages, embeddings);
 var map = PcaMap.Fit(new EmbeddingMatrix(embeddings, mapImages, aavae.EmbeddingSize));
 Console.WriteLine($"variance along the two components: {map.ExplainedVariance[0]:F2}, {map.ExplainedVariance[1]:F2}");
 

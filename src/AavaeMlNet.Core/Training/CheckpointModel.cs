@@ -1,5 +1,6 @@
 using AavaeMlNet.Augmentations;
 using AavaeMlNet.Model;
+using AavaeMlNet.Pixels;
 using static TorchSharp.torch;
 
 namespace AavaeMlNet.Training;
@@ -43,9 +44,10 @@ public sealed class CheckpointModel : IDisposable
     public Tensor ToTensor(IReadOnlyList<byte[]> pixelsChw)
     {
         var (c, h, w) = Shape;
-        var values = new float[pixelsChw.Count * c * h * w];
+        int length = c * h * w;
+        var values = new float[pixelsChw.Count * length];
         for (int i = 0; i < pixelsChw.Count; i++)
-            for (int j = 0; j < c * h * w; j++) values[i * c * h * w + j] = pixelsChw[i][j] / 255f;
+            PixelScale.ToUnit(pixelsChw[i].AsSpan(0, length), values.AsSpan(i * length, length));
         return tensor(values, [pixelsChw.Count, c, h, w]);
     }
 

@@ -6,8 +6,9 @@ namespace AavaeMlNet.Data.DataView;
 
 /// <summary>
 /// An ML.NET <see cref="IDataView"/> that streams an <see cref="ImageSource"/> from its files.
-/// Columns: the image as Vector&lt;Single&gt; of known size C*H*W, CHW order, byte / 255 in [0, 1]
-/// (the layout of ML.NET's ExtractPixels with interleave off); and, for labeled sources, the label as
+/// Columns: the image as Vector&lt;Single&gt; of known size C*H*W, CHW order, in [0, 1] through
+/// <see cref="AavaeMlNet.Pixels.PixelScale"/> (the layout and values of ML.NET's ExtractPixels with interleave off
+/// and scale 1/255); and, for labeled sources, the label as
 /// Single holding the 0-based class index (exact for any class count below 2^24), the type ML.NET's
 /// text loader gives a label, ready for MapValueToKey. Class names are attached to the label column
 /// as no annotation: read them from <see cref="Info"/>.

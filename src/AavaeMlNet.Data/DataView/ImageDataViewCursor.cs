@@ -1,4 +1,5 @@
 using AavaeMlNet.Data.Readers;
+using AavaeMlNet.Pixels;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -64,10 +65,7 @@ internal sealed class ImageDataViewCursor : DataViewRowCursor
     {
         var pixels = Current.PixelsChw;
         var editor = VBufferEditor.Create(ref value, pixels.Length);
-        for (int i = 0; i < pixels.Length; i++)
-        {
-            editor.Values[i] = pixels[i] / 255f;
-        }
+        PixelScale.ToUnit(pixels, editor.Values);
         value = editor.Commit();
     }
 

@@ -1,13 +1,13 @@
-using Microsoft.ML.Data;
-
 namespace AavaeMlNet.Data.Readers;
 
 /// <summary>
-/// Reads PNG and JPEG files from a folder (decoded by ML.NET's <see cref="MLImage"/>).
+/// Reads PNG and JPEG files from a folder, decoded through <see cref="ImagePixels"/>: the transforms of an ML.NET
+/// pipeline LoadImages -> ResizeImages -> ConvertToGrayscale (1 channel), so a file gives the same pixels as there.
 /// Layout: class subfolders give labels, numbered by the subfolder names in ordinal order
 /// (files inside a class folder are read recursively); a folder with only files is unlabeled.
 /// Files are read in ordinal order of their relative paths; every image is converted to the
-/// requested channel count and resized to the requested size.
+/// requested channel count and resized to the requested size as ResizeImages does by default (scaled to cover it,
+/// centre cropped).
 /// </summary>
 public sealed class ImageFolderSource : ImageSource
 {
@@ -76,6 +76,7 @@ public sealed class ImageFolderSource : ImageSource
     protected internal override IEnumerable<ImageRecord> ReadCore(int[]? ascendingIndices)
     {
         int n = ascendingIndices?.Length ?? files.Length;
+        var decode = ImagePixels.FileDecoder(options.Channels, options.Height, options.Width);
         for (int k = 0; k < n; k++)
         {
             int i = ascendingIndices is null ? k : ascendingIndices[k];
@@ -83,7 +84,7 @@ public sealed class ImageFolderSource : ImageSource
             byte[]? pixels;
             try
             {
-                pixels = Decode(path);
+                pixels = decode(path);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -100,14 +101,4 @@ public sealed class ImageFolderSource : ImageSource
         }
     }
 
-    private byte[] Decode(string path)
-    {
-        using var image = MLImage.CreateFromFile(path);
-        var rgb = PixelConversion.ToRgbChw(image.Pixels, image.Width, image.Height, image.PixelFormat == MLPixelFormat.Bgra32);
-        if (image.Width != options.Width || image.Height != options.Height)
-        {
-            rgb = PixelConversion.ResizeBilinear(rgb, 3, image.Height, image.Width, options.Height, options.Width);
-        }
-        return options.Channels == 3 ? rgb : PixelConversion.ToGray(rgb, options.Height * options.Width);
-    }
 }

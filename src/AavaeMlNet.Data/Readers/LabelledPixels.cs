@@ -1,3 +1,4 @@
+using AavaeMlNet.Pixels;
 
 namespace AavaeMlNet.Data.Readers;
 
@@ -12,7 +13,7 @@ public sealed record LabelledPixels(float[] Pixels, int[] Labels)
         var labels = new List<int>();
         foreach (var record in source.Read())
         {
-            foreach (var b in record.PixelsChw) pixels.Add(b / 255f);
+            pixels.AddRange(PixelScale.ToUnit(record.PixelsChw));
             labels.Add(record.Label);
         }
         return new LabelledPixels(pixels.ToArray(), labels.ToArray());

@@ -1,5 +1,6 @@
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.MLNet;
+using AavaeMlNet.Pixels;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -124,7 +125,7 @@ public sealed class ModelEmbedder
         cancellationToken.ThrowIfCancellationRequested();
         var result = new List<EmbeddedImage>(chunk.Count);
         if (chunk.Count == 0) return result;
-        var rows = chunk.Select(r => new PixelRow { Pixels = ToUnit(r.PixelsChw) });
+        var rows = chunk.Select(r => new PixelRow { Pixels = PixelScale.ToUnit(r.PixelsChw) });
         var output = model.Transform(ml.Data.LoadFromEnumerable(rows, rowSchema));
         var column = output.Schema[Column];
         using var cursor = output.GetRowCursor([column]);
@@ -138,14 +139,6 @@ public sealed class ModelEmbedder
             result.Add(new EmbeddedImage(record.Index, record.Label == ImageRecord.NoLabel ? null : record.Label, value.DenseValues().ToArray()));
         }
         return result;
-    }
-
-    // The byte / 255 scaling of ImageDataView, the layout the model was trained on.
-    private static float[] ToUnit(byte[] pixels)
-    {
-        var values = new float[pixels.Length];
-        for (int i = 0; i < pixels.Length; i++) values[i] = pixels[i] / 255f;
-        return values;
     }
 
     private static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>

@@ -1,12 +1,13 @@
+using AavaeMlNet.Data.Readers;
 using Microsoft.ML;
-using Microsoft.ML.Transforms.Image;
 
 namespace AavaeMlNet.MLNet;
 
 /// <summary>
 /// The one path from the input column to CHW pixel vectors in [0, 1], used for training, in-process embedding and
 /// the saved model alike: for an image column, ML.NET's own ExtractPixels (planar, scaled by 1/255; grayscale
-/// through ConvertToGrayscale); for a vector column, the column itself.
+/// through ConvertToGrayscale) as <see cref="ImagePixels.Extraction"/> builds it for image folders too; for a vector
+/// column, the column itself.
 /// </summary>
 internal static class PixelColumns
 {
@@ -27,16 +28,11 @@ internal static class PixelColumns
         input.Kind == ImageColumnKind.Vector ? input.ColumnName : PixelColumnName(outputColumnName);
 
     /// <summary>The ML.NET estimator that extracts pixels from an image column, or null for a vector column.</summary>
-    public static IEstimator<ITransformer>? Estimator(TransformsCatalog catalog, ImageColumn input, string outputColumnName)
+    public static IEstimator<ITransformer>? Estimator(
+        TransformsCatalog catalog, ImageColumn input, string outputColumnName)
     {
         if (input.Kind == ImageColumnKind.Vector) return null;
-        string pixels = PixelColumnName(outputColumnName);
-        if (input.Channels == 3)
-            return catalog.ExtractPixels(pixels, input.ColumnName, ImagePixelExtractingEstimator.ColorBits.Rgb,
-                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: false, scaleImage: 1f / 255);
-        string gray = GrayColumnName(outputColumnName);
-        return catalog.ConvertToGrayscale(gray, input.ColumnName)
-            .Append(catalog.ExtractPixels(pixels, gray, ImagePixelExtractingEstimator.ColorBits.Red,
-                ImagePixelExtractingEstimator.ColorsOrder.ARGB, interleavePixelColors: false, scaleImage: 1f / 255));
+        return ImagePixels.Extraction(catalog, PixelColumnName(outputColumnName), input.ColumnName,
+            GrayColumnName(outputColumnName), input.Channels, asBytes: false);
     }
 }

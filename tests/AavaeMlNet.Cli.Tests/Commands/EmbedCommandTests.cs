@@ -3,6 +3,7 @@ using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Data.DataView;
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Evaluation.Embeddings;
+using AavaeMlNet.Pixels;
 using AavaeMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -34,7 +35,7 @@ public class EmbedCommandTests(PretrainedModel model)
         using var _ = encoder;
         encoder.eval();
         var records = new IdxSource(images).Read().ToList();
-        var pixels = records.SelectMany(r => r.PixelsChw.Select(b => b / 255f)).ToArray();
+        var pixels = records.SelectMany(r => PixelScale.ToUnit(r.PixelsChw)).ToArray();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var features = encoder.forward(

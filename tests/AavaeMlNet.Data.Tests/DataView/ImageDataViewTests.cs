@@ -41,7 +41,8 @@ public class ImageDataViewTests
         var rows = new MLContext(seed: 1).Data.CreateEnumerable<Row>(view, reuseRowObject: false).ToList();
 
         Assert.Equal(new[] { 4f, 7f }, rows.Select(r => r.Label));
-        Assert.Equal(OfficialFormatWriter.Pixel(2, 1, 3, 5) / 255f, rows[1].Image[1024 + 3 * 32 + 5]);
+        // ExtractPixels' arithmetic, byte * (1f / 255), so readers and image columns agree bit for bit.
+        Assert.Equal(OfficialFormatWriter.Pixel(2, 1, 3, 5) * (1f / 255), rows[1].Image[1024 + 3 * 32 + 5]);
         Assert.All(rows[0].Image, v => Assert.InRange(v, 0f, 1f));
     }
 
@@ -56,6 +57,6 @@ public class ImageDataViewTests
         Assert.Equal(4, ((VectorDataViewType)view.Schema["Pixels"].Type).Size);
         var column = view.GetColumn<VBuffer<float>>("Pixels").ToList();
         Assert.Equal(2, column.Count);
-        Assert.Equal(OfficialFormatWriter.Pixel(1, 0, 1, 1) / 255f, column[1].GetValues()[3]);
+        Assert.Equal(OfficialFormatWriter.Pixel(1, 0, 1, 1) * (1f / 255), column[1].GetValues()[3]);
     }
 }

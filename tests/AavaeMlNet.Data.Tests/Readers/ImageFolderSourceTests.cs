@@ -59,14 +59,14 @@ public class ImageFolderSourceTests
     }
 
     [Fact]
-    public void Grayscale_output_uses_bt601_luma()
+    public void Grayscale_output_uses_the_luma_of_mlnet_convert_to_grayscale()
     {
         using var dir = new TempDirectory();
-        SavePng(dir.File("red.png"), 1, 1, (_, _) => (255, 0, 0));
+        SavePng(dir.File("blue.png"), 1, 1, (_, _) => (0, 0, 255));
 
         var record = new ImageFolderSource(dir.Path, new ImageFolderOptions { Width = 1, Height = 1, Channels = 1 }).Read().Single();
 
-        Assert.Equal(76, record.PixelsChw[0]); // round(0.299 * 255)
+        Assert.Equal(28, record.PixelsChw[0]); // 0.11 * 255 = 28.05 (BT.601's 0.114 would give 29)
     }
 
     [Fact]
