@@ -21,6 +21,13 @@ public sealed record EncoderExportOptions
     /// </summary>
     public bool SingleImage { get; init; } = false;
 
+    /// <summary>
+    /// Check the input inside the graph: a NaN, infinite or out-of-range value (outside [0, 1] with the tolerance of
+    /// <c>PixelScale</c>) makes ONNX Runtime fail in the node named "input_check.pixels_must_be_finite_and_in_0_1"
+    /// rather than return NaN or meaningless embeddings. The model.zip of the transformer sets it; off by default.
+    /// </summary>
+    public bool CheckPixels { get; init; } = false;
+
     /// <summary>Symbolic name of the batch dimension.</summary>
     public string BatchDimName { get; init; } = "N";
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using AavaeMlNet.Augmentations;
 using AavaeMlNet.Io;
 using AavaeMlNet.Model;
+using AavaeMlNet.Pixels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static AavaeMlNet.Onnx.OnnxAttribute;
@@ -94,8 +95,9 @@ public static class EncoderOnnxExporter
             options.Width is { } w ? OnnxDim.Fixed(w) : OnnxDim.Symbolic("W"));
 
         long[] perChannel = [1, channels, 1, 1];
+        var pixels = options.CheckPixels ? PixelCheck(graph, options.InputName) : options.InputName;
         var x = graph.AddNode("Sub", "normalize.centered",
-            [options.InputName, graph.AddInitializer("normalize.mean", perChannel, normalization.Mean)]);
+            [pixels, graph.AddInitializer("normalize.mean", perChannel, normalization.Mean)]);
         x = graph.AddNode("Div", "normalize.output", [x, graph.AddInitializer("normalize.std", perChannel, normalization.Std)]);
 
         x = graph.AddNode("Relu", "stem.relu", [Conv(graph, "stem.conv1", x, stemConv, stemNorm)]);
@@ -142,6 +144,30 @@ public static class EncoderOnnxExporter
         }
         return graph;
     }
+
+    /// <summary>
+    /// The input, passed through only when every value is finite and within [<see cref="PixelScale.Minimum"/>,
+    /// <see cref="PixelScale.Maximum"/>]. ONNX has no assertion operator, so the check is made of standard ones: any
+    /// invalid value adds 1 to every dimension of the shape a Reshape asks for, which ONNX Runtime then refuses with
+    /// an error naming the node ("input_check.pixels_must_be_finite_and_in_0_1/Reshape"). NaN fails both comparisons.
+    /// </summary>
+    private static string PixelCheck(OnnxGraphBuilder graph, string input)
+    {
+        var minimum = graph.AddInitializer("input_check.minimum", [], [PixelScale.Minimum]);
+        var maximum = graph.AddInitializer("input_check.maximum", [], [PixelScale.Maximum]);
+        var aboveMinimum = graph.AddNode("GreaterOrEqual", "input_check.above_minimum", [input, minimum]);
+        var belowMaximum = graph.AddNode("LessOrEqual", "input_check.below_maximum", [input, maximum]);
+        var valid = graph.AddNode("And", "input_check.valid", [aboveMinimum, belowMaximum]);
+        var invalid = graph.AddNode("Not", "input_check.invalid", [valid]);
+        var flags = graph.AddNode("Cast", "input_check.invalid_flags", [invalid], new Int("to", OnnxInt64));
+        var anyInvalid = graph.AddNode("ReduceMax", "input_check.any_invalid", [flags], new Int("keepdims", 0));
+        var shape = graph.AddNode("Shape", "input_check.shape", [input]);
+        var asked = graph.AddNode("Add", "input_check.asked_shape", [shape, anyInvalid]);
+        return graph.AddNode("Reshape", "input_check.pixels_must_be_finite_and_in_0_1", [input, asked]);
+    }
+
+    // TensorProto.DataType.INT64.
+    private const long OnnxInt64 = 7;
 
     /// <summary>conv-bn(-relu) along the main path, a shortcut (identity or 1x1 conv-bn), Add, Relu (He et al. 2016).</summary>
     private static string ResidualBlock(OnnxGraphBuilder graph, string prefix, string input,

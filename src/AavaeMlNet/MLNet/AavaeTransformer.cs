@@ -117,16 +117,20 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
     /// <param name="singleImage">Fix the batch at 1 and output rank-1 vectors (the form ML.NET's OnnxTransformer needs).</param>
     public void ExportOnnx(Stream destination, string? inputName = null, string? outputName = null, bool singleImage = false)
     {
-        var options = new EncoderExportOptions
-        {
-            SingleImage = singleImage,
-            InputName = inputName ?? PixelColumns.SourceColumn(Input, OutputColumnName),
-            EmbeddingName = Representation == Representation.Backbone ? outputName ?? OutputColumnName : $"{OutputColumnName}.Backbone",
-            IncludeMu = Representation == Representation.Mu,
-            MuName = outputName ?? OutputColumnName,
-        };
+        var options = ExportOptions(inputName, outputName, singleImage);
         model.OnCpu(m => EncoderOnnxExporter.Export(m, model.Normalization, options, destination));
     }
+
+    private EncoderExportOptions ExportOptions(string? inputName, string? outputName, bool singleImage) => new()
+    {
+        SingleImage = singleImage,
+        InputName = inputName ?? PixelColumns.SourceColumn(Input, OutputColumnName),
+        EmbeddingName = Representation == Representation.Backbone
+            ? outputName ?? OutputColumnName
+            : $"{OutputColumnName}.Backbone",
+        IncludeMu = Representation == Representation.Mu,
+        MuName = outputName ?? OutputColumnName,
+    };
 
     /// <summary>
     /// Writes a native TorchSharp checkpoint of the pretrained model (weights, config, view distribution and
@@ -209,7 +213,9 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
             schema = pixelTransformer.GetOutputSchema(schema);
         }
         // The single-image form makes OnnxTransformer type the output Vector<Single, h>, the type downstream trainers saw.
-        ExportOnnx(onnx, singleImage: true);
+        // The pixel check makes the reloaded model refuse what Transform here refuses (PixelRows).
+        var options = ExportOptions(inputName: null, outputName: null, singleImage: true) with { CheckPixels = true };
+        model.OnCpu(m => EncoderOnnxExporter.Export(m, model.Normalization, options, onnx));
         onnx.Position = 0;
         var scorer = catalog.ApplyOnnxModel(OutputColumnName, PixelColumns.SourceColumn(Input, OutputColumnName), onnx).Fit(new EmptyDataView(schema));
         stages.Add(scorer);

@@ -123,25 +123,9 @@ public sealed class DataViewBatchSource : IImageBatchSource
             cancellationToken.ThrowIfCancellationRequested();
             getter(ref value);
             var pixels = new float[length];
-            Copy(value, pixels, row);
+            PixelRows.Copy(value, pixels, row, column.Name);
             yield return pixels;
             row++;
-        }
-    }
-
-    private void Copy(in VBuffer<float> value, float[] destination, long row)
-    {
-        if (value.Length != length)
-            throw new InvalidDataException($"Row {row} of column '{column.Name}' holds {value.Length} values; expected {length} (C*H*W).");
-        value.CopyTo(destination);
-        for (int i = 0; i < destination.Length; i++)
-        {
-            float v = destination[i];
-            if (!float.IsFinite(v))
-                throw new InvalidDataException($"Row {row} of column '{column.Name}' holds {v} at element {i}: pixel values must be finite numbers in [0, 1].");
-            if (v < -1e-4f || v > 1.0001f)
-                throw new InvalidDataException(
-                    $"Row {row} of column '{column.Name}' holds {v} at element {i}: pixel values must lie in [0, 1] (scale 8-bit pixels by 1/255).");
         }
     }
 

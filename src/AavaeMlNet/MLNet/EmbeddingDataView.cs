@@ -116,9 +116,8 @@ internal sealed class EmbeddingDataView : IDataView
             while (batchCount < parent.batchSize && leader!.MoveNext())
             {
                 pixelGetter!(ref pixelRow);
-                if (pixelRow.Length != pixelLength)
-                    throw new InvalidDataException($"Row {leader.Position} of column '{parent.pixelColumn}' holds {pixelRow.Length} values; expected {pixelLength}.");
-                pixelRow.CopyTo(pixelBuffer, batchCount * pixelLength);
+                var destination = pixelBuffer.AsSpan(batchCount * pixelLength, pixelLength);
+                PixelRows.Copy(pixelRow, destination, leader.Position, parent.pixelColumn);
                 batchCount++;
             }
             if (batchCount == 0)

@@ -68,10 +68,8 @@ internal sealed class EmbeddingRowMapper : IRowToRowMapper
             {
                 pixelGetter(ref pixelValue);
                 int length = mapper.transformer.Input.Length;
-                if (pixelValue.Length != length)
-                    throw new InvalidDataException($"Column '{mapper.pixelColumn}' holds {pixelValue.Length} values; expected {length}.");
                 if (pixels.Length != length) pixels = new float[length];
-                pixelValue.CopyTo(pixels);
+                PixelRows.Copy(pixelValue, pixels, input.Position, mapper.pixelColumn);
                 mapper.transformer.EmbedOne(pixels, embedding);
                 var editor = VBufferEditor.Create(ref value, embedding.Length);
                 embedding.CopyTo(editor.Values);
