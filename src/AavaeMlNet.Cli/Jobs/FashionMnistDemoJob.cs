@@ -9,6 +9,7 @@ using AavaeMlNet.Evaluation.Probes;
 using AavaeMlNet.Evaluation.Reports;
 using AavaeMlNet.MLNet;
 using AavaeMlNet.Model;
+using AavaeMlNet.Pixels;
 using AavaeMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -182,7 +183,7 @@ public static class FashionMnistDemoJob
 
     private static void WriteReconstructions(AavaeTransformer aavae, FashionMnistSplits data, string path)
     {
-        var originals = data.TestSource.Read().Take(8).Select(r => r.PixelsChw.Select(b => b / 255f).ToArray()).ToList();
+        var originals = data.TestSource.Read().Take(8).Select(r => PixelScale.ToUnit(r.PixelsChw)).ToList();
         var model = aavae.Model;
         var normalization = aavae.Augmentation.Normalization;
         using var scope = NewDisposeScope();
