@@ -6,10 +6,14 @@ public sealed record EncoderExportOptions
     /// <summary>Name of the input: float32 (N, C, H, W) with values in [0, 1], not normalized.</summary>
     public string InputName { get; init; } = "image";
 
-    /// <summary>Name of the output with the pooled backbone features, float32 (N, h): the paper's representation.</summary>
+    /// <summary>
+    /// Name of the output with the pooled backbone features, float32 (N, h): the paper's representation.
+    /// </summary>
     public string EmbeddingName { get; init; } = "embedding";
 
-    /// <summary>Also output the projection head's mean of q(z|x), float32 (N, latent). Needs an <c>AavaeModel</c>.</summary>
+    /// <summary>
+    /// Also output the projection head's mean of q(z|x), float32 (N, latent). Needs an <c>AavaeModel</c>.
+    /// </summary>
     public bool IncludeMu { get; init; } = false;
 
     /// <summary>Name of the optional mu output.</summary>

@@ -30,31 +30,39 @@ public static class EncoderOnnxExporter
     public const int IrVersion = 8;
 
     /// <summary>Exports the backbone of <paramref name="encoder"/> to <paramref name="destination"/>.</summary>
-    public static void Export(ResNetEncoder encoder, Normalization normalization, EncoderExportOptions options, Stream destination)
+    public static void Export(ResNetEncoder encoder, Normalization normalization, EncoderExportOptions options,
+        Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        Build(encoder, head: null, normalization, options).WriteModel(destination, ModelInfo(encoder, normalization, options));
+        Build(encoder, head: null, normalization, options)
+            .WriteModel(destination, ModelInfo(encoder, normalization, options));
     }
 
     /// <summary>Exports the backbone of <paramref name="encoder"/> to a file, replacing it atomically.</summary>
-    public static void Export(ResNetEncoder encoder, Normalization normalization, EncoderExportOptions options, string path)
+    public static void Export(ResNetEncoder encoder, Normalization normalization, EncoderExportOptions options,
+        string path)
     {
         var graph = Build(encoder, head: null, normalization, options);
         AtomicFile.Write(path, stream => graph.WriteModel(stream, ModelInfo(encoder, normalization, options)));
     }
 
     /// <summary>
-    /// Exports the encoder of <paramref name="model"/> (and its mu head if <see cref="EncoderExportOptions.IncludeMu"/>);
-    /// a null <see cref="EncoderExportOptions.Height"/>/<see cref="EncoderExportOptions.Width"/> takes the model's size.
+    /// Exports the encoder of <paramref name="model"/> (and its mu head if
+    /// <see cref="EncoderExportOptions.IncludeMu"/>); a null
+    /// <see cref="EncoderExportOptions.Height"/>/<see cref="EncoderExportOptions.Width"/> takes the model's size.
     /// </summary>
-    public static void Export(AavaeModel model, Normalization normalization, EncoderExportOptions options, Stream destination)
+    public static void Export(AavaeModel model, Normalization normalization, EncoderExportOptions options,
+        Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var sized = WithModelSize(model, options);
-        Build(model.Encoder, MuHead(model, sized), normalization, sized).WriteModel(destination, ModelInfo(model.Encoder, normalization, sized));
+        Build(model.Encoder, MuHead(model, sized), normalization, sized)
+            .WriteModel(destination, ModelInfo(model.Encoder, normalization, sized));
     }
 
-    /// <summary>As the stream overload, to a file replaced atomically (temporary file in the same folder, then rename).</summary>
+    /// <summary>
+    /// As the stream overload, to a file replaced atomically (temporary file in the same folder, then rename).
+    /// </summary>
     public static void Export(AavaeModel model, Normalization normalization, EncoderExportOptions options, string path)
     {
         var sized = WithModelSize(model, options);
@@ -74,16 +82,22 @@ public static class EncoderOnnxExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
-        return options with { Height = options.Height ?? model.Config.Height, Width = options.Width ?? model.Config.Width };
+        return options with
+        {
+            Height = options.Height ?? model.Config.Height,
+            Width = options.Width ?? model.Config.Width,
+        };
     }
 
-    private static OnnxGraphBuilder Build(ResNetEncoder encoder, ProjectionHead? head, Normalization normalization, EncoderExportOptions options)
+    private static OnnxGraphBuilder Build(ResNetEncoder encoder, ProjectionHead? head, Normalization normalization,
+        EncoderExportOptions options)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(normalization);
         ArgumentNullException.ThrowIfNull(options);
         if (options.IncludeMu && head is null)
-            throw new ArgumentException("IncludeMu needs the projection head: export the AavaeModel rather than its encoder.", nameof(options));
+            throw new ArgumentException(
+                "IncludeMu needs the projection head: export the AavaeModel rather than its encoder.", nameof(options));
         var (stemConv, stemNorm) = encoder.StemLayers;
         int channels = checked((int)stemConv.in_channels);
         CheckNormalization(normalization, channels);
@@ -98,7 +112,8 @@ public static class EncoderOnnxExporter
         var pixels = options.CheckPixels ? PixelCheck(graph, options.InputName) : options.InputName;
         var x = graph.AddNode("Sub", "normalize.centered",
             [pixels, graph.AddInitializer("normalize.mean", perChannel, normalization.Mean)]);
-        x = graph.AddNode("Div", "normalize.output", [x, graph.AddInitializer("normalize.std", perChannel, normalization.Std)]);
+        x = graph.AddNode("Div", "normalize.output",
+            [x, graph.AddInitializer("normalize.std", perChannel, normalization.Std)]);
 
         x = graph.AddNode("Relu", "stem.relu", [Conv(graph, "stem.conv1", x, stemConv, stemNorm)]);
         if (encoder.StemPool is { } pool) x = MaxPool(graph, "stem.maxpool", x, pool);
@@ -112,14 +127,17 @@ public static class EncoderOnnxExporter
                 x = block switch
                 {
                     BasicBlock basic => ResidualBlock(graph, prefix, x, basic.ConvNormPairs, basic.Downsample),
-                    Bottleneck bottleneck => ResidualBlock(graph, prefix, x, bottleneck.ConvNormPairs, bottleneck.Downsample),
-                    _ => throw new NotSupportedException($"Cannot export residual block '{prefix}' of type {block.GetType().Name}."),
+                    Bottleneck bottleneck =>
+                        ResidualBlock(graph, prefix, x, bottleneck.ConvNormPairs, bottleneck.Downsample),
+                    _ => throw new NotSupportedException(
+                        $"Cannot export residual block '{prefix}' of type {block.GetType().Name}."),
                 };
             }
         }
 
         var pooled = graph.AddNode("GlobalAveragePool", "pool", [x]);
-        var embedding = graph.AddNode("Flatten", options.SingleImage ? "embedding.batch" : options.EmbeddingName, [pooled], new Int("axis", 1));
+        var embedding = graph.AddNode("Flatten", options.SingleImage ? "embedding.batch" : options.EmbeddingName,
+            [pooled], new Int("axis", 1));
         if (options.SingleImage)
         {
             var single = graph.AddNode("Squeeze", options.EmbeddingName, [embedding]); // (1, h) -> (h)
@@ -135,7 +153,8 @@ public static class EncoderOnnxExporter
                 graph.AddInitializer("projection.fc.bias", [fc.Shape[0]], fc.Bias)], new Int("transB", 1));
             hidden = graph.AddNode("Relu", "projection.relu", [hidden]);
             long[] muShape = head.Mu.weight.shape;
-            float[] muWeight = head.Mu.weight.detach().cpu().to_type(torch.ScalarType.Float32).contiguous().data<float>().ToArray();
+            float[] muWeight = head.Mu.weight.detach().cpu().to_type(torch.ScalarType.Float32).contiguous()
+                .data<float>().ToArray();
             var mu = graph.AddNode("Gemm", options.SingleImage ? "mu.batch" : options.MuName,
                 [hidden, graph.AddInitializer("projection.mu.weight", muShape, muWeight)], new Int("transB", 1));
             if (options.SingleImage)
@@ -169,7 +188,9 @@ public static class EncoderOnnxExporter
     // TensorProto.DataType.INT64.
     private const long OnnxInt64 = 7;
 
-    /// <summary>conv-bn(-relu) along the main path, a shortcut (identity or 1x1 conv-bn), Add, Relu (He et al. 2016).</summary>
+    /// <summary>
+    /// conv-bn(-relu) along the main path, a shortcut (identity or 1x1 conv-bn), Add, Relu (He et al. 2016).
+    /// </summary>
     private static string ResidualBlock(OnnxGraphBuilder graph, string prefix, string input,
         (Conv2d Conv, BatchNorm2d Norm)[] mainPath, Sequential? downsample)
     {
@@ -231,23 +252,32 @@ public static class EncoderOnnxExporter
     private static void CheckNormalization(Normalization normalization, int channels)
     {
         if (normalization.Mean.Length != normalization.Std.Length)
-            throw new ArgumentException($"Normalization has {normalization.Mean.Length} means but {normalization.Std.Length} standard deviations.", nameof(normalization));
+            throw new ArgumentException(
+                $"Normalization has {normalization.Mean.Length} means but " +
+                $"{normalization.Std.Length} standard deviations.", nameof(normalization));
         if (normalization.Channels != channels)
-            throw new ArgumentException($"Normalization is for {normalization.Channels} channel(s) but the encoder takes {channels}.", nameof(normalization));
+            throw new ArgumentException(
+                $"Normalization is for {normalization.Channels} channel(s) but the encoder takes {channels}.",
+                nameof(normalization));
         if (normalization.Std.Any(s => !(s > 0 && float.IsFinite(s))))
-            throw new ArgumentException("Normalization standard deviations must be finite and positive.", nameof(normalization));
+            throw new ArgumentException("Normalization standard deviations must be finite and positive.",
+                nameof(normalization));
     }
 
-    private static OnnxModelInfo ModelInfo(ResNetEncoder encoder, Normalization normalization, EncoderExportOptions options)
+    private static OnnxModelInfo ModelInfo(ResNetEncoder encoder, Normalization normalization,
+        EncoderExportOptions options)
     {
-        static string Join(float[] values) => string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        static string Join(float[] values) =>
+            string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
         return new OnnxModelInfo(
             IrVersion, OpsetVersion,
             ProducerName: "AavaeMlNet",
             ProducerVersion: typeof(EncoderOnnxExporter).Assembly.GetName().Version?.ToString() ?? "0",
             GraphName: "aavae_encoder",
-            DocString: $"AAVAE ResNet encoder: '{options.InputName}' float32 (N, C, H, W) in [0, 1], normalized inside the graph, "
-                + $"-> '{options.EmbeddingName}' float32 (N, {encoder.FeatureDim})" + (options.IncludeMu ? $" and '{options.MuName}' (mean of q(z|x))." : "."),
+            DocString: $"AAVAE ResNet encoder: '{options.InputName}' float32 (N, C, H, W) in [0, 1], "
+                + "normalized inside the graph, "
+                + $"-> '{options.EmbeddingName}' float32 (N, {encoder.FeatureDim})"
+                + (options.IncludeMu ? $" and '{options.MuName}' (mean of q(z|x))." : "."),
             Metadata:
             [
                 new("aavae.stem", encoder.Stem.ToString()),

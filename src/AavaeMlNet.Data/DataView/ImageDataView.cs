@@ -23,7 +23,8 @@ public sealed class ImageDataView : IDataView
         this.source = source;
         options ??= new ImageDataViewOptions();
         var builder = new DataViewSchema.Builder();
-        builder.AddColumn(options.ImageColumnName, new VectorDataViewType(NumberDataViewType.Single, source.Info.PixelCount));
+        builder.AddColumn(options.ImageColumnName,
+            new VectorDataViewType(NumberDataViewType.Single, source.Info.PixelCount));
         if (source.Info.HasLabels)
         {
             builder.AddColumn(options.LabelColumnName, NumberDataViewType.Single);
@@ -48,6 +49,7 @@ public sealed class ImageDataView : IDataView
         new ImageDataViewCursor(this, source, columnsNeeded);
 
     /// <inheritdoc/>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n,
+        Random? rand = null) =>
         [GetRowCursor(columnsNeeded, rand)];
 }

@@ -52,14 +52,16 @@ internal sealed class ImageDataViewCursor : DataViewRowCursor
     {
         if (!active[column.Index])
         {
-            throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
+            throw new InvalidOperationException(
+                $"Column '{column.Name}' was not requested when the cursor was created.");
         }
         Delegate getter = column.Index == 0 ? (ValueGetter<VBuffer<float>>)GetImage : (ValueGetter<float>)GetLabel;
         return getter as ValueGetter<TValue> ?? throw new InvalidOperationException(
             $"Column '{column.Name}' has type {column.Type}, which cannot be read as {typeof(TValue).Name}.");
     }
 
-    private ImageRecord Current => current ?? throw new InvalidOperationException("The cursor is not on a row: call MoveNext first.");
+    private ImageRecord Current => current
+        ?? throw new InvalidOperationException("The cursor is not on a row: call MoveNext first.");
 
     private void GetImage(ref VBuffer<float> value)
     {

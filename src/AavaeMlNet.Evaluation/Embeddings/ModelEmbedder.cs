@@ -68,9 +68,11 @@ public sealed class ModelEmbedder
             throw new InvalidDataException($"Model file '{path}' is not an ML.NET model: {e.Message}", e);
         }
         imageColumn ??= inputSchema.GetColumnOrNull("Image") is not null ? "Image"
-            : inputSchema.Where(c => c.Type is VectorDataViewType { ItemType: var t, IsKnownSize: true } && t == NumberDataViewType.Single)
+            : inputSchema.Where(c => c.Type is VectorDataViewType { ItemType: var t, IsKnownSize: true }
+                && t == NumberDataViewType.Single)
                 .Select(c => c.Name).SingleOrDefault()
-            ?? throw new ArgumentException($"Model '{path}' has no single pixel input column; name it with --image-column.");
+            ?? throw new ArgumentException(
+                $"Model '{path}' has no single pixel input column; name it with --image-column.");
         var input = ImageColumn.FromSchema(inputSchema, imageColumn, null, null, "model");
 
         var builder = new DataViewSchema.Builder();
@@ -83,17 +85,21 @@ public sealed class ModelEmbedder
             stages.Add(stage);
             if (schema.GetColumnOrNull(column) is { } found)
             {
-                if (found.Type is not VectorDataViewType { ItemType: var item, IsKnownSize: true } vector || item != NumberDataViewType.Single)
-                    throw new ArgumentException($"Column '{column}' of model '{path}' is {found.Type}, not a known-size Vector<Single>.");
+                if (found.Type is not VectorDataViewType { ItemType: var item, IsKnownSize: true } vector
+                    || item != NumberDataViewType.Single)
+                    throw new ArgumentException(
+                        $"Column '{column}' of model '{path}' is {found.Type}, not a known-size Vector<Single>.");
                 var chain = new TransformerChain<ITransformer>(stages.ToArray());
                 return new ModelEmbedder(ml, chain, input, column, vector.Size) { ModelPath = Path.GetFullPath(path) };
             }
         }
-        throw new ArgumentException($"Model '{path}' produces no column '{column}'; name the embedding column with --column.");
+        throw new ArgumentException(
+            $"Model '{path}' produces no column '{column}'; name the embedding column with --column.");
     }
 
     /// <summary>Embeds <paramref name="records"/> in order, <paramref name="chunkSize"/> at a time.</summary>
-    public IEnumerable<EmbeddedImage> Embed(IEnumerable<ImageRecord> records, int chunkSize = 1024, CancellationToken cancellationToken = default)
+    public IEnumerable<EmbeddedImage> Embed(IEnumerable<ImageRecord> records, int chunkSize = 1024,
+        CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
         var chunk = new List<ImageRecord>(chunkSize);
@@ -108,7 +114,8 @@ public sealed class ModelEmbedder
     }
 
     /// <summary>Embeds a whole (labelled or not) source into memory, e.g. for a probe.</summary>
-    public (float[] Values, int[] Labels, int Count) EmbedAll(ImageSource source, int chunkSize, CancellationToken cancellationToken)
+    public (float[] Values, int[] Labels, int Count) EmbedAll(ImageSource source, int chunkSize,
+        CancellationToken cancellationToken)
     {
         var values = new List<float>();
         var labels = new List<int>();
@@ -136,7 +143,8 @@ public sealed class ModelEmbedder
         {
             getter(ref value);
             var record = chunk[i++];
-            result.Add(new EmbeddedImage(record.Index, record.Label == ImageRecord.NoLabel ? null : record.Label, value.DenseValues().ToArray()));
+            int? label = record.Label == ImageRecord.NoLabel ? null : record.Label;
+            result.Add(new EmbeddedImage(record.Index, label, value.DenseValues().ToArray()));
         }
         return result;
     }

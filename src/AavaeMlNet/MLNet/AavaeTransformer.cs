@@ -41,7 +41,8 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
         Augmentation = augmentation;
         Training = training;
         var builder = new DataViewSchema.Builder();
-        if (input.Kind == ImageColumnKind.Image) builder.AddColumn(input.ColumnName, new ImageDataViewType(input.Height, input.Width));
+        if (input.Kind == ImageColumnKind.Image)
+            builder.AddColumn(input.ColumnName, new ImageDataViewType(input.Height, input.Width));
         else builder.AddColumn(input.ColumnName, new VectorDataViewType(NumberDataViewType.Single, input.Length));
         pixelInputSchema = builder.ToSchema();
     }
@@ -86,14 +87,16 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         var schema = GetOutputSchema(input.Schema);
         var pixels = pixelTransformer?.Transform(input) ?? input;
-        return new EmbeddingDataView(input, pixels, PixelColumns.SourceColumn(Input, OutputColumnName), schema, model, batchSize);
+        return new EmbeddingDataView(input, pixels, PixelColumns.SourceColumn(Input, OutputColumnName), schema, model,
+            batchSize);
     }
 
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         CheckInput(inputSchema, nameof(inputSchema));
-        return new EmbeddingRowMapper(this, inputSchema, pixelTransformer, PixelColumns.SourceColumn(Input, OutputColumnName));
+        return new EmbeddingRowMapper(this, inputSchema, pixelTransformer,
+            PixelColumns.SourceColumn(Input, OutputColumnName));
     }
 
     /// <summary>Embeds one image (CHW pixels in [0, 1]) into <paramref name="embedding"/>.</summary>
@@ -103,7 +106,9 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
         model.Embed(pixels, 1, embedding);
     }
 
-    /// <summary>Embeds <paramref name="count"/> images stored back to back (CHW, [0, 1]); writes count * EmbeddingSize floats.</summary>
+    /// <summary>
+    /// Embeds <paramref name="count"/> images stored back to back (CHW, [0, 1]); writes count * EmbeddingSize floats.
+    /// </summary>
     public void EmbedBatch(float[] pixels, int count, float[] embeddings)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
@@ -114,8 +119,10 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
     /// <param name="destination">Where the model is written.</param>
     /// <param name="inputName">Name of the input; defaults to the pixel column's name.</param>
     /// <param name="outputName">Name of the embedding output; defaults to the output column's name.</param>
-    /// <param name="singleImage">Fix the batch at 1 and output rank-1 vectors (the form ML.NET's OnnxTransformer needs).</param>
-    public void ExportOnnx(Stream destination, string? inputName = null, string? outputName = null, bool singleImage = false)
+    /// <param name="singleImage">Fix the batch at 1 and output rank-1 vectors (the form ML.NET's
+    /// OnnxTransformer needs).</param>
+    public void ExportOnnx(Stream destination, string? inputName = null, string? outputName = null,
+        bool singleImage = false)
     {
         var options = ExportOptions(inputName, outputName, singleImage);
         model.OnCpu(m => EncoderOnnxExporter.Export(m, model.Normalization, options, destination));
@@ -212,12 +219,13 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
             stages.Add(pixelTransformer);
             schema = pixelTransformer.GetOutputSchema(schema);
         }
-        // The single-image form makes OnnxTransformer type the output Vector<Single, h>, the type downstream trainers saw.
-        // The pixel check makes the reloaded model refuse what Transform here refuses (PixelRows).
+        // The single-image form makes OnnxTransformer type the output Vector<Single, h>, the type downstream trainers
+        // saw. The pixel check makes the reloaded model refuse what Transform here refuses (PixelRows).
         var options = ExportOptions(inputName: null, outputName: null, singleImage: true) with { CheckPixels = true };
         model.OnCpu(m => EncoderOnnxExporter.Export(m, model.Normalization, options, onnx));
         onnx.Position = 0;
-        var scorer = catalog.ApplyOnnxModel(OutputColumnName, PixelColumns.SourceColumn(Input, OutputColumnName), onnx).Fit(new EmptyDataView(schema));
+        var scorer = catalog.ApplyOnnxModel(OutputColumnName, PixelColumns.SourceColumn(Input, OutputColumnName), onnx)
+            .Fit(new EmptyDataView(schema));
         stages.Add(scorer);
         schema = scorer.GetOutputSchema(schema);
         var temporary = PixelColumns.TemporaryColumns(Input, OutputColumnName);
@@ -234,10 +242,13 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
 
     private void CheckInput(DataViewSchema inputSchema, string parameterName)
     {
-        var actual = ImageColumn.FromSchema(inputSchema, Input.ColumnName, Input.Channels, (Input.Height, Input.Width), parameterName);
+        var actual = ImageColumn.FromSchema(
+            inputSchema, Input.ColumnName, Input.Channels, (Input.Height, Input.Width), parameterName);
         if (actual.Kind != Input.Kind)
             throw new ArgumentOutOfRangeException(parameterName,
-                $"Schema mismatch for input column '{Input.ColumnName}': the encoder was trained on {(Input.Kind == ImageColumnKind.Image ? "an image column" : "a Vector<Single> column")}, got {inputSchema[Input.ColumnName].Type}");
+                $"Schema mismatch for input column '{Input.ColumnName}': the encoder was trained on " +
+                $"{(Input.Kind == ImageColumnKind.Image ? "an image column" : "a Vector<Single> column")}, got " +
+                $"{inputSchema[Input.ColumnName].Type}");
     }
 
     public void Dispose()

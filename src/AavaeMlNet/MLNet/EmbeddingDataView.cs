@@ -17,7 +17,8 @@ internal sealed class EmbeddingDataView : IDataView
     private readonly EmbeddingModel model;
     private readonly int batchSize;
 
-    public EmbeddingDataView(IDataView input, IDataView pixels, string pixelColumn, DataViewSchema schema, EmbeddingModel model, int batchSize)
+    public EmbeddingDataView(IDataView input, IDataView pixels, string pixelColumn, DataViewSchema schema,
+        EmbeddingModel model, int batchSize)
     {
         this.input = input;
         this.pixels = pixels;
@@ -39,11 +40,14 @@ internal sealed class EmbeddingDataView : IDataView
         int embeddingIndex = Schema.Count - 1;
         var inputColumns = needed.Where(i => i < embeddingIndex).Select(i => input.Schema[i]).ToList();
         var follower = input.GetRowCursor(inputColumns);
-        DataViewRowCursor? leader = needed.Contains(embeddingIndex) ? pixels.GetRowCursor([pixels.Schema[pixelColumn]]) : null;
+        DataViewRowCursor? leader = needed.Contains(embeddingIndex)
+            ? pixels.GetRowCursor([pixels.Schema[pixelColumn]])
+            : null;
         return new Cursor(this, follower, leader, needed);
     }
 
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n,
+        Random? rand = null) =>
         [GetRowCursor(columnsNeeded, rand)];
 
     private sealed class Cursor : DataViewRowCursor
@@ -61,7 +65,8 @@ internal sealed class EmbeddingDataView : IDataView
         private VBuffer<float> pixelRow;
         private bool disposed;
 
-        public Cursor(EmbeddingDataView parent, DataViewRowCursor follower, DataViewRowCursor? leader, HashSet<int> active)
+        public Cursor(EmbeddingDataView parent, DataViewRowCursor follower, DataViewRowCursor? leader,
+            HashSet<int> active)
         {
             this.parent = parent;
             this.follower = follower;
@@ -85,14 +90,17 @@ internal sealed class EmbeddingDataView : IDataView
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
             if (!IsColumnActive(column))
-                throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
+                throw new InvalidOperationException(
+                    $"Column '{column.Name}' was not requested when the cursor was created.");
             if (column.Index < parent.Schema.Count - 1)
                 return follower.GetGetter<TValue>(follower.Schema[column.Index]);
             if (typeof(TValue) != typeof(VBuffer<float>))
-                throw new InvalidOperationException($"Column '{column.Name}' holds Vector<Single>; a getter of {typeof(TValue).Name} was asked for.");
+                throw new InvalidOperationException(
+                    $"Column '{column.Name}' holds Vector<Single>; a getter of {typeof(TValue).Name} was asked for.");
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
             {
-                if (rowInBatch < 0) throw new InvalidOperationException("The cursor is not on a row: call MoveNext first.");
+                if (rowInBatch < 0)
+                    throw new InvalidOperationException("The cursor is not on a row: call MoveNext first.");
                 int size = parent.model.Size;
                 var editor = VBufferEditor.Create(ref value, size);
                 embeddings.AsSpan(rowInBatch * size, size).CopyTo(editor.Values);
@@ -121,7 +129,8 @@ internal sealed class EmbeddingDataView : IDataView
                 batchCount++;
             }
             if (batchCount == 0)
-                throw new InvalidOperationException("The input view yielded fewer rows to the embedding than to the other columns.");
+                throw new InvalidOperationException(
+                    "The input view yielded fewer rows to the embedding than to the other columns.");
             parent.model.Embed(pixelBuffer, batchCount, embeddings);
         }
 

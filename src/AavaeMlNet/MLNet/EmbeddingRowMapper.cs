@@ -14,7 +14,8 @@ internal sealed class EmbeddingRowMapper : IRowToRowMapper
     private readonly IRowToRowMapper? pixelMapper;
     private readonly string pixelColumn;
 
-    public EmbeddingRowMapper(AavaeTransformer transformer, DataViewSchema inputSchema, ITransformer? pixelTransformer, string pixelColumn)
+    public EmbeddingRowMapper(AavaeTransformer transformer, DataViewSchema inputSchema, ITransformer? pixelTransformer,
+        string pixelColumn)
     {
         this.transformer = transformer;
         InputSchema = inputSchema;
@@ -46,7 +47,8 @@ internal sealed class EmbeddingRowMapper : IRowToRowMapper
         return new Row(this, input, pixelRow, active);
     }
 
-    private sealed class Row(EmbeddingRowMapper mapper, DataViewRow input, DataViewRow? pixelRow, HashSet<int> active) : DataViewRow
+    private sealed class Row(EmbeddingRowMapper mapper, DataViewRow input, DataViewRow? pixelRow, HashSet<int> active)
+        : DataViewRow
     {
         private readonly float[] embedding = new float[mapper.transformer.EmbeddingSize];
         private float[] pixels = [];

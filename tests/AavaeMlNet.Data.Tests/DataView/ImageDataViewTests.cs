@@ -51,7 +51,8 @@ public class ImageDataViewTests
     {
         using var dir = new TempDirectory();
         OfficialFormatWriter.WriteIdxImages(dir.File("images"), 2, 2, 2, false);
-        var view = new IdxSource(dir.File("images")).ToDataView(new ImageDataViewOptions { ImageColumnName = "Pixels" });
+        var view = new IdxSource(dir.File("images"))
+            .ToDataView(new ImageDataViewOptions { ImageColumnName = "Pixels" });
 
         Assert.Single(view.Schema);
         Assert.Equal(4, ((VectorDataViewType)view.Schema["Pixels"].Type).Size);
