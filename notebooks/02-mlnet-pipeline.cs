@@ -13,14 +13,16 @@
 // `ml.Model.Save`, loads it back, serves single images through a `PredictionEngine`, and compares a linear trainer
 // with boosted trees (FastTree) on the same embeddings.
 //
-// Run it as a notebook (`02-mlnet-pipeline.ipynb`) or as a C# file-based app: `dotnet run notebooks/02-mlnet-pipeline.cs`.
+// Run it as a notebook (`02-mlnet-pipeline.ipynb`) or as a C# file-based app:
+// `dotnet run notebooks/02-mlnet-pipeline.cs`.
 // The `.ipynb` is generated from the `.cs` (`dotnet run --project notebooks/tools/NotebookGenerator`): edit the `.cs`.
 // `AAVAE_NOTEBOOK_SMALL=1` makes a one-minute smoke run; `AAVAE_NOTEBOOK_OUTPUT` sets where files go.
 
 // %% [markdown]
 // ## Setup
 //
-// The library comes from this repository: `notebooks/lib` gathers it, with its native libraries, in `notebooks/lib/bin`.
+// The library comes from this repository: `notebooks/lib` gathers it, with its native libraries, in
+// `notebooks/lib/bin`.
 // The next cell builds it the first time; after a change to the sources, run `dotnet build notebooks/lib -c Release`.
 
 // %% [notebook]
@@ -28,7 +30,9 @@
 // {
 //     using var build = System.Diagnostics.Process.Start("dotnet", "build lib -c Release")!;
 //     build.WaitForExit();
-//     if (build.ExitCode != 0) throw new System.InvalidOperationException("'dotnet build lib -c Release' failed; run it in notebooks/ to see why.");
+//     if (build.ExitCode != 0)
+//         throw new System.InvalidOperationException(
+//             "'dotnet build lib -c Release' failed; run it in notebooks/ to see why.");
 // }
 
 // %% [notebook]
@@ -113,7 +117,11 @@ var pipeline = ml.Transforms.PretrainAavae(new AavaeEstimator.Options
         LearningRate = 1e-3,
         WarmupEpochs = 0.5,
         CacheInMemory = true,
-        Progress = p => { if (p.IsEpochEnd) Console.WriteLine($"epoch {p.Epoch + 1}/{epochs}: loss {p.Loss:F1}, {p.Elapsed:mm\\:ss}"); },
+        Progress = p =>
+        {
+            if (p.IsEpochEnd)
+                Console.WriteLine($"epoch {p.Epoch + 1}/{epochs}: loss {p.Loss:F1}, {p.Elapsed:mm\\:ss}");
+        },
     })
     .Append(ml.Transforms.NormalizeMeanVariance("Embedding"))
     .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
@@ -136,7 +144,8 @@ ml.Model.Save(model, trainData.Schema, modelPath);
 var loadingContext = new MLContext(seed: 1);
 ITransformer loaded = loadingContext.Model.Load(modelPath, out DataViewSchema loadedInputSchema);
 var loadedMetrics = loadingContext.MulticlassClassification.Evaluate(loaded.Transform(testData));
-Console.WriteLine($"{new FileInfo(modelPath).Length / 1024.0:N0} KiB; loaded model: {loadedMetrics.MicroAccuracy:P1} top-1 (before saving: {metrics.MicroAccuracy:P1})");
+Console.WriteLine($"{new FileInfo(modelPath).Length / 1024.0:N0} KiB; loaded model: " +
+    $"{loadedMetrics.MicroAccuracy:P1} top-1 (before saving: {metrics.MicroAccuracy:P1})");
 
 // %% [markdown]
 // ## Linear classifier or boosted trees?
@@ -157,8 +166,10 @@ double linearAccuracy = Accuracy(ml.Transforms.NormalizeMeanVariance("Embedding"
     .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Label", "Embedding")));
 double treeAccuracy = Accuracy(ml.Transforms.Conversion.MapValueToKey("Label")
     .Append(ml.MulticlassClassification.Trainers.OneVersusAll(
-        ml.BinaryClassification.Trainers.FastTree(labelColumnName: "Label", featureColumnName: "Embedding", numberOfTrees: trees))));
-Console.WriteLine($"L-BFGS maximum entropy: {linearAccuracy:P1}; FastTree one-versus-all ({trees} trees per class): {treeAccuracy:P1}");
+        ml.BinaryClassification.Trainers.FastTree(
+            labelColumnName: "Label", featureColumnName: "Embedding", numberOfTrees: trees))));
+Console.WriteLine($"L-BFGS maximum entropy: {linearAccuracy:P1}; " +
+    $"FastTree one-versus-all ({trees} trees per class): {treeAccuracy:P1}");
 
 string accuracyPlot = Path.Combine(outputDirectory, "trainers.png");
 AccuracyBarPlot.Write(accuracyPlot, [("linear (L-BFGS)", linearAccuracy), ($"FastTree ({trees} trees)", treeAccuracy)],

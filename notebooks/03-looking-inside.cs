@@ -14,14 +14,16 @@
 // 2. reconstructions: the decoder's output for the original images (through z = mu);
 // 3. a 2-D PCA map of the embeddings of test images, coloured by class (which the encoder never saw).
 //
-// Run it as a notebook (`03-looking-inside.ipynb`) or as a C# file-based app: `dotnet run notebooks/03-looking-inside.cs`.
+// Run it as a notebook (`03-looking-inside.ipynb`) or as a C# file-based app:
+// `dotnet run notebooks/03-looking-inside.cs`.
 // The `.ipynb` is generated from the `.cs` (`dotnet run --project notebooks/tools/NotebookGenerator`): edit the `.cs`.
 // `AAVAE_NOTEBOOK_SMALL=1` makes a one-minute smoke run; `AAVAE_NOTEBOOK_OUTPUT` sets where the plots go.
 
 // %% [markdown]
 // ## Setup
 //
-// The library comes from this repository: `notebooks/lib` gathers it, with its native libraries, in `notebooks/lib/bin`.
+// The library comes from this repository: `notebooks/lib` gathers it, with its native libraries, in
+// `notebooks/lib/bin`.
 // The next cell builds it the first time; after a change to the sources, run `dotnet build notebooks/lib -c Release`.
 
 // %% [notebook]
@@ -29,7 +31,9 @@
 // {
 //     using var build = System.Diagnostics.Process.Start("dotnet", "build lib -c Release")!;
 //     build.WaitForExit();
-//     if (build.ExitCode != 0) throw new System.InvalidOperationException("'dotnet build lib -c Release' failed; run it in notebooks/ to see why.");
+//     if (build.ExitCode != 0)
+//         throw new System.InvalidOperationException(
+//             "'dotnet build lib -c Release' failed; run it in notebooks/ to see why.");
 // }
 
 // %% [notebook]
@@ -101,12 +105,17 @@ var aavae = ml.Transforms.PretrainAavae(new AavaeEstimator.Options
     LearningRate = 1e-3,
     WarmupEpochs = 0.5,
     CacheInMemory = true,
-    Progress = p => { if (p.IsEpochEnd) Console.WriteLine($"epoch {p.Epoch + 1}/{epochs}: loss {p.Loss:F1}, {p.Elapsed:mm\\:ss}"); },
+    Progress = p =>
+    {
+        if (p.IsEpochEnd)
+            Console.WriteLine($"epoch {p.Epoch + 1}/{epochs}: loss {p.Loss:F1}, {p.Elapsed:mm\\:ss}");
+    },
 }).Fit(trainSource.Subset(pretrainIndices.Take(pretrainImages)).ToDataView());
 AavaeModel model = aavae.Model;
 var device = model.parameters().First().device;
 var normalization = aavae.Augmentation.Normalization;
-Console.WriteLine($"{aavae.Config.Variant}, {aavae.Config.Depth} x{aavae.Config.WidthMultiplier}, {aavae.Config.Stem} stem, " +
+Console.WriteLine($"{aavae.Config.Variant}, {aavae.Config.Depth} x{aavae.Config.WidthMultiplier}, " +
+                  $"{aavae.Config.Stem} stem, " +
                   $"embedding size {aavae.EmbeddingSize}, on {device}");
 
 // %% [markdown]
@@ -130,7 +139,9 @@ Tensor views = augmentation.View(images.repeat_interleave(viewsPerImage, 0), gen
 float[][] Rows(Tensor batch)
 {
     var flat = batch.contiguous().data<float>().ToArray();
-    return Enumerable.Range(0, (int)batch.shape[0]).Select(i => flat[(i * pixelsPerImage)..((i + 1) * pixelsPerImage)]).ToArray();
+    return Enumerable.Range(0, (int)batch.shape[0])
+        .Select(i => flat[(i * pixelsPerImage)..((i + 1) * pixelsPerImage)])
+        .ToArray();
 }
 string viewsPlot = Path.Combine(outputDirectory, "views.png");
 ReconstructionGrid.Write(viewsPlot, originals.SelectMany(o => Enumerable.Repeat(o, viewsPerImage)).ToList(),
@@ -158,7 +169,8 @@ random.manual_seed(1);
 var untrained = new AavaeModel(aavae.Config);
 var trainedSimilarity = Similarity(model);
 var untrainedSimilarity = Similarity(untrained);
-Console.WriteLine($"block contrast, trained: {trainedSimilarity.Contrast().Contrast:F3}; untrained: {untrainedSimilarity.Contrast().Contrast:F3}");
+Console.WriteLine($"block contrast, trained: {trainedSimilarity.Contrast().Contrast:F3}; " +
+    $"untrained: {untrainedSimilarity.Contrast().Contrast:F3}");
 
 string trainedPlot = Path.Combine(outputDirectory, "similarity-trained.png");
 SimilarityHeatmapPlot.Write(trainedPlot, trainedSimilarity, "Cosine similarity of views, trained AAVAE");
@@ -181,7 +193,8 @@ using (no_grad())
     reconstructed = normalization.Invert(model.Reconstruct(normalization.Apply(images).to(device))).clamp(0, 1).cpu();
 }
 string reconstructionPlot = Path.Combine(outputDirectory, "reconstructions.png");
-ReconstructionGrid.Write(reconstructionPlot, originals, Rows(reconstructed), channels: 1, height: 28, width: 28, scale: 4);
+ReconstructionGrid.Write(reconstructionPlot, originals, Rows(reconstructed),
+    channels: 1, height: 28, width: 28, scale: 4);
 Show(reconstructionPlot);
 
 // %% [markdown]
@@ -198,7 +211,8 @@ var map = PcaMap.Fit(new EmbeddingMatrix(embeddings, mapImages, aavae.EmbeddingS
 Console.WriteLine($"variance along the two components: {map.ExplainedVariance[0]:F2}, {map.ExplainedVariance[1]:F2}");
 
 string mapPlot = Path.Combine(outputDirectory, "map.png");
-EmbeddingScatterPlot.Write(mapPlot, map.Coordinates, mapRecords.Select(r => r.Label).ToList(), FashionMnistLocator.ClassNames,
+EmbeddingScatterPlot.Write(mapPlot, map.Coordinates, mapRecords.Select(r => r.Label).ToList(),
+    FashionMnistLocator.ClassNames,
     "AAVAE embeddings of Fashion-MNIST test images (PCA)");
 Show(mapPlot);
 aavae.Dispose();
