@@ -189,10 +189,13 @@ public static class FashionMnistDemoJob
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         model.eval();
-        var images = tensor(originals.SelectMany(p => p).ToArray(), [originals.Count, 1, 28, 28]).to(model.parameters().First().device);
+        var images = tensor(originals.SelectMany(p => p).ToArray(), [originals.Count, 1, 28, 28])
+            .to(model.parameters().First().device);
         var reconstructed = normalization.Invert(model.Reconstruct(normalization.Apply(images))).clamp(0, 1).cpu();
         var flat = reconstructed.data<float>().ToArray();
-        var reconstructions = Enumerable.Range(0, originals.Count).Select(i => flat[(i * 784)..((i + 1) * 784)]).ToList();
+        var reconstructions = Enumerable.Range(0, originals.Count)
+            .Select(i => flat[(i * 784)..((i + 1) * 784)])
+            .ToList();
         ReconstructionGrid.Write(path, originals, reconstructions, channels: 1, height: 28, width: 28, scale: 4);
     }
 }
