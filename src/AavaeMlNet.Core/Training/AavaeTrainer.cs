@@ -22,6 +22,7 @@ public sealed class AavaeTrainer : IDisposable
     private int stepInEpoch;
     private long step;
     private string? lastCheckpoint;
+    private long lastCheckpointTimestamp = Stopwatch.GetTimestamp();
 
     /// <summary>Creates a trainer with freshly initialized weights (seeded by <see cref="TrainingOptions.Seed"/>).</summary>
     public AavaeTrainer(AavaeConfig config, AugmentationOptions augmentation, TrainingOptions options)
@@ -121,6 +122,9 @@ public sealed class AavaeTrainer : IDisposable
     /// <summary>Raised every <see cref="TrainingOptions.LogEverySteps"/> steps and at the end of each epoch.</summary>
     public event Action<TrainingProgress>? Progress;
 
+    /// <summary>Raised after every checkpoint written (by epoch, time, steps, time limit or cancellation).</summary>
+    public event Action<CheckpointSaved>? CheckpointSaved;
+
     /// <summary>Raised after each epoch with the 0-based epoch number, before its checkpoint is written.</summary>
     public event Action<int>? EpochCompleted;
 
@@ -150,12 +154,18 @@ public sealed class AavaeTrainer : IDisposable
         Model.train();
         StoppedAtTimeLimit = false;
         var clock = Stopwatch.StartNew();
+        lastCheckpointTimestamp = Stopwatch.GetTimestamp();
+        bool checkpointDue = false;
         while (epoch < Options.Epochs && !StoppedAtTimeLimit)
         {
             var window = new ProgressWindow(clock.Elapsed);
             var epochWindow = new ProgressWindow(clock.Elapsed);
             foreach (var batch in data.Batches(epoch, batchSize, Options.Seed, stepInEpoch, cancellationToken))
             {
+                // Written before this step's dispose scope opens (a device move inside it could hand the weights to
+                // the scope); the position is the one right after the previous step.
+                if (checkpointDue) WriteCheckpoint(stepsPerEpoch, numbered: false);
+                checkpointDue = false;
                 using var scope = NewDisposeScope();
                 scope.Attach(batch);
                 if (batch.shape[0] < 2) break; // BatchNorm needs two samples: a trailing single image is dropped
@@ -185,6 +195,7 @@ public sealed class AavaeTrainer : IDisposable
                 epochWindow.Add(total, reconstruction, kl, logVariance, batch.shape[0]);
                 step++;
                 stepInEpoch++;
+                checkpointDue = MidEpochCheckpointDue();
                 if (stepInEpoch % Options.LogEverySteps == 0 && stepInEpoch < stepsPerEpoch)
                 {
                     Progress?.Invoke(window.Report(epoch, step - 1, stepInEpoch, stepsPerEpoch, rate, clock.Elapsed, epochEnd: false));
@@ -219,12 +230,20 @@ public sealed class AavaeTrainer : IDisposable
             Model.train();
             epoch++;
             stepInEpoch = 0;
-            if (epoch % Options.CheckpointEveryEpochs == 0 || epoch == Options.Epochs)
+            checkpointDue = false;
+            if (epoch % Options.CheckpointEveryEpochs == 0 || epoch == Options.Epochs || checkpointDue)
                 WriteCheckpoint(stepsPerEpoch, numbered: Options.KeepEpochCheckpoints);
         }
         if (Options.CleanBatchNormImages > 0) RecalibrateBatchNorm(data, cancellationToken);
         Model.eval();
     }
+
+    // By steps: every step count that is a multiple of the setting, so the schedule survives a resume unchanged.
+    // By time: since the last checkpoint of any kind, or since this Fit began.
+    private bool MidEpochCheckpointDue() =>
+        Options.CheckpointDirectory is not null
+        && ((Options.CheckpointEverySteps is { } steps && step % steps == 0)
+            || (Options.CheckpointEvery is { } every && Stopwatch.GetElapsedTime(lastCheckpointTimestamp) >= every));
 
     // The statistics are recomputed after the last checkpoint of the run, so a resumed run still equals an
     // uninterrupted one; the transformer's own checkpoint (encoder.ckpt) holds the recomputed statistics.
@@ -260,12 +279,15 @@ public sealed class AavaeTrainer : IDisposable
             Checkpoint.Save(latest, header, Model, optimizer, Generators);
             if (numbered) File.Copy(latest, Path.Combine(directory, $"epoch-{epoch:D4}.ckpt"), overwrite: true);
             lastCheckpoint = Path.GetFullPath(latest);
+            lastCheckpointTimestamp = Stopwatch.GetTimestamp();
         }
         finally
         {
             Model.to(device);
             Model.train(wasTraining);
         }
+        CheckpointSaved?.Invoke(new CheckpointSaved(lastCheckpoint, header.Epoch, header.StepInEpoch, stepsPerEpoch,
+            header.Step, new FileInfo(lastCheckpoint).Length));
         return lastCheckpoint;
     }
 

@@ -34,6 +34,13 @@ public sealed record TrainingOptions
     /// Write a checkpoint every this many epochs (and always after the last one and on cancellation).
     /// </summary>
     public int CheckpointEveryEpochs { get; init; } = 1;
+    /// <summary>
+    /// Also write last.ckpt in the middle of an epoch once this much wall time has passed since the last checkpoint
+    /// (default 10 minutes; null: none by time). The position is exact, so a resume continues bit for bit.
+    /// </summary>
+    public TimeSpan? CheckpointEvery { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>Also write last.ckpt after every step whose count is a multiple of this (null: none by steps).</summary>
+    public int? CheckpointEverySteps { get; init; }
     /// <summary>Also keep one numbered checkpoint per saved epoch (epoch-0005.ckpt) besides last.ckpt.</summary>
     public bool KeepEpochCheckpoints { get; init; } = false;
     /// <summary>Report progress every this many steps (epoch ends are always reported).</summary>
@@ -73,6 +80,10 @@ public sealed record TrainingOptions
         Require(WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "WeightDecay must be >= 0.");
         Require(CheckpointEveryEpochs >= 1, nameof(CheckpointEveryEpochs), CheckpointEveryEpochs,
             "CheckpointEveryEpochs must be at least 1.");
+        Require(CheckpointEvery is not { } every || every > TimeSpan.Zero, nameof(CheckpointEvery), CheckpointEvery,
+            "CheckpointEvery must be positive (or null for no checkpoints by time).");
+        Require(CheckpointEverySteps is not < 1, nameof(CheckpointEverySteps), CheckpointEverySteps,
+            "CheckpointEverySteps must be at least 1 (or null for no checkpoints by steps).");
         Require(LogEverySteps >= 1, nameof(LogEverySteps), LogEverySteps, "LogEverySteps must be at least 1.");
         Require(TimeLimit is not { } limit || limit > TimeSpan.Zero, nameof(TimeLimit), TimeLimit,
             "TimeLimit must be positive.");

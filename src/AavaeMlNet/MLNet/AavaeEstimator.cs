@@ -48,6 +48,15 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public string? CheckpointDirectory;
         /// <summary>Checkpoint every this many epochs.</summary>
         public int CheckpointEveryEpochs = 1;
+        /// <summary>
+        /// Also checkpoint inside an epoch once this much wall time has passed since the last checkpoint (null: not by
+        /// time). The position is exact: <see cref="ResumeFrom"/> continues bit for bit.
+        /// </summary>
+        public TimeSpan? CheckpointEvery = TimeSpan.FromMinutes(10);
+        /// <summary>Also checkpoint after every step whose count is a multiple of this (null: not by steps).</summary>
+        public int? CheckpointEverySteps;
+        /// <summary>Called after each checkpoint is written (also logged to <see cref="Context"/>).</summary>
+        public Action<CheckpointSaved>? CheckpointSaved;
         /// <summary>Resume an interrupted run from this checkpoint (exactly where it stopped).</summary>
         public string? ResumeFrom;
         /// <summary>Start from the weights of this checkpoint (e.g. from <see cref="AavaeTransformer.SaveCheckpoint"/>) and train anew.</summary>
@@ -117,6 +126,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         {
             CheckpointDirectory = options.CheckpointDirectory,
             CheckpointEveryEpochs = options.CheckpointEveryEpochs,
+            CheckpointEvery = options.CheckpointEvery,
+            CheckpointEverySteps = options.CheckpointEverySteps,
             LogEverySteps = options.ProgressEverySteps,
         };
 
@@ -148,6 +159,12 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
                               $"lr {progress.LearningRate:G3}, {progress.ImagesPerSecond:F0} images/s";
                 if (progress.IsEpochEnd) channel.Info(MessageSensitivity.None, $"Epoch summary: {line}, elapsed {progress.Elapsed:hh\\:mm\\:ss}");
                 else channel.Trace(MessageSensitivity.None, line);
+            };
+            trainer.CheckpointSaved += saved =>
+            {
+                options.CheckpointSaved?.Invoke(saved);
+                channel?.Info(MessageSensitivity.None, $"Checkpoint written: {saved.Path} (epoch {saved.Epoch + 1}, " +
+                    $"step {saved.StepInEpoch}/{saved.StepsPerEpoch}, {saved.Step} steps in all).");
             };
             if (options.EpochCompleted is { } epochCompleted)
                 trainer.EpochCompleted += epoch => epochCompleted(epoch, trainer.Model);
