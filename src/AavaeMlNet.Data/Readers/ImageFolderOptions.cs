@@ -15,8 +15,10 @@ public sealed class ImageFolderOptions
     /// <summary>What to do with files that cannot be decoded. Default <see cref="UndecodableImagePolicy.Throw"/>.</summary>
     public UndecodableImagePolicy OnUndecodable { get; init; } = UndecodableImagePolicy.Throw;
 
-    /// <summary>Warning callback for each skipped file (with <see cref="UndecodableImagePolicy.Skip"/>): the message names the file.</summary>
-    public Action<string>? OnSkipped { get; init; }
+    /// <summary>
+    /// Called for each skipped file (with <see cref="UndecodableImagePolicy.Skip"/>), e.g. <see cref="RejectsFile.Add"/>.
+    /// </summary>
+    public Action<RejectedImage>? OnSkipped { get; init; }
 
     /// <summary>File extensions treated as images (case-insensitive). Default .png, .jpg, .jpeg.</summary>
     public IReadOnlyCollection<string> Extensions { get; init; } = [".png", ".jpg", ".jpeg"];

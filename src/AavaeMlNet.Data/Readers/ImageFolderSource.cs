@@ -84,21 +84,25 @@ public sealed class ImageFolderSource : ImageSource
             byte[]? pixels;
             try
             {
+                // The decoder fills a truncated PNG or JPEG in without an error: check the file's structure first.
+                if (ImageFileCheck.Problem(File.ReadAllBytes(path)) is { } problem)
+                {
+                    throw new InvalidDataException(problem);
+                }
                 pixels = decode(path);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                string message = $"File '{path}' (record {i}) could not be decoded as a PNG or JPEG image: {ex.Message}";
+                var rejected = new RejectedImage(i, path, ex.Message);
                 if (options.OnUndecodable == UndecodableImagePolicy.Throw)
                 {
-                    throw new InvalidDataException(message, ex);
+                    throw new InvalidDataException(rejected.Message, ex);
                 }
                 Interlocked.Increment(ref skipped);
-                options.OnSkipped?.Invoke(message);
+                options.OnSkipped?.Invoke(rejected);
                 continue;
             }
             yield return new ImageRecord(pixels, label, i);
         }
     }
-
 }

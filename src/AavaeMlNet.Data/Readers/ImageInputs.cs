@@ -19,14 +19,22 @@ public static class ImageInputs
     /// <param name="shape">Image shape for folders (and the shape every input must have, when known).</param>
     /// <param name="labels">Explicit IDX labels file, or null.</param>
     /// <param name="dataDirectory">Directory of manifest data sets.</param>
-    public static ImageSource Open(string spec, (int Channels, int Height, int Width)? shape, string? labels = null, string? dataDirectory = null)
+    /// <param name="rejects">For a folder: skip files that cannot be read and record them here; null fails on the
+    /// first one (<see cref="UndecodableImagePolicy"/>).</param>
+    public static ImageSource Open(string spec, (int Channels, int Height, int Width)? shape, string? labels = null,
+        string? dataDirectory = null, RejectsFile? rejects = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         ImageSource source;
         if (Directory.Exists(spec))
         {
             var (c, h, w) = shape ?? (3, 32, 32);
-            source = new ImageFolderSource(spec, new ImageFolderOptions { Channels = c, Height = h, Width = w });
+            source = new ImageFolderSource(spec, new ImageFolderOptions
+            {
+                Channels = c, Height = h, Width = w,
+                OnUndecodable = rejects is null ? UndecodableImagePolicy.Throw : UndecodableImagePolicy.Skip,
+                OnSkipped = rejects is null ? null : rejects.Add,
+            });
         }
         else if (File.Exists(spec))
         {

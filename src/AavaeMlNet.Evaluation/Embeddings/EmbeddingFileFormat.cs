@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
+using AavaeMlNet.Io;
 using Parquet;
 using Parquet.Serialization;
 
@@ -86,7 +87,7 @@ public abstract class EmbeddingFileFormat
             foreach (var row in rows)
             {
                 line.Clear();
-                line.Append(row.Index.ToString(CultureInfo.InvariantCulture)).Append(',').Append(Quote(row.Path)).Append(',')
+                line.Append(row.Index.ToString(CultureInfo.InvariantCulture)).Append(',').Append(CsvField.Quote(row.Path)).Append(',')
                     .Append(row.Label?.ToString(CultureInfo.InvariantCulture));
                 foreach (float v in row.Embedding) line.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
                 await writer.WriteLineAsync(line, cancellationToken);
@@ -104,8 +105,5 @@ public abstract class EmbeddingFileFormat
                 await input.CopyToAsync(output, cancellationToken);
             }
         }
-
-        private static string Quote(string? value) =>
-            value is null ? "" : value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
     }
 }

@@ -66,6 +66,15 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public bool CacheInMemory;
         /// <summary>Memory budget of the cache in MiB.</summary>
         public int CacheBudgetMegabytes = 2048;
+        /// <summary>
+        /// Skip training rows whose image cannot be read (ML.NET's LoadImages raises a bad file's error when the row is
+        /// read) instead of failing; each is reported once to <see cref="BadImageSkipped"/> and as a warning to
+        /// <see cref="Context"/>. A truncated PNG or JPEG still decodes there (the missing rows filled in), and the
+        /// transformer cannot drop rows at inference: filter first, or read folders with ImageFolderSource.
+        /// </summary>
+        public bool SkipBadImages;
+        /// <summary>Receives a message naming each skipped row (with <see cref="SkipBadImages"/>).</summary>
+        public Action<string>? BadImageSkipped;
         /// <summary>Rows in the streaming shuffle pool when the data is not cached.</summary>
         public int ShufflePoolSize = 8192;
 
@@ -134,10 +143,16 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         var pixelEstimator = PixelColumns.Estimator(catalog, image, options.OutputColumnName);
         var pixelTransformer = pixelEstimator?.Fit(input);
         var pixels = pixelTransformer?.Transform(input) ?? input;
-        var source = new DataViewBatchSource(pixels, PixelColumns.SourceColumn(image, options.OutputColumnName),
-            (image.Channels, image.Height, image.Width), options.CacheInMemory ? (long)options.CacheBudgetMegabytes << 20 : 0, options.ShufflePoolSize);
-
         using var channel = options.Context is null ? null : ((IChannelProvider)options.Context).Start("AavaeEstimator");
+        Action<string>? skipped = !options.SkipBadImages ? null : message =>
+        {
+            options.BadImageSkipped?.Invoke(message);
+            channel?.Warning(MessageSensitivity.None, $"Skipped: {message}");
+        };
+        var source = new DataViewBatchSource(pixels, PixelColumns.SourceColumn(image, options.OutputColumnName),
+            (image.Channels, image.Height, image.Width),
+            options.CacheInMemory ? (long)options.CacheBudgetMegabytes << 20 : 0, options.ShufflePoolSize, skipped);
+
         if (source.CacheDeclined is { } reason) channel?.Warning(MessageSensitivity.None, $"In-memory cache not used: {reason}; streaming instead.");
         channel?.Info(MessageSensitivity.None, $"Pretraining {config.Variant} ({config.Depth}, width x{config.WidthMultiplier}, {config.Stem} stem) on {source.Count} " +
                       $"{image.Channels}x{image.Height}x{image.Width} images for {training.Epochs} epochs, batch {training.BatchSize}, " +

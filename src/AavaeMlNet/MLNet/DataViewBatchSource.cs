@@ -18,6 +18,8 @@ public sealed class DataViewBatchSource : IImageBatchSource
     private readonly DataViewSchema.Column column;
     private readonly int length;
     private readonly int shufflePoolSize;
+    private readonly Action<string>? onUnreadable;
+    private readonly HashSet<long> unreadable = [];
     private float[]? cache;
     private long count = -1;
 
@@ -26,8 +28,12 @@ public sealed class DataViewBatchSource : IImageBatchSource
     /// <param name="shape">The image shape.</param>
     /// <param name="cacheBudgetBytes">Cache all pixels as float32 when they fit this budget; 0 disables the cache.</param>
     /// <param name="shufflePoolSize">Rows held by the streaming shuffle pool.</param>
-    public DataViewBatchSource(IDataView data, string columnName, (int Channels, int Height, int Width) shape, long cacheBudgetBytes, int shufflePoolSize = 8192)
+    /// <param name="onUnreadable">Skip rows whose value cannot be read (an image file that does not decode) and
+    /// report each once with a message naming the row; null fails on the first one.</param>
+    public DataViewBatchSource(IDataView data, string columnName, (int Channels, int Height, int Width) shape,
+        long cacheBudgetBytes, int shufflePoolSize = 8192, Action<string>? onUnreadable = null)
     {
+        this.onUnreadable = onUnreadable;
         this.data = data;
         column = data.Schema[columnName];
         ImageShape = shape;
@@ -114,19 +120,57 @@ public sealed class DataViewBatchSource : IImageBatchSource
 
     private IEnumerable<float[]> Rows(CancellationToken cancellationToken)
     {
-        using var cursor = data.GetRowCursor([column]);
+        // ML.NET decodes images on parallel cursors, where a bad file ends the cursor; one sequential cursor (the
+        // public GetRowCursorSet with n = 1) raises it from that row's getter and moves on, so it can be skipped.
+        using var cursor = onUnreadable is null ? data.GetRowCursor([column]) : data.GetRowCursorSet([column], 1)[0];
         var getter = cursor.GetGetter<VBuffer<float>>(column);
         var value = default(VBuffer<float>);
         long row = 0;
-        while (cursor.MoveNext())
+        while (true)
         {
+            bool moved;
+            try
+            {
+                moved = cursor.MoveNext();
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+            {
+                throw Unreadable($"at or after row {row}", e);
+            }
+            if (!moved) break;
             cancellationToken.ThrowIfCancellationRequested();
-            getter(ref value);
+            if (!TryGet(getter, ref value, row++)) continue;
             var pixels = new float[length];
-            PixelRows.Copy(value, pixels, row, column.Name);
+            PixelRows.Copy(value, pixels, row - 1, column.Name);
             yield return pixels;
-            row++;
         }
+    }
+
+    // ML.NET's LoadImages raises a bad file's error from the getter, and its cursor moves on after it.
+    private bool TryGet(ValueGetter<VBuffer<float>> getter, ref VBuffer<float> value, long row)
+    {
+        try
+        {
+            getter(ref value);
+            return true;
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+        {
+            if (onUnreadable is null) throw Unreadable($"at row {row}", e);
+            string message = $"Row {row} of column '{column.Name}' could not be read: {e.Message}";
+            bool first;
+            lock (unreadable) first = unreadable.Add(row);
+            if (first) onUnreadable(message);
+            return false;
+        }
+    }
+
+    private InvalidDataException Unreadable(string where, Exception e)
+    {
+        var cause = e;
+        while (cause.InnerException is { } inner) cause = inner; // the parallel cursor wraps the decoder's error
+        return new InvalidDataException($"Column '{column.Name}' could not be read {where}: {cause.Message} " +
+                                        "(set Options.SkipBadImages to skip such rows).", e);
     }
 
     private float[] Load()

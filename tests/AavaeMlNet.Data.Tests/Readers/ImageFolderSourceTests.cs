@@ -88,14 +88,51 @@ public class ImageFolderSourceTests
         using var dir = new TempDirectory();
         SavePng(dir.File("a.png"), 2, 2, Pattern);
         File.WriteAllText(dir.File("b.jpg"), "not an image");
-        var warnings = new List<string>();
+        var rejects = new RejectsFile();
 
-        var source = new ImageFolderSource(dir.Path, new ImageFolderOptions { OnUndecodable = UndecodableImagePolicy.Skip, OnSkipped = warnings.Add });
+        var source = new ImageFolderSource(dir.Path,
+            new ImageFolderOptions { OnUndecodable = UndecodableImagePolicy.Skip, OnSkipped = rejects.Add });
         var records = source.Read().ToList();
+        source.Read().ToList(); // a second pass records the file once
 
         Assert.Single(records);
-        Assert.Equal(1, source.SkippedCount);
-        Assert.Contains(dir.File("b.jpg"), Assert.Single(warnings));
+        Assert.Equal(2, source.SkippedCount);
+        var rejected = Assert.Single(rejects.Images);
+        Assert.Equal((1, dir.File("b.jpg")), (rejected.Index, rejected.Path));
+        Assert.Equal("not a PNG or JPEG file (it starts with bytes 6E6F7420)", rejected.Reason);
         Assert.False(source.IsCountExact);
+    }
+
+    [Fact]
+    public void Truncated_png_and_jpeg_files_are_rejected_although_the_decoder_would_fill_them_in()
+    {
+        using var dir = new TempDirectory();
+        SavePng(dir.File("a.png"), 8, 8, Pattern);
+        byte[] png = File.ReadAllBytes(dir.File("a.png"));
+        File.WriteAllBytes(dir.File("b.png"), png[..(png.Length - 20)]);
+        using (var image = MLImage.CreateFromFile(dir.File("a.png"))) image.Save(dir.File("c.jpg"));
+        byte[] jpeg = File.ReadAllBytes(dir.File("c.jpg"));
+        File.WriteAllBytes(dir.File("d.jpg"), jpeg[..(jpeg.Length / 2)]);
+        var rejects = new RejectsFile();
+
+        var source = new ImageFolderSource(dir.Path,
+            new ImageFolderOptions { OnUndecodable = UndecodableImagePolicy.Skip, OnSkipped = rejects.Add });
+
+        Assert.Equal([0, 2], source.Read().Select(r => r.Index));
+        Assert.Equal([$"the PNG ends at byte {png.Length - 20} before its IEND chunk (a truncated file)",
+            $"the JPEG ends at byte {jpeg.Length / 2} before its end-of-image marker (a truncated file)"],
+            rejects.Images.Select(r => r.Reason));
+    }
+
+    [Fact]
+    public void Rejects_file_is_csv_with_a_header_and_quoted_fields()
+    {
+        using var dir = new TempDirectory();
+        var rejects = new RejectsFile();
+        rejects.Add(new RejectedImage(3, "b,c.png", "the file is empty"));
+        rejects.Add(new RejectedImage(1, "a.jpg", "not a \"JPEG\""));
+        rejects.Write(dir.File("rejects.csv"));
+        Assert.Equal("path,reason\na.jpg,\"not a \"\"JPEG\"\"\"\n\"b,c.png\",the file is empty\n",
+            File.ReadAllText(dir.File("rejects.csv")));
     }
 }
