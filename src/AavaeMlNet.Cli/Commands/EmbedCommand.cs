@@ -73,6 +73,8 @@ internal static class EmbedCommand
             };
             var result = await EmbedJob.RunAsync(options, Console.Out, cancellationToken);
             Console.WriteLine($"Wrote {result.Rows:N0} embeddings of size {result.EmbeddingSize} to {result.Output}.");
+            if (result.RejectsPath is { } rejects)
+                Console.WriteLine($"Skipped {result.Rejected:N0} unreadable image(s); listed in {rejects}.");
             return 0;
         }));
         return command;

@@ -1,3 +1,4 @@
+using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Evaluation.Embeddings;
 
 namespace AavaeMlNet.Cli.Jobs;
@@ -23,6 +24,11 @@ public sealed record EmbedJobOptions
     public int ChunkSize { get; init; } = 1024;
     /// <summary>The embedding column of the model.</summary>
     public string Column { get; init; } = "Embedding";
+    /// <summary>
+    /// Unreadable files of a folder input: skipped and listed in &lt;output&gt;.rejects.csv (the default: one bad
+    /// file among millions must not stop a batch job), or Throw to stop at the first.
+    /// </summary>
+    public UndecodableImagePolicy OnBadImage { get; init; } = UndecodableImagePolicy.Skip;
     /// <summary>The model's pixel input column; null: "Image" or the only one.</summary>
     public string? ImageColumn { get; init; }
 }

@@ -5,6 +5,7 @@ using AavaeMlNet.Evaluation.LabelEfficiency;
 using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Probes;
 using AavaeMlNet.Evaluation.Reports;
+using AavaeMlNet.Io;
 using Microsoft.ML;
 
 namespace AavaeMlNet.Cli.Jobs;
@@ -47,6 +48,11 @@ public sealed record EvaluateJobOptions
     public int ChunkSize { get; init; } = 1024;
     /// <summary>Where metrics.json and report.md go; null writes none.</summary>
     public string? ReportDirectory { get; init; }
+    /// <summary>
+    /// Unreadable files of folder inputs: Throw (the default: accuracies over a silently smaller set would mislead) or
+    /// Skip, listing them in &lt;report directory, else the current one&gt;/rejects.csv.
+    /// </summary>
+    public UndecodableImagePolicy OnBadImage { get; init; } = UndecodableImagePolicy.Throw;
 }
 
 /// <summary>`aavae evaluate`: a probe and kNN on the embeddings of a saved model.</summary>
@@ -57,9 +63,19 @@ public static class EvaluateJob
         if (options.KnnK.Any(k => k < 1)) throw new ArgumentException("--knn-k values must be positive.");
         var ml = new MLContext(0);
         var embedder = ModelEmbedder.Load(ml, options.ModelPath, options.Column);
-        var (train, trainLabels, trainInfo) = EmbedLabelled(embedder, options.Train, options.TrainLabels, options, cancellationToken);
-        var (test, testLabels, _) = EmbedLabelled(embedder, options.Test, options.TestLabels, options, cancellationToken);
+        var trainRejects = options.OnBadImage == UndecodableImagePolicy.Skip ? new RejectsFile() : null;
+        var testRejects = trainRejects is null ? null : new RejectsFile();
+        var (train, trainLabels, trainInfo) =
+            EmbedLabelled(embedder, options.Train, options.TrainLabels, options, trainRejects, cancellationToken);
+        var (test, testLabels, _) =
+            EmbedLabelled(embedder, options.Test, options.TestLabels, options, testRejects, cancellationToken);
         log.WriteLine($"Embedded {train.Count:N0} train and {test.Count:N0} test images ({embedder.Size} dimensions).");
+        if (trainRejects is not null && testRejects is not null)
+        {
+            string rejects = Path.GetFullPath(Path.Combine(options.ReportDirectory ?? ".", "rejects.csv"));
+            AtomicFile.WriteAllText(rejects, RejectsFile.Format([.. trainRejects.Images, .. testRejects.Images]));
+            log.WriteLine($"Skipped {trainRejects.Count + testRejects.Count:N0} unreadable image(s); listed in {rejects}.");
+        }
 
         var results = new List<EvaluationResult>();
         string probeName = ProbeName(options.Probe);
@@ -99,10 +115,11 @@ public static class EvaluateJob
         return report;
     }
 
-    private static (EmbeddingMatrix Embeddings, int[] Labels, ImageSetInfo Info) EmbedLabelled(ModelEmbedder embedder, string input, string? labels,
-        EvaluateJobOptions options, CancellationToken cancellationToken)
+    private static (EmbeddingMatrix Embeddings, int[] Labels, ImageSetInfo Info) EmbedLabelled(ModelEmbedder embedder,
+        string input, string? labels, EvaluateJobOptions options, RejectsFile? rejects,
+        CancellationToken cancellationToken)
     {
-        var source = ImageInputs.Open(input, embedder.Shape, labels, options.DataDirectory);
+        var source = ImageInputs.Open(input, embedder.Shape, labels, options.DataDirectory, rejects);
         if (!source.Info.HasLabels)
             throw new ArgumentException($"Input '{input}' has no labels: evaluation needs a labelled folder (class subfolders), IDX labels or a labelled manifest part.");
         var (values, classes, count) = embedder.EmbedAll(source, options.ChunkSize, cancellationToken);

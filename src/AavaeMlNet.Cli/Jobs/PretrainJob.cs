@@ -21,7 +21,8 @@ public static class PretrainJob
     public static async Task<PretrainJobResult> RunAsync(PretrainJobOptions options, TextWriter log, Action<TrainingProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var source = await OpenAsync(options.Input, log, cancellationToken);
+        var rejects = options.Input.OnBadImage == UndecodableImagePolicy.Skip ? new RejectsFile() : null;
+        var source = await OpenAsync(options.Input, log, cancellationToken, rejects);
         var info = source.Info;
         string checkpoints = options.EffectiveCheckpointDirectory;
         string? resumeFrom = null;
@@ -59,18 +60,28 @@ public static class PretrainJob
         AtomicFile.Write(output, stream => ml.Model.Save(transformer, data.Schema, stream));
         string checkpoint = Path.Combine(Path.GetDirectoryName(output)!, "encoder.ckpt");
         transformer.SaveCheckpoint(checkpoint);
+        if (rejects is not null)
+        {
+            rejects.Write(output + ".rejects.csv");
+            log.WriteLine($"Skipped {rejects.Count:N0} unreadable image(s); listed in {output}.rejects.csv.");
+        }
         return new PretrainJobResult(output, checkpoint, transformer.EmbeddingSize, source.Count);
     }
 
     /// <summary>Opens exactly one of the input kinds.</summary>
-    public static async Task<ImageSource> OpenAsync(PretrainInput input, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<ImageSource> OpenAsync(PretrainInput input, TextWriter log,
+        CancellationToken cancellationToken, RejectsFile? rejects = null)
     {
         int kinds = new[] { input.Dataset, input.Manifest, input.Idx, input.Folder }.Count(s => s is not null);
         if (kinds != 1)
             throw new ArgumentException("Give exactly one input: --data NAME, --manifest PATH, --idx FILE or --folder DIR.");
         if (input.Idx is { } idx) return new IdxSource(idx, input.Labels);
         if (input.Folder is { } folder)
-            return new ImageFolderSource(folder, new ImageFolderOptions { Width = input.Size, Height = input.Size, Channels = input.Channels });
+            return new ImageFolderSource(folder, new ImageFolderOptions
+            {
+                Width = input.Size, Height = input.Size, Channels = input.Channels,
+                OnUndecodable = input.OnBadImage, OnSkipped = rejects is null ? null : rejects.Add,
+            });
         if (input.Dataset is { } name && !DatasetManifest.BuiltInNames.Contains(name))
             throw new ArgumentException($"Unknown data set '{name}': expected one of {string.Join(", ", DatasetManifest.BuiltInNames)}.");
         string directory = input.DataDirectory ?? throw new ArgumentException("--data and --manifest need --data-dir.");

@@ -1,3 +1,4 @@
+using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Cli.Jobs;
@@ -23,6 +24,11 @@ public sealed record PretrainInput
     public int Size { get; init; } = 32;
     /// <summary>Folder images are read with this many channels (1 or 3).</summary>
     public int Channels { get; init; } = 3;
+    /// <summary>
+    /// Unreadable folder images: Throw (the default for training: a model should not quietly learn from fewer images
+    /// than asked) or Skip, listing them in &lt;output&gt;.rejects.csv.
+    /// </summary>
+    public UndecodableImagePolicy OnBadImage { get; init; } = UndecodableImagePolicy.Throw;
 }
 
 /// <summary>Settings of `aavae pretrain`: the input, every model and training setting, and the outputs.</summary>

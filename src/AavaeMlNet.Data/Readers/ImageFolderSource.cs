@@ -93,7 +93,7 @@ public sealed class ImageFolderSource : ImageSource
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                var rejected = new RejectedImage(i, path, ex.Message);
+                var rejected = new RejectedImage(i, path, ex.Message.ReplaceLineEndings(" "));
                 if (options.OnUndecodable == UndecodableImagePolicy.Throw)
                 {
                     throw new InvalidDataException(rejected.Message, ex);

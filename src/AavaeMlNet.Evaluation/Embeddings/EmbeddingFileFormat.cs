@@ -48,6 +48,16 @@ public abstract class EmbeddingFileFormat
     public abstract Task MergeAsync(IReadOnlyList<string> parts, Stream stream, int size,
         CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends <paramref name="rows"/> to an output being written (Parquet: one row group; CSV: the header first);
+    /// empty rows on an empty stream write an empty file of the format.
+    /// </summary>
+    public abstract Task AppendAsync(Stream stream, IReadOnlyList<EmbeddingRow> rows, int size,
+        CancellationToken cancellationToken);
+
+    /// <summary>Streams the rows of a file written by <see cref="MergeAsync"/> or <see cref="AppendAsync"/>.</summary>
+    public abstract IAsyncEnumerable<EmbeddingRow> ReadAsync(string path, CancellationToken cancellationToken);
+
     private static Dictionary<string, string> Metadata(int size) => new() { ["aavae.embedding_size"] = size.ToString(CultureInfo.InvariantCulture) };
 
     private sealed class ParquetFormat : EmbeddingFileFormat
@@ -73,6 +83,27 @@ public abstract class EmbeddingFileFormat
             if (stream.Length == 0)
                 await ParquetSerializer.SerializeAsync(Array.Empty<EmbeddingRow>(), stream, new ParquetOptions(), Metadata(size), cancellationToken);
         }
+
+        public override async Task AppendAsync(Stream stream, IReadOnlyList<EmbeddingRow> rows, int size,
+            CancellationToken cancellationToken)
+        {
+            if (rows.Count == 0 && stream.Length > 0) return;
+            var options = new ParquetOptions { Append = stream.Length > 0 };
+            await ParquetSerializer.SerializeAsync(rows, stream, options, Metadata(size), cancellationToken);
+        }
+
+        public override async IAsyncEnumerable<EmbeddingRow> ReadAsync(string path,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            int groups;
+            using (var reader = await ParquetReader.CreateAsync(path, null, cancellationToken)) groups = reader.RowGroupCount;
+            for (int group = 0; group < groups; group++)
+            {
+                var rows = await ParquetSerializer.DeserializeAsync<EmbeddingRow>(path, new ParquetOptions(), group,
+                    cancellationToken);
+                foreach (var row in rows.Data) yield return row;
+            }
+        }
     }
 
     private sealed class CsvFormat : EmbeddingFileFormat
@@ -97,13 +128,67 @@ public abstract class EmbeddingFileFormat
         public override async Task MergeAsync(IReadOnlyList<string> parts, Stream output, int size,
             CancellationToken cancellationToken)
         {
-            string header = "index,path,label," + string.Join(',', Enumerable.Range(0, size).Select(i => $"e{i}")) + "\n";
-            await output.WriteAsync(Encoding.UTF8.GetBytes(header), cancellationToken);
+            await output.WriteAsync(Header(size), cancellationToken);
             foreach (var part in parts)
             {
                 await using var input = File.OpenRead(part);
                 await input.CopyToAsync(output, cancellationToken);
             }
+        }
+
+        public override async Task AppendAsync(Stream stream, IReadOnlyList<EmbeddingRow> rows, int size,
+            CancellationToken cancellationToken)
+        {
+            if (stream.Length == 0) await stream.WriteAsync(Header(size), cancellationToken);
+            await WritePartAsync(stream, rows, size, cancellationToken);
+        }
+
+        public override async IAsyncEnumerable<EmbeddingRow> ReadAsync(string path,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            using var reader = new StreamReader(path, Encoding.UTF8);
+            await reader.ReadLineAsync(cancellationToken); // the header
+            while (await reader.ReadLineAsync(cancellationToken) is { } line) yield return Parse(line, path);
+        }
+
+        private static byte[] Header(int size) =>
+            Encoding.UTF8.GetBytes("index,path,label," + string.Join(',', Enumerable.Range(0, size).Select(i => $"e{i}")) + "\n");
+
+        // index,path,label,e0,...: only the path can be quoted (CsvField.Quote).
+        private static EmbeddingRow Parse(string line, string file)
+        {
+            int comma = line.IndexOf(',');
+            string? path = null;
+            int end;
+            if (line.Length > comma + 1 && line[comma + 1] == '"')
+            {
+                var text = new StringBuilder();
+                int i = comma + 2;
+                for (; i < line.Length; i++)
+                {
+                    if (line[i] != '"') text.Append(line[i]);
+                    else if (i + 1 < line.Length && line[i + 1] == '"') text.Append(line[++i]);
+                    else break;
+                }
+                path = text.ToString();
+                end = i + 1;
+            }
+            else
+            {
+                end = line.IndexOf(',', comma + 1);
+                if (end > comma + 1) path = line[(comma + 1)..end];
+            }
+            var rest = line[(end + 1)..].Split(',');
+            var invariant = CultureInfo.InvariantCulture;
+            if (comma < 0 || rest.Length < 1 || !long.TryParse(line[..comma], invariant, out long index))
+                throw new InvalidDataException($"'{file}' holds a line that is not index,path,label,e0,...: '{line}'.");
+            return new EmbeddingRow
+            {
+                Index = index,
+                Path = path,
+                Label = rest[0].Length == 0 ? null : int.Parse(rest[0], invariant),
+                Embedding = rest[1..].Select(v => float.Parse(v, invariant)).ToArray(),
+            };
         }
     }
 }

@@ -5,7 +5,16 @@ using AavaeMlNet.Io;
 namespace AavaeMlNet.Evaluation.Embeddings;
 
 /// <summary>What <see cref="ResumableEmbeddingFile.WriteAsync"/> wrote.</summary>
-public sealed record EmbeddingFileResult(string Output, int Rows, int EmbeddingSize, int PartsWritten, int PartsReused);
+/// <param name="Output">The embedding file.</param>
+/// <param name="Rows">Embeddings written.</param>
+/// <param name="EmbeddingSize">Length of each embedding.</param>
+/// <param name="PartsWritten">Part files written by this run.</param>
+/// <param name="PartsReused">Part files a killed run had already written.</param>
+/// <param name="Rejected">Images skipped because they could not be read (listed in <paramref name="RejectsPath"/>).
+/// </param>
+/// <param name="RejectsPath">The rejects file (path, reason), or null when the job fails on bad images.</param>
+public sealed record EmbeddingFileResult(string Output, int Rows, int EmbeddingSize, int PartsWritten, int PartsReused,
+    int Rejected = 0, string? RejectsPath = null);
 
 /// <summary>
 /// Streams an image source through a <see cref="ModelEmbedder"/> in chunks and writes the embeddings to one file
@@ -16,6 +25,10 @@ public sealed record EmbeddingFileResult(string Output, int Rows, int EmbeddingS
 /// writes the rest, then merges all parts in order into the output (again atomically) and deletes the parts folder:
 /// after any kill, the final file has every row exactly once. A rerun with different settings is refused instead of
 /// mixing parts of two jobs.</para>
+/// <para>Bad images: with a <see cref="RejectsFile"/> (the one given to <see cref="ImageInputs.Open"/>), a part
+/// covers the same input positions whatever is skipped; its rejects are written beside it before it, and the merge
+/// lists them all in "&lt;output&gt;.rejects.csv" (header path,reason; written even when empty).</para>
+/// <para>Last, &lt;output&gt;.manifest.json (<see cref="EmbeddingManifest"/>) records the finished job.</para>
 /// </summary>
 public static class ResumableEmbeddingFile
 {
@@ -36,9 +49,11 @@ public static class ResumableEmbeddingFile
     /// kill.</param>
     /// <param name="log">Progress lines.</param>
     /// <param name="cancellationToken">Stops between chunks; the parts written so far are kept for a rerun.</param>
+    /// <param name="rejects">Where <paramref name="source"/> records the images it skips; null when it fails on them.
+    /// </param>
     public static async Task<EmbeddingFileResult> WriteAsync(ModelEmbedder embedder, string input, ImageSource source,
         EmbeddingFileFormat format, string output, Shard shard, int chunkSize, TextWriter log,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, RejectsFile? rejects = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
         var paths = ImageInputs.FolderPaths(input, source);
@@ -50,6 +65,9 @@ public static class ResumableEmbeddingFile
             shard.ToString(), chunkSize, format.Extension, rows, []);
         journal = OpenJournal(partsDirectory, journal);
         string PartPath(int part) => Path.Combine(partsDirectory, $"part-{part:D5}{format.Extension}");
+        string RejectsPath(int part) => Path.Combine(partsDirectory, $"part-{part:D5}.rejects.csv");
+        int PartOf(int index) => (index - shard.Index) / shard.Count / chunkSize;
+        int RowsOfPart(int part) => Math.Min(chunkSize, rows - part * chunkSize);
 
         int firstMissing = Enumerable.Range(0, partCount).FirstOrDefault(p => !File.Exists(PartPath(p)), partCount);
         int reused = Enumerable.Range(0, partCount).Count(p => File.Exists(PartPath(p)));
@@ -66,6 +84,8 @@ public static class ResumableEmbeddingFile
             var buffer = new List<EmbeddingRow>(chunkSize);
             foreach (var embedded in embedder.Embed(records, chunkSize, cancellationToken))
             {
+                // Skipped images leave parts short or empty: a part is complete once a later part's row arrives.
+                while (PartOf(embedded.Index) > part) written += await CompletePartAsync(part++, buffer);
                 buffer.Add(new EmbeddingRow
                 {
                     Index = embedded.Index,
@@ -73,31 +93,46 @@ public static class ResumableEmbeddingFile
                     Label = embedded.Label,
                     Embedding = embedded.Embedding,
                 });
-                if (buffer.Count < chunkSize) continue;
-                written += await CompletePartAsync(part++, buffer);
             }
-            if (buffer.Count > 0) written += await CompletePartAsync(part++, buffer);
-            if (part != partCount)
-                throw new InvalidDataException(
-                    $"Input '{input}' yielded fewer images than it announced ({source.Count:N0}).");
+            while (part < partCount) written += await CompletePartAsync(part++, buffer);
         }
 
         var partFiles = Enumerable.Range(0, partCount).Select(PartPath).ToList();
         await AtomicFile.WriteAsync(output,
             (stream, token) => format.MergeAsync(partFiles, stream, embedder.Size, token), cancellationToken);
+        string? rejectsPath = null;
+        int rejected = 0;
+        if (rejects is not null)
+        {
+            var lines = Enumerable.Range(0, partCount).Select(RejectsPath).Where(File.Exists)
+                .SelectMany(p => File.ReadAllLines(p).Skip(1)).ToList();
+            rejectsPath = output + ".rejects.csv";
+            AtomicFile.WriteAllText(rejectsPath, string.Concat(lines.Prepend("path,reason").Select(l => l + "\n")));
+            rejected = lines.Count;
+        }
+        var manifest = new EmbeddingManifest(EmbeddingManifest.Sha256(embedder.ModelPath), input, shard.ToString(),
+            embedder.Size, rows - rejected, rejected, chunkSize, format.Extension);
+        manifest.Write(output);
         Directory.Delete(partsDirectory, recursive: true);
-        return new EmbeddingFileResult(output, rows, embedder.Size, written, reused);
+        return new EmbeddingFileResult(output, rows - rejected, embedder.Size, written, reused, rejected, rejectsPath);
 
         async Task<int> CompletePartAsync(int part, List<EmbeddingRow> buffer)
         {
             if (!File.Exists(PartPath(part)))
             {
+                var skipped = rejects?.Images.Where(r => PartOf(r.Index) == part).ToList() ?? [];
+                if (buffer.Count + skipped.Count != RowsOfPart(part))
+                    throw new InvalidDataException(
+                        $"Input '{input}' yielded fewer images than it announced ({source.Count:N0}).");
+                if (skipped.Count > 0) AtomicFile.WriteAllText(RejectsPath(part), RejectsFile.Format(skipped));
+                else File.Delete(RejectsPath(part));
                 await AtomicFile.WriteAsync(PartPath(part),
                     (stream, token) => format.WritePartAsync(stream, buffer, embedder.Size, token), cancellationToken);
                 journal = journal with { CompletedParts = [.. journal.CompletedParts, part] };
                 string journalText = JsonSerializer.Serialize(journal, JournalJson);
                 AtomicFile.WriteAllText(Path.Combine(partsDirectory, JournalName), journalText);
-                log.WriteLine($"part {part + 1}/{partCount} written ({buffer.Count:N0} rows).");
+                string skippedNote = skipped.Count > 0 ? $", {skipped.Count:N0} unreadable image(s) skipped" : "";
+                log.WriteLine($"part {part + 1}/{partCount} written ({buffer.Count:N0} rows{skippedNote}).");
             }
             buffer.Clear();
             return 1;

@@ -165,10 +165,12 @@ public sealed class DataViewBatchSource : IImageBatchSource
         }
     }
 
+    // A reader's own InvalidDataException already names the file; anything else (LoadImages' decoder) gets the row.
     private InvalidDataException Unreadable(string where, Exception e)
     {
         var cause = e;
-        while (cause.InnerException is { } inner) cause = inner; // the parallel cursor wraps the decoder's error
+        while (cause is InvalidOperationException { InnerException: { } inner }) cause = inner; // the parallel cursor's
+        if (cause is InvalidDataException named) return named;
         return new InvalidDataException($"Column '{column.Name}' could not be read {where}: {cause.Message} " +
                                         "(set Options.SkipBadImages to skip such rows).", e);
     }
