@@ -96,7 +96,8 @@ public abstract class EmbeddingFileFormat
             [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
             int groups;
-            using (var reader = await ParquetReader.CreateAsync(path, null, cancellationToken)) groups = reader.RowGroupCount;
+            await using (var reader = await ParquetReader.CreateAsync(path, null, cancellationToken))
+                groups = reader.RowGroupCount;
             for (int group = 0; group < groups; group++)
             {
                 var rows = await ParquetSerializer.DeserializeAsync<EmbeddingRow>(path, new ParquetOptions(), group,
