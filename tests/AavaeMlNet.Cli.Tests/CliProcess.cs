@@ -24,7 +24,12 @@ public static class CliProcess
         return tool;
     }
 
-    public static Process Start(string workingDirectory, params string[] args)
+    public static Process Start(string workingDirectory, params string[] args) =>
+        Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the tool with extra environment variables (those an engine such as Slurm would set).</summary>
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment,
+        params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", [ToolPath, .. args])
         {
@@ -34,12 +39,17 @@ public static class CliProcess
             UseShellExecute = false,
         };
         start.Environment["CI"] = "1";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 
-    public static CliResult Run(string workingDirectory, params string[] args)
+    public static CliResult Run(string workingDirectory, params string[] args) =>
+        Run(workingDirectory, new Dictionary<string, string>(), args);
+
+    public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string> environment,
+        params string[] args)
     {
-        using var process = Start(workingDirectory, args);
+        using var process = Start(workingDirectory, environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(2)))

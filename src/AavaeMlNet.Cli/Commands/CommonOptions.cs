@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using AavaeMlNet.Data.Readers;
 
 namespace AavaeMlNet.Cli.Commands;
 
@@ -10,4 +12,43 @@ internal static class CommonOptions
         Description = "Print stack traces with errors.",
         Recursive = true,
     };
+
+    /// <summary>`--on-bad-image fail|skip` for the commands that read image folders.</summary>
+    public static Option<string> OnBadImage(UndecodableImagePolicy fallback, string rejects)
+    {
+        var option = new Option<string>("--on-bad-image")
+        {
+            Description = $"An image file that cannot be read: fail, or skip it and list it (path, reason) in {rejects}.",
+            DefaultValueFactory = _ => fallback == UndecodableImagePolicy.Skip ? "skip" : "fail",
+        };
+        option.AcceptOnlyFromAmong("fail", "skip");
+        return option;
+    }
+
+    /// <summary>The policy an `--on-bad-image` value names.</summary>
+    public static UndecodableImagePolicy ParseOnBadImage(string? text) => text switch
+    {
+        "skip" => UndecodableImagePolicy.Skip,
+        "fail" => UndecodableImagePolicy.Throw,
+        _ => throw new ArgumentException($"--on-bad-image '{text}' must be fail or skip."),
+    };
+
+    /// <summary>
+    /// A duration: a number with s, m or h (30s, 10m, 1.5h; a bare number is minutes, as --minutes), or off (null).
+    /// </summary>
+    public static TimeSpan? ParseDuration(string text, string flag)
+    {
+        if (text == "off") return null;
+        string trimmed = text.Trim();
+        (string number, double unit) = trimmed[^1] switch
+        {
+            's' => (trimmed[..^1], 1.0),
+            'm' => (trimmed[..^1], 60.0),
+            'h' => (trimmed[..^1], 3600.0),
+            _ => (trimmed, 60.0),
+        };
+        if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0)
+            return TimeSpan.FromSeconds(value * unit);
+        throw new ArgumentException($"{flag} '{text}' must be a positive duration such as 30s, 10m or 1h, or off.");
+    }
 }

@@ -54,11 +54,14 @@ internal static class EvaluateCommand
             DefaultValueFactory = _ => "Embedding",
         };
         var reportDir = new Option<string?>("--report-dir") { Description = "Write metrics.json and report.md here." };
+        var onBadImage = CommonOptions.OnBadImage(Data.Readers.UndecodableImagePolicy.Throw,
+            "<report-dir, else the current folder>/rejects.csv");
 
         var command = new Command("evaluate",
             "Fit a probe and kNN on the embeddings of a saved model and print the test accuracies.")
         {
             model, train, test, trainLabels, testLabels, dataDir, probe, knn, labels, labelSeed, column, reportDir,
+            onBadImage,
         };
         command.SetAction((parse, cancellationToken) =>
             CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), () =>
@@ -77,6 +80,7 @@ internal static class EvaluateCommand
                     LabelSeed = parse.GetValue(labelSeed),
                     Column = parse.GetValue(column)!,
                     ReportDirectory = parse.GetValue(reportDir),
+                    OnBadImage = CommonOptions.ParseOnBadImage(parse.GetValue(onBadImage)),
                 };
                 var report = EvaluateJob.Run(options, Console.Out, cancellationToken);
                 foreach (var result in report.Results)

@@ -62,10 +62,23 @@ internal static class PretrainCommand
             Description = "Continue from <checkpoint-dir>/last.ckpt exactly where it stopped.",
         };
 
+        var checkpointEvery = new Option<string>("--checkpoint-every")
+        {
+            Description = "Also write last.ckpt inside an epoch after this much time since the last one: 30s, 10m, " +
+                          "1h (a bare number is minutes), or off. A resume from it is exact.",
+            DefaultValueFactory = _ => "10m",
+        };
+        var checkpointSteps = new Option<int?>("--checkpoint-every-steps")
+        {
+            Description = "Also write last.ckpt after every step count that is a multiple of N.",
+        };
+        var onBadImage = CommonOptions.OnBadImage(defaults.Input.OnBadImage, "<output>.rejects.csv");
+
         var command = new Command("pretrain",
             "Pretrain an AAVAE encoder and save it as an ML.NET model zip (plus encoder.ckpt).")
         {
             data, manifest, dataDir, part, idx, labels, folder, size, channels, cache, output, checkpointDir, resume,
+            checkpointEvery, checkpointSteps, onBadImage,
         };
         settings.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose),
@@ -84,12 +97,15 @@ internal static class PretrainCommand
                         Folder = parse.GetValue(folder),
                         Size = parse.GetValue(size),
                         Channels = parse.GetValue(channels),
+                        OnBadImage = CommonOptions.ParseOnBadImage(parse.GetValue(onBadImage)),
                     },
                     Settings = settings.Read(parse),
                     Cache = parse.GetValue(cache),
                     Output = parse.GetValue(output)!,
                     CheckpointDirectory = parse.GetValue(checkpointDir),
                     Resume = parse.GetValue(resume),
+                    CheckpointEvery = CommonOptions.ParseDuration(parse.GetValue(checkpointEvery)!, "--checkpoint-every"),
+                    CheckpointEverySteps = parse.GetValue(checkpointSteps),
                 };
                 var reporter = ProgressReporter.ForConsole(options.Settings.Epochs);
                 var result = await PretrainJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);

@@ -41,6 +41,10 @@ public static class PretrainJob
             CacheInMemory = options.Cache,
             CheckpointDirectory = checkpoints,
             ResumeFrom = resumeFrom,
+            CheckpointEvery = options.CheckpointEvery,
+            CheckpointEverySteps = options.CheckpointEverySteps,
+            CheckpointSaved = saved => log.WriteLine($"checkpoint written: {saved.Path} (epoch {saved.Epoch + 1}, " +
+                $"step {saved.StepInEpoch}/{saved.StepsPerEpoch}, {saved.Step} steps in all, {saved.Bytes:N0} bytes)"),
             ProgressEverySteps = 10,
             Progress = progress,
             CancellationToken = cancellationToken,

@@ -55,7 +55,7 @@ public class ShardEnvironmentTests
     [Fact]
     public void An_explicit_shard_must_agree_with_the_shard_count()
     {
-        Assert.Equal(new Shard(1, 4), ShardEnvironment.Resolve("1/4", 4, []));
+        Assert.Equal(new Shard(1, 4), ShardEnvironment.Resolve("1/4", 4, new Dictionary<string, string>()));
         Assert.Equal("--shard 1/4 disagrees with --shard-count 3.", Error("1/4", 3, []));
     }
 }

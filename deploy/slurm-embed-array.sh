@@ -1,0 +1,17 @@
+#!/bin/bash
+# A Slurm job array that embeds one input in 8 shards: sbatch deploy/slurm-embed-array.sh
+# Each task reads its shard from SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT, SLURM_ARRAY_TASK_MIN and _MAX
+# (contiguous arrays with step 1 only). A requeued task resumes from its part files. Afterwards, merge:
+#   sbatch --dependency=afterok:<array job id> --wrap \
+#     "aavae embed merge -o embeddings.parquet out/shard-*.parquet"
+#SBATCH --job-name=aavae-embed
+#SBATCH --array=0-7
+#SBATCH --cpus-per-task=2
+#SBATCH --mem=4G
+#SBATCH --requeue
+#SBATCH --output=logs/embed-%A_%a.out
+set -euo pipefail
+mkdir -p out logs
+export OMP_NUM_THREADS="${SLURM_CPUS_PER_TASK:-2}"
+aavae embed --model model.zip --input images \
+  --output "out/shard-${SLURM_ARRAY_TASK_ID}.parquet" --shard auto
