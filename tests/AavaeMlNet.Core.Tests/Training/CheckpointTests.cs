@@ -6,28 +6,33 @@ namespace AavaeMlNet.Core.Tests.Training;
 
 public class CheckpointTests
 {
-    private static string TrainedCheckpoint()
+    private static string TrainedCheckpoint() => TrainedCheckpoint(out _);
+
+    // The trainer's in-memory weights at the end of the run are what the checkpoint must hold.
+    private static string TrainedCheckpoint(out Dictionary<string, float[]> trainedWeights)
     {
         string directory = TempDirectory();
         using var images = Squares(16);
         using var data = new TensorBatchSource(images);
         using var trainer = new AavaeTrainer(TinyConfig(), Augmentation, Options(directory, epochs: 1));
         trainer.Fit(data);
+        trainedWeights = Weights(trainer.Model);
         return Path.Combine(directory, Checkpoint.LatestFileName);
     }
 
     [Fact]
-    public void A_checkpoint_loads_into_a_model_with_the_same_weights_and_config()
+    public void A_checkpoint_loads_into_a_model_with_the_trainers_weights_and_config()
     {
-        string path = TrainedCheckpoint();
+        string path = TrainedCheckpoint(out var trainedWeights);
         var (model, header) = Checkpoint.LoadModel(path);
         using (model)
         {
             Assert.Equal(TinyConfig(), header.Config);
             Assert.Equal(1, header.Epoch);
             Assert.Equal(0, header.StepInEpoch);
-            using var resumed = AavaeTrainer.Resume(path);
-            AssertSameWeights(resumed.Model, model);
+            var loaded = Weights(model);
+            Assert.Equal(trainedWeights.Keys, loaded.Keys);
+            foreach (var name in trainedWeights.Keys) Assert.Equal(trainedWeights[name], loaded[name]);
         }
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
     }
