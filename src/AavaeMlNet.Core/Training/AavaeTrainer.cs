@@ -160,7 +160,8 @@ public sealed class AavaeTrainer : IDisposable
         {
             var window = new ProgressWindow(clock.Elapsed);
             var epochWindow = new ProgressWindow(clock.Elapsed);
-            foreach (var batch in data.Batches(epoch, batchSize, Options.Seed, stepInEpoch, cancellationToken))
+            var batches = data.Batches(epoch, batchSize, Options.Seed, stepInEpoch, cancellationToken);
+            foreach (var batch in UntilCancelled(batches, cancellationToken))
             {
                 // Written before this step's dispose scope opens (a device move inside it could hand the weights to
                 // the scope); the position is the one right after the previous step.
@@ -244,6 +245,28 @@ public sealed class AavaeTrainer : IDisposable
         Options.CheckpointDirectory is not null
         && ((Options.CheckpointEverySteps is { } steps && step % steps == 0)
             || (Options.CheckpointEvery is { } every && Stopwatch.GetElapsedTime(lastCheckpointTimestamp) >= every));
+
+    // A source may throw on cancellation while it reads the next batch (the streaming shuffle pool reads rows as it
+    // goes): that ends the epoch's loop like a cancellation seen between steps, so the checkpoint of the position is
+    // still written.
+    private static IEnumerable<Tensor> UntilCancelled(IEnumerable<Tensor> batches, CancellationToken cancellationToken)
+    {
+        using var enumerator = batches.GetEnumerator();
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = enumerator.MoveNext();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
+            if (!more) yield break;
+            yield return enumerator.Current;
+        }
+    }
 
     // The statistics are recomputed after the last checkpoint of the run, so a resumed run still equals an
     // uninterrupted one; the transformer's own checkpoint (encoder.ckpt) holds the recomputed statistics.

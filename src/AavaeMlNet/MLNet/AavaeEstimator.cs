@@ -96,6 +96,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public MLContext? Context;
         /// <summary>Stops training; a checkpoint of the exact position is written when a checkpoint directory is set.</summary>
         public CancellationToken CancellationToken;
+        /// <summary>Sees the model before its first training step (tests hook its modules to observe the batches).</summary>
+        internal Action<AavaeModel>? ModelReady;
     }
 
     private readonly TransformsCatalog catalog;
@@ -183,6 +185,7 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
             };
             if (options.EpochCompleted is { } epochCompleted)
                 trainer.EpochCompleted += epoch => epochCompleted(epoch, trainer.Model);
+            options.ModelReady?.Invoke(trainer.Model);
             trainer.Fit(source, options.CancellationToken);
         }
         catch

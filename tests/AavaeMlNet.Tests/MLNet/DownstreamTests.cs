@@ -57,21 +57,4 @@ public class DownstreamTests
         using var transformer = ml.Transforms.PretrainAavae(resume).Fit(data);
         Assert.Equal([1, 2], epochs);
     }
-
-    [Fact]
-    public void Streaming_without_cache_trains_on_every_row_once_per_epoch()
-    {
-        var ml = new MLContext(1);
-        var data = Load(ml, 50);
-        var options = TinyOptions(epochs: 1);
-        options.CacheInMemory = false;
-        options.ShufflePoolSize = 16;
-        long images = 0;
-        options.Progress = p => { if (p.IsEpochEnd) images = p.StepInEpoch; };
-        using var transformer = ml.Transforms.PretrainAavae(options).Fit(data);
-        Assert.Equal(2, images); // 50 rows, batch 32: two steps
-        var source = new DataViewBatchSource(data, "Image", (1, 16, 16), cacheBudgetBytes: 0, shufflePoolSize: 16);
-        var seen = source.Batches(0, 32, 42, 0, default).Sum(b => { using (b) return b.shape[0]; });
-        Assert.Equal(50, seen);
-    }
 }
