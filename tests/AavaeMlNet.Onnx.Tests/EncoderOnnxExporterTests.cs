@@ -14,7 +14,7 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
     public static TheoryData<Depth, Stem, int, int> DepthsAndStems()
     {
         var data = new TheoryData<Depth, Stem, int, int>();
-        foreach (var depth in new[] { Depth.ResNet18, Depth.ResNet50 })
+        foreach (var depth in new[] { Depth.ResNet18, Depth.ResNet34, Depth.ResNet50 })
         {
             data.Add(depth, Stem.Cifar, 3, 32);
             data.Add(depth, Stem.Stl, 3, 96);

@@ -79,6 +79,39 @@ public class PersistenceTests
         AssertClose(expectedEmbeddings, outOfProcess["Embedding"]);
     }
 
+    [Fact]
+    public void Mu_representation_embeds_the_latent_mean_and_keeps_it_through_save_and_load()
+    {
+        var ml = new MLContext(1);
+        var train = Load(ml, 64, seed: 1);
+        var options = TinyOptions(epochs: 1);
+        options.Representation = Representation.Mu;
+        using var transformer = ml.Transforms.PretrainAavae(options).Fit(train);
+        Assert.Equal(Representation.Mu, transformer.Representation);
+        Assert.Equal(16, transformer.EmbeddingSize); // the latent size, not the backbone's 64 features
+        var test = Rows(20, seed: 9);
+        var embedded = Scores(transformer, ml.Data.LoadFromEnumerable(test), "Embedding");
+
+        // By hand: mu of q(z|x) from the trained model in eval mode, on the normalized pixels.
+        using (TorchSharp.torch.no_grad())
+        using (var scope = TorchSharp.torch.NewDisposeScope())
+        {
+            var pixels = TorchSharp.torch.tensor(test.SelectMany(r => r.Image).ToArray(), [20, 1, 16, 16]);
+            transformer.Model.eval();
+            var (mu, _) = transformer.Model.Encode(transformer.Augmentation.Normalization.Apply(pixels));
+            var values = mu.contiguous().data<float>().ToArray();
+            AssertClose(Enumerable.Range(0, 20).Select(i => values[(i * 16)..((i + 1) * 16)]).ToArray(), embedded, 1e-5);
+        }
+
+        string path = Path.Combine(TempDirectory(), "mu.zip");
+        ml.Model.Save(transformer, train.Schema, path);
+        var fresh = new MLContext(7);
+        var loaded = fresh.Model.Load(path, out _);
+        var reloaded = Scores(loaded, fresh.Data.LoadFromEnumerable(test), "Embedding");
+        Assert.All(reloaded, row => Assert.Equal(16, row.Length));
+        AssertClose(embedded, reloaded);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
