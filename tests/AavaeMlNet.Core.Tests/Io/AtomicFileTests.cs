@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AavaeMlNet.Core.Tests.Training;
 using AavaeMlNet.Io;
 
@@ -10,7 +9,7 @@ public sealed class AtomicFileTests : IDisposable
 
     public void Dispose()
     {
-        MakeWritable(folder);
+        ReadOnlyFolder.MakeWritable(folder);
         Directory.Delete(folder, recursive: true);
     }
 
@@ -58,69 +57,22 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal(["out.txt"], FileNames(folder));
     }
 
-    [Fact]
+    [ReadOnlyFolderFact]
     public void A_read_only_folder_gives_an_error_naming_the_target_and_leaves_the_previous_file()
     {
         string path = Path.Combine(folder, "out.txt");
         AtomicFile.WriteAllText(path, "previous");
-        if (!MakeReadOnly(folder)) return; // neither permission bits nor the immutable flag bind here
+        Assert.True(ReadOnlyFolder.MakeReadOnly(folder));
 
         var error = Assert.ThrowsAny<Exception>(() => AtomicFile.WriteAllText(path, "new"));
 
         Assert.True(error is UnauthorizedAccessException or IOException, error.ToString());
         Assert.Contains($"Cannot write '{path}'", error.Message);
-        MakeWritable(folder);
+        ReadOnlyFolder.MakeWritable(folder);
         Assert.Equal("previous", File.ReadAllText(path));
         Assert.Equal(["out.txt"], FileNames(folder));
     }
 
     private static string[] FileNames(string directory) =>
         Directory.GetFiles(directory).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
-
-    // Permission bits do not bind a privileged user (root in a container); the immutable flag does, where allowed.
-    private static bool MakeReadOnly(string directory)
-    {
-        if (OperatingSystem.IsWindows()) return false;
-        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        if (!CanCreateFileIn(directory) || (Chattr("+i", directory) && !CanCreateFileIn(directory))) return true;
-        MakeWritable(directory);
-        return false;
-    }
-
-    private static void MakeWritable(string directory)
-    {
-        if (OperatingSystem.IsWindows()) return;
-        Chattr("-i", directory);
-        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
-
-    private static bool CanCreateFileIn(string directory)
-    {
-        string probe = Path.Combine(directory, "probe-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-            return true;
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            return false;
-        }
-    }
-
-    private static bool Chattr(string flag, string path)
-    {
-        try
-        {
-            var start = new ProcessStartInfo("chattr", [flag, path]) { RedirectStandardError = true };
-            using var process = Process.Start(start)!;
-            process.WaitForExit();
-            return process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false; // no chattr on this machine
-        }
-    }
 }

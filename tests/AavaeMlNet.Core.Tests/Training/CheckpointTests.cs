@@ -1,3 +1,4 @@
+using AavaeMlNet.Core.Tests.Io;
 using AavaeMlNet.Model;
 using AavaeMlNet.Training;
 using static AavaeMlNet.Core.Tests.Training.TrainingFixtures;
@@ -35,6 +36,39 @@ public class CheckpointTests
             foreach (var name in trainedWeights.Keys) Assert.Equal(trainedWeights[name], loaded[name]);
         }
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
+    }
+
+    [ReadOnlyFolderFact]
+    public void A_checkpoint_write_that_fails_leaves_the_previous_last_ckpt_loadable_and_no_temporary_file()
+    {
+        string path = TrainedCheckpoint(out var epochOneWeights);
+        string directory = Path.GetDirectoryName(path)!;
+        byte[] before = File.ReadAllBytes(path);
+        using var images = Squares(16);
+        using var data = new TensorBatchSource(images);
+        using var resumed = AavaeTrainer.Resume(path, epochs: 2);
+        Assert.True(ReadOnlyFolder.MakeReadOnly(directory));
+        Exception error;
+        try
+        {
+            error = Assert.ThrowsAny<Exception>(() => resumed.Fit(data)); // epoch 2's checkpoint cannot be written
+        }
+        finally
+        {
+            ReadOnlyFolder.MakeWritable(directory);
+        }
+
+        Assert.True(error is UnauthorizedAccessException or IOException, error.ToString());
+        Assert.Contains($"Cannot write '{path}'", error.Message);
+        Assert.Equal([Checkpoint.LatestFileName], Directory.GetFiles(directory).Select(Path.GetFileName));
+        Assert.Equal(before, File.ReadAllBytes(path));
+        var (model, header) = Checkpoint.LoadModel(path);
+        using (model)
+        {
+            Assert.Equal(1, header.Epoch);
+            var loaded = Weights(model);
+            foreach (var name in epochOneWeights.Keys) Assert.Equal(epochOneWeights[name], loaded[name]);
+        }
     }
 
     [Fact]
