@@ -1,6 +1,8 @@
 namespace AavaeMlNet.Cli.Tests;
 
-/// <summary>A fact that sends POSIX signals and reads /proc: it runs on Linux and is reported as skipped elsewhere.</summary>
+/// <summary>
+/// A fact that sends POSIX signals and reads /proc: it runs on Linux and is reported as skipped elsewhere.
+/// </summary>
 public sealed class LinuxFactAttribute : FactAttribute
 {
     public LinuxFactAttribute()

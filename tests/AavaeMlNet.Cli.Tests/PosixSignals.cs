@@ -18,7 +18,8 @@ internal static class PosixSignals
     public static void Send(int processId, int signal)
     {
         if (kill(processId, signal) != 0)
-            throw new InvalidOperationException($"kill({processId}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}.");
+            throw new InvalidOperationException(
+                $"kill({processId}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}.");
     }
 
     /// <summary>

@@ -9,7 +9,8 @@ namespace AavaeMlNet.Onnx.Tests;
 
 public class EncoderOnnxExporterTests(ITestOutputHelper output)
 {
-    private const float Tolerance = 5e-5f; // the README's figure; measured here: at most 4.2e-5 (ResNet-50, ImageNet stem)
+    // The README's figure; measured here: at most 4.2e-5 (ResNet-50, ImageNet stem).
+    private const float Tolerance = 5e-5f;
 
     public static TheoryData<Depth, Stem, int, int> DepthsAndStems()
     {

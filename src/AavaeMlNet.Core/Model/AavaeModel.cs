@@ -42,7 +42,9 @@ public sealed class AavaeModel : Module<Tensor, Tensor>
     /// <summary>The likelihood, whose log scale may be learned.</summary>
     public GaussianLikelihood Likelihood => likelihood;
 
-    /// <summary>The projection head that maps backbone features to q(z|x) (what the ONNX mu output goes through).</summary>
+    /// <summary>
+    /// The projection head that maps backbone features to q(z|x) (what the ONNX mu output goes through).
+    /// </summary>
     public ProjectionHead Projection => projection;
 
     /// <summary>The decoder p(x|z).</summary>
@@ -96,7 +98,9 @@ public sealed class AavaeModel : Module<Tensor, Tensor>
             kl.MoveToOuterDisposeScope(), meanLogVar.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Reconstructions of <paramref name="images"/> through z = mu. Shape: (N, C, H, W) -> (N, C, H, W).</summary>
+    /// <summary>
+    /// Reconstructions of <paramref name="images"/> through z = mu. Shape: (N, C, H, W) -> (N, C, H, W).
+    /// </summary>
     public Tensor Reconstruct(Tensor images)
     {
         using var scope = NewDisposeScope();

@@ -32,7 +32,11 @@ public class PretrainCommandTests(PretrainedModel model)
     public void Precision_bf16_runs_where_the_cpu_has_avx512_and_is_a_one_line_error_elsewhere()
     {
         string directory = TinyData.NewDirectory("bf16");
-        string[] arguments = ["pretrain", "--idx", model.TrainImages, .. PretrainedModel.TinyArguments, "--precision", "bf16", "--output", "m.zip"];
+        string[] arguments =
+        [
+            "pretrain", "--idx", model.TrainImages, .. PretrainedModel.TinyArguments, "--precision", "bf16",
+            "--output", "m.zip",
+        ];
         if (CpuBf16Features.Current.Avx512)
         {
             CliProcess.Succeed(directory, arguments);
@@ -52,14 +56,16 @@ public class PretrainCommandTests(PretrainedModel model)
     {
         string directory = TinyData.NewDirectory("view");
         CliProcess.Succeed(directory, ["pretrain", "--idx", model.TrainImages, .. PretrainedModel.TinyArguments,
-            "--crop-scale", "0.3,1", "--jitter-strength", "0.2", "--flip", "0", "--decay", "cosine", "--output", "m.zip"]);
+            "--crop-scale", "0.3,1", "--jitter-strength", "0.2", "--flip", "0", "--decay", "cosine",
+            "--output", "m.zip"]);
         var header = Checkpoint.ReadHeader(Path.Combine(directory, "encoder.ckpt"));
         Assert.Equal((0.3, 1.0), header.Augmentation.CropScale);
         Assert.Equal(0.2, header.Augmentation.JitterStrength);
         Assert.Equal(0.0, header.Augmentation.FlipProbability);
         Assert.Equal(LearningRateDecay.Cosine, header.Training.Decay);
 
-        var result = CliProcess.Run(directory, ["pretrain", "--idx", model.TrainImages, "--crop-scale", "0.3", "--output", "x.zip"]);
+        var result = CliProcess.Run(directory,
+            ["pretrain", "--idx", model.TrainImages, "--crop-scale", "0.3", "--output", "x.zip"]);
         CliProcess.AssertUserError(result, "--crop-scale '0.3' must be two numbers MIN,MAX");
     }
 
@@ -69,8 +75,11 @@ public class PretrainCommandTests(PretrainedModel model)
         string directory = TinyData.NewDirectory("resume");
         string checkpoints = Path.Combine(directory, "ckpt");
         string last = Path.Combine(checkpoints, Checkpoint.LatestFileName);
-        string[] common = ["pretrain", "--idx", model.TrainImages, "--width", "0.125", "--latent", "16", "--batch-size", "16",
-            "--warmup-epochs", "0", "--threads", "1"];
+        string[] common =
+        [
+            "pretrain", "--idx", model.TrainImages, "--width", "0.125", "--latent", "16", "--batch-size", "16",
+            "--warmup-epochs", "0", "--threads", "1",
+        ];
         // The first run and the reference use seed 7; the resumed command line leaves the default seed (42), so a
         // restart from scratch would give other weights, and only a real resume gives the reference's.
         CliProcess.Succeed(directory, [.. common, "--epochs", "2", "--seed", "7", "--output", "reference/m.zip"]);
@@ -78,20 +87,23 @@ public class PretrainCommandTests(PretrainedModel model)
             "--output", "a.zip"]);
         Assert.Equal(1, Checkpoint.ReadHeader(last).Epoch);
 
-        var resumed = CliProcess.Succeed(directory, ["pretrain", "--idx", model.TrainImages, "--epochs", "2", "--resume",
-            "--checkpoint-dir", checkpoints, "--output", "b/m.zip"]);
+        var resumed = CliProcess.Succeed(directory, ["pretrain", "--idx", model.TrainImages, "--epochs", "2",
+            "--resume", "--checkpoint-dir", checkpoints, "--output", "b/m.zip"]);
 
         Assert.Contains("Resuming from", resumed.Stdout);
         Assert.Equal(2, Checkpoint.ReadHeader(last).Epoch);
         Assert.True(File.Exists(Path.Combine(directory, "b", "m.zip")));
-        AssertSameWeights(Path.Combine(directory, "reference", "encoder.ckpt"), Path.Combine(directory, "b", "encoder.ckpt"));
+        AssertSameWeights(Path.Combine(directory, "reference", "encoder.ckpt"),
+            Path.Combine(directory, "b", "encoder.ckpt"));
     }
 
     [Fact]
     public void Resume_without_a_checkpoint_is_a_user_error()
     {
         string directory = TinyData.NewDirectory("resume-missing");
-        var result = CliProcess.Run(directory, ["pretrain", "--idx", model.TrainImages, .. PretrainedModel.TinyArguments, "--resume", "--output", "m.zip"]);
+        var result = CliProcess.Run(directory,
+            ["pretrain", "--idx", model.TrainImages, .. PretrainedModel.TinyArguments, "--resume",
+                "--output", "m.zip"]);
         CliProcess.AssertUserError(result, "last.ckpt' does not exist");
     }
 
@@ -159,7 +171,8 @@ public class PretrainCommandTests(PretrainedModel model)
             });
             if (!stdout.Wait(limit) || !process.WaitForExit(limit))
                 throw new TimeoutException($"aavae {string.Join(' ', args)} did not finish in {limit}.");
-            Assert.True(stdout.Result.Signalled, $"the run ended before printing '{linePrefix}':\n{stdout.Result.Text}");
+            Assert.True(stdout.Result.Signalled,
+                $"the run ended before printing '{linePrefix}':\n{stdout.Result.Text}");
             return new CliResult(process.ExitCode, stdout.Result.Text, stderr.Result);
         }
         finally
@@ -179,7 +192,8 @@ public class PretrainCommandTests(PretrainedModel model)
             var got = Weights(actual);
             Assert.Equal(want.Keys, got.Keys);
             foreach (var name in want.Keys)
-                Assert.True(want[name].SequenceEqual(got[name]), $"{name} differs: {expectedCheckpoint} vs {actualCheckpoint}");
+                Assert.True(want[name].SequenceEqual(got[name]),
+                    $"{name} differs: {expectedCheckpoint} vs {actualCheckpoint}");
         }
     }
 

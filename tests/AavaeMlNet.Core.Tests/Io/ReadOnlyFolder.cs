@@ -31,7 +31,8 @@ internal static class ReadOnlyFolder
 
     private static bool Probe()
     {
-        string directory = Path.Combine(Path.GetTempPath(), "aavae-tests", "read-only-probe-" + Guid.NewGuid().ToString("N"));
+        string directory =
+            Path.Combine(Path.GetTempPath(), "aavae-tests", "read-only-probe-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         try
         {

@@ -10,7 +10,8 @@ public class VariantTests
     [InlineData(Variant.Vae, false, true, 0.1)]
     [InlineData(Variant.Aaae, true, false, 0.0)]
     [InlineData(Variant.Aavae, true, true, 0.0)]
-    public void Each_variant_is_a_setting_of_input_sampling_and_beta(Variant variant, bool augments, bool samples, double beta)
+    public void Each_variant_is_a_setting_of_input_sampling_and_beta(Variant variant, bool augments, bool samples,
+        double beta)
     {
         Assert.Equal(augments, variant.AugmentsInput());
         Assert.Equal(samples, variant.SamplesLatent());
@@ -55,7 +56,12 @@ public class VariantTests
     {
         random.manual_seed(2);
         using var images = randn(4, 3, 32, 32);
-        using var model = new AavaeModel(new AavaeConfig { WidthMultiplier = 0.125, Variant = Variant.Vae, Beta = 0.25 });
+        using var model = new AavaeModel(new AavaeConfig
+        {
+            WidthMultiplier = 0.125,
+            Variant = Variant.Vae,
+            Beta = 0.25,
+        });
         model.train();
         using var scope = NewDisposeScope();
         using var lossNoise = new Generator(3);
@@ -86,7 +92,8 @@ public class VariantTests
         AssertRelative(nll + 0.25 * kl, loss.Total.item<float>(), 1e-4);
         // The KL term is small beside the NLL: pin beta on the difference too (float32 totals: ~1e-3 absolute).
         double betaTimesKl = loss.Total.item<float>() - loss.Reconstruction.item<float>();
-        Assert.True(Math.Abs(betaTimesKl - 0.25 * kl) <= 0.01, $"total - reconstruction = {betaTimesKl}, 0.25 KL = {0.25 * kl}");
+        Assert.True(Math.Abs(betaTimesKl - 0.25 * kl) <= 0.01,
+            $"total - reconstruction = {betaTimesKl}, 0.25 KL = {0.25 * kl}");
     }
 
     private static float[] Floats(Tensor tensor) => tensor.detach().contiguous().data<float>().ToArray();

@@ -38,7 +38,8 @@ public class PersistenceTests
         Assert.True(File.Exists(loader), $"model loader not built at {loader}");
         var start = new ProcessStartInfo("dotnet", [loader, modelPath, kind, inputPath, outputPath, .. columns])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         };
         using var process = Process.Start(start)!;
         string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
@@ -100,7 +101,8 @@ public class PersistenceTests
             transformer.Model.eval();
             var (mu, _) = transformer.Model.Encode(transformer.Augmentation.Normalization.Apply(pixels));
             var values = mu.contiguous().data<float>().ToArray();
-            AssertClose(Enumerable.Range(0, 20).Select(i => values[(i * 16)..((i + 1) * 16)]).ToArray(), embedded, 1e-5);
+            AssertClose(Enumerable.Range(0, 20).Select(i => values[(i * 16)..((i + 1) * 16)]).ToArray(), embedded,
+                1e-5);
         }
 
         string path = Path.Combine(TempDirectory(), "mu.zip");

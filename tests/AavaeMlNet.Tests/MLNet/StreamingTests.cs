@@ -89,7 +89,8 @@ public class StreamingTests
     }
 
     private static Dictionary<string, double[]> Weights(AavaeModel model) =>
-        model.state_dict().ToDictionary(p => p.Key, p => p.Value.to(CPU).to_type(ScalarType.Float64).data<double>().ToArray());
+        model.state_dict()
+            .ToDictionary(p => p.Key, p => p.Value.to(CPU).to_type(ScalarType.Float64).data<double>().ToArray());
 
     /// <summary>Counts, per epoch, how often each row id reaches the likelihood as a reconstruction target.</summary>
     private sealed class RowCounter(int epochs, int rows)
