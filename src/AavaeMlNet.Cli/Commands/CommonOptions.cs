@@ -18,7 +18,8 @@ internal static class CommonOptions
     {
         var option = new Option<string>("--on-bad-image")
         {
-            Description = $"An image file that cannot be read: fail, or skip it and list it (path, reason) in {rejects}.",
+            Description =
+                $"An image file that cannot be read: fail, or skip it and list it (path, reason) in {rejects}.",
             DefaultValueFactory = _ => fallback == UndecodableImagePolicy.Skip ? "skip" : "fail",
         };
         option.AcceptOnlyFromAmong("fail", "skip");

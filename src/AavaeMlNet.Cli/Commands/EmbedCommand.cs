@@ -58,8 +58,8 @@ internal static class EmbedCommand
         var onBadImage = CommonOptions.OnBadImage(UndecodableImagePolicy.Skip, "<output>.rejects.csv");
 
         var command = new Command("embed",
-            "Embed images with a saved model. Progress is kept in <output>.parts/ (one file per chunk): rerun the same " +
-            "command after a kill to finish without duplicates.")
+            "Embed images with a saved model. Progress is kept in <output>.parts/ (one file per chunk): " +
+            "rerun the same command after a kill to finish without duplicates.")
         {
             model, input, output, labels, dataDir, format, shard, shardCount, chunk, column, imageColumn, onBadImage,
         };
@@ -82,7 +82,8 @@ internal static class EmbedCommand
                     OnBadImage = CommonOptions.ParseOnBadImage(parse.GetValue(onBadImage)),
                 };
                 var result = await EmbedJob.RunAsync(options, Console.Out, cancellationToken);
-                Console.WriteLine($"Wrote {result.Rows:N0} embeddings of size {result.EmbeddingSize} to {result.Output}.");
+                Console.WriteLine(
+                    $"Wrote {result.Rows:N0} embeddings of size {result.EmbeddingSize} to {result.Output}.");
                 if (result.RejectsPath is { } rejects)
                     Console.WriteLine($"Skipped {result.Rejected:N0} unreadable image(s); listed in {rejects}.");
                 return 0;

@@ -104,7 +104,8 @@ internal static class PretrainCommand
                     Output = parse.GetValue(output)!,
                     CheckpointDirectory = parse.GetValue(checkpointDir),
                     Resume = parse.GetValue(resume),
-                    CheckpointEvery = CommonOptions.ParseDuration(parse.GetValue(checkpointEvery)!, "--checkpoint-every"),
+                    CheckpointEvery =
+                        CommonOptions.ParseDuration(parse.GetValue(checkpointEvery)!, "--checkpoint-every"),
                     CheckpointEverySteps = parse.GetValue(checkpointSteps),
                 };
                 var reporter = ProgressReporter.ForConsole(options.Settings.Epochs);

@@ -74,14 +74,16 @@ public static class EvaluateJob
         {
             string rejects = Path.GetFullPath(Path.Combine(options.ReportDirectory ?? ".", "rejects.csv"));
             AtomicFile.WriteAllText(rejects, RejectsFile.Format([.. trainRejects.Images, .. testRejects.Images]));
-            log.WriteLine($"Skipped {trainRejects.Count + testRejects.Count:N0} unreadable image(s); listed in {rejects}.");
+            log.WriteLine(
+                $"Skipped {trainRejects.Count + testRejects.Count:N0} unreadable image(s); listed in {rejects}.");
         }
 
         var results = new List<EvaluationResult>();
         string probeName = ProbeName(options.Probe);
         double probeAccuracy = options.Probe == ProbeKind.Paper
             ? RunPaperProbe(train, trainLabels, test, testLabels, cancellationToken)
-            : LinearProbe.TrainAndEvaluate(train, trainLabels, test, testLabels, new LinearProbe.Options { Trainer = TrainerOf(options.Probe) }).Accuracy;
+            : LinearProbe.TrainAndEvaluate(train, trainLabels, test, testLabels,
+                new LinearProbe.Options { Trainer = TrainerOf(options.Probe) }).Accuracy;
         results.Add(new EvaluationResult(Path.GetFileName(options.ModelPath), probeName, probeAccuracy));
         var budgets = LabelEfficiencyProbe.Run(train, trainLabels, test, testLabels, options.Labels,
             new LinearProbe.Options { Trainer = TrainerOf(options.Probe) }, options.LabelSeed, cancellationToken);
@@ -90,18 +92,27 @@ public static class EvaluateJob
                 $"linear probe, {point.Budget} labels ({point.Images:N0} images)", point.Accuracy));
         foreach (int k in options.KnnK)
         {
-            double accuracy = KnnClassifier.Accuracy(train, trainLabels, test, testLabels, new KnnClassifier.Options { K = k }, cancellationToken);
-            results.Add(new EvaluationResult(Path.GetFileName(options.ModelPath), $"kNN k={k} (cosine, weighted, T=0.07)", accuracy));
+            double accuracy =
+                KnnClassifier.Accuracy(train, trainLabels, test, testLabels, new KnnClassifier.Options { K = k },
+                cancellationToken);
+            results.Add(
+                new EvaluationResult(Path.GetFileName(options.ModelPath), $"kNN k={k} (cosine, weighted, T=0.07)",
+                accuracy));
         }
 
         var report = new EvaluationReport(
-            $"Evaluation of {Path.GetFileName(options.ModelPath)}", $"{options.Test} ({test.Count:N0} images, {trainInfo.ClassNames.Count} classes)",
+            $"Evaluation of {Path.GetFileName(options.ModelPath)}",
+            $"{options.Test} ({test.Count:N0} images, {trainInfo.ClassNames.Count} classes)",
             results,
             results.ToDictionary(r => MetricName(r.Protocol), r => r.Accuracy),
             new Dictionary<string, string>
             {
-                ["model"] = Path.GetFullPath(options.ModelPath), ["train"] = options.Train, ["test"] = options.Test,
-                ["train_images"] = train.Count.ToString(), ["embedding_size"] = embedder.Size.ToString(), ["probe"] = probeName,
+                ["model"] = Path.GetFullPath(options.ModelPath),
+                ["train"] = options.Train,
+                ["test"] = options.Test,
+                ["train_images"] = train.Count.ToString(),
+                ["embedding_size"] = embedder.Size.ToString(),
+                ["probe"] = probeName,
             });
         if (options.ReportDirectory is { } directory)
         {
@@ -121,15 +132,20 @@ public static class EvaluateJob
     {
         var source = ImageInputs.Open(input, embedder.Shape, labels, options.DataDirectory, rejects);
         if (!source.Info.HasLabels)
-            throw new ArgumentException($"Input '{input}' has no labels: evaluation needs a labelled folder (class subfolders), IDX labels or a labelled manifest part.");
+            throw new ArgumentException(
+                $"Input '{input}' has no labels: evaluation needs a labelled folder (class subfolders), " +
+                "IDX labels or a labelled manifest part.");
         var (values, classes, count) = embedder.EmbedAll(source, options.ChunkSize, cancellationToken);
         if (count == 0) throw new ArgumentException($"Input '{input}' holds no images.");
         return (new EmbeddingMatrix(values, count, embedder.Size), classes, source.Info);
     }
 
-    private static double RunPaperProbe(EmbeddingMatrix train, int[] trainLabels, EmbeddingMatrix test, int[] testLabels, CancellationToken cancellationToken)
+    private static double RunPaperProbe(EmbeddingMatrix train, int[] trainLabels, EmbeddingMatrix test,
+        int[] testLabels, CancellationToken cancellationToken)
     {
-        using var result = PaperProbe.TrainAndEvaluate(train, trainLabels, test, testLabels, new PaperProbe.Options(), cancellationToken);
+        using var result =
+            PaperProbe.TrainAndEvaluate(train, trainLabels, test, testLabels, new PaperProbe.Options(),
+            cancellationToken);
         return result.Accuracy;
     }
 

@@ -18,8 +18,8 @@ public sealed record PretrainJobResult(string ModelPath, string CheckpointPath, 
 /// </summary>
 public static class PretrainJob
 {
-    public static async Task<PretrainJobResult> RunAsync(PretrainJobOptions options, TextWriter log, Action<TrainingProgress>? progress,
-        CancellationToken cancellationToken)
+    public static async Task<PretrainJobResult> RunAsync(PretrainJobOptions options, TextWriter log,
+        Action<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var rejects = options.Input.OnBadImage == UndecodableImagePolicy.Skip ? new RejectsFile() : null;
         var source = await OpenAsync(options.Input, log, cancellationToken, rejects);
@@ -30,7 +30,9 @@ public static class PretrainJob
         {
             resumeFrom = Path.Combine(checkpoints, Checkpoint.LatestFileName);
             if (!File.Exists(resumeFrom))
-                throw new FileNotFoundException($"Cannot resume: '{resumeFrom}' does not exist (give the --checkpoint-dir of the interrupted run).", resumeFrom);
+                throw new FileNotFoundException(
+                    $"Cannot resume: '{resumeFrom}' does not exist (give the --checkpoint-dir of the interrupted run).",
+                    resumeFrom);
         }
         var settings = options.Settings;
         var estimatorOptions = new AavaeEstimator.Options(settings)
@@ -78,19 +80,26 @@ public static class PretrainJob
     {
         int kinds = new[] { input.Dataset, input.Manifest, input.Idx, input.Folder }.Count(s => s is not null);
         if (kinds != 1)
-            throw new ArgumentException("Give exactly one input: --data NAME, --manifest PATH, --idx FILE or --folder DIR.");
+            throw new ArgumentException(
+                "Give exactly one input: --data NAME, --manifest PATH, --idx FILE or --folder DIR.");
         if (input.Idx is { } idx) return new IdxSource(idx, input.Labels);
         if (input.Folder is { } folder)
             return new ImageFolderSource(folder, new ImageFolderOptions
             {
-                Width = input.Size, Height = input.Size, Channels = input.Channels,
-                OnUndecodable = input.OnBadImage, OnSkipped = rejects is null ? null : rejects.Add,
+                Width = input.Size,
+                Height = input.Size,
+                Channels = input.Channels,
+                OnUndecodable = input.OnBadImage,
+                OnSkipped = rejects is null ? null : rejects.Add,
             });
         if (input.Dataset is { } name && !DatasetManifest.BuiltInNames.Contains(name))
-            throw new ArgumentException($"Unknown data set '{name}': expected one of {string.Join(", ", DatasetManifest.BuiltInNames)}.");
+            throw new ArgumentException(
+                $"Unknown data set '{name}': expected one of {string.Join(", ", DatasetManifest.BuiltInNames)}.");
         string directory = input.DataDirectory ?? throw new ArgumentException("--data and --manifest need --data-dir.");
         if (input.Dataset == "fashion-mnist")
-            directory = (await FashionMnistLocator.EnsureAsync(directory, log.WriteLine, allowAptInstall: true, cancellationToken: cancellationToken)).Directory;
+            directory =
+                (await FashionMnistLocator.EnsureAsync(directory, log.WriteLine, allowAptInstall: true,
+                cancellationToken: cancellationToken)).Directory;
         var manifest = ManifestSources.Load(input.Dataset ?? input.Manifest!);
         return ManifestSources.Open(manifest, directory, input.Part);
     }

@@ -39,7 +39,9 @@ public sealed record TrainingOptions
     /// (default 10 minutes; null: none by time). The position is exact, so a resume continues bit for bit.
     /// </summary>
     public TimeSpan? CheckpointEvery { get; init; } = TimeSpan.FromMinutes(10);
-    /// <summary>Also write last.ckpt after every step whose count is a multiple of this (null: none by steps).</summary>
+    /// <summary>
+    /// Also write last.ckpt after every step whose count is a multiple of this (null: none by steps).
+    /// </summary>
     public int? CheckpointEverySteps { get; init; }
     /// <summary>Also keep one numbered checkpoint per saved epoch (epoch-0005.ckpt) besides last.ckpt.</summary>
     public bool KeepEpochCheckpoints { get; init; } = false;

@@ -31,7 +31,9 @@ public static class ImageInputs
             var (c, h, w) = shape ?? (3, 32, 32);
             source = new ImageFolderSource(spec, new ImageFolderOptions
             {
-                Channels = c, Height = h, Width = w,
+                Channels = c,
+                Height = h,
+                Width = w,
                 OnUndecodable = rejects is null ? UndecodableImagePolicy.Throw : UndecodableImagePolicy.Skip,
                 OnSkipped = rejects is null ? null : rejects.Add,
             });
@@ -43,20 +45,25 @@ public static class ImageInputs
         else if (spec.LastIndexOf('@') is var at and > 0)
         {
             if (dataDirectory is null)
-                throw new ArgumentException($"Input '{spec}' names a manifest: give its data directory with --data-dir.");
+                throw new ArgumentException(
+                    $"Input '{spec}' names a manifest: give its data directory with --data-dir.");
             source = ManifestSources.Open(ManifestSources.Load(spec[..at]), dataDirectory, spec[(at + 1)..]);
         }
         else
         {
-            throw new FileNotFoundException($"Input '{spec}' does not exist: expected an image folder, an IDX images file or MANIFEST@PART.", spec);
+            throw new FileNotFoundException(
+                $"Input '{spec}' does not exist: expected an image folder, an IDX images file or MANIFEST@PART.", spec);
         }
         if (shape is { } expected && (source.Info.Channels, source.Info.Height, source.Info.Width) != expected)
             throw new ArgumentException(
-                $"Input '{spec}' holds {source.Info.Channels}x{source.Info.Height}x{source.Info.Width} images; the model takes {expected.Channels}x{expected.Height}x{expected.Width}.");
+                $"Input '{spec}' holds {source.Info.Channels}x{source.Info.Height}x{source.Info.Width} images; the " +
+                $"model takes {expected.Channels}x{expected.Height}x{expected.Width}.");
         return source;
     }
 
-    /// <summary>The relative paths of an image folder's files, in the order <see cref="ImageFolderSource"/> reads them.</summary>
+    /// <summary>
+    /// The relative paths of an image folder's files, in the order <see cref="ImageFolderSource"/> reads them.
+    /// </summary>
     public static IReadOnlyList<string>? FolderPaths(string spec, ImageSource source)
     {
         if (!Directory.Exists(spec)) return null;
@@ -64,9 +71,11 @@ public static class ImageInputs
         // order, files recursively in ordinal order of their paths) and is checked against its count.
         string[] extensions = [".png", ".jpg", ".jpeg"];
         string[] Files(string dir, SearchOption search) => Directory.GetFiles(dir, "*", search)
-            .Where(f => extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToArray();
+            .Where(f => extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal).ToArray();
         var classDirs = Directory.GetDirectories(spec).Order(StringComparer.Ordinal).ToArray();
-        var files = classDirs.Length == 0 ? Files(spec, SearchOption.TopDirectoryOnly) : classDirs.SelectMany(d => Files(d, SearchOption.AllDirectories)).ToArray();
+        var files = classDirs.Length == 0 ? Files(spec, SearchOption.TopDirectoryOnly)
+            : classDirs.SelectMany(d => Files(d, SearchOption.AllDirectories)).ToArray();
         return files.Length == source.Count ? files.Select(f => Path.GetRelativePath(spec, f)).ToArray() : null;
     }
 
@@ -74,7 +83,9 @@ public static class ImageInputs
     {
         string name = Path.GetFileName(images);
         if (!name.Contains("images-idx3", StringComparison.Ordinal)) return null;
-        string sibling = Path.Combine(Path.GetDirectoryName(images) ?? ".", name.Replace("images-idx3", "labels-idx1", StringComparison.Ordinal));
+        string sibling =
+            Path.Combine(Path.GetDirectoryName(images) ?? ".",
+            name.Replace("images-idx3", "labels-idx1", StringComparison.Ordinal));
         return File.Exists(sibling) ? sibling : null;
     }
 }

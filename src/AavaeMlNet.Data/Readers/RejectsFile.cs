@@ -36,7 +36,8 @@ public sealed class RejectsFile
     public static string Format(IEnumerable<RejectedImage> images)
     {
         var text = new StringBuilder("path,reason\n");
-        foreach (var image in images) text.Append(CsvField.Quote(image.Path)).Append(',').Append(CsvField.Quote(image.Reason)).Append('\n');
+        foreach (var image in images)
+            text.Append(CsvField.Quote(image.Path)).Append(',').Append(CsvField.Quote(image.Reason)).Append('\n');
         return text.ToString();
     }
 }

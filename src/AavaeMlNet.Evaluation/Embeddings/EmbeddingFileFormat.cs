@@ -31,16 +31,20 @@ public abstract class EmbeddingFileFormat
     public static EmbeddingFileFormat Csv { get; } = new CsvFormat();
 
     /// <summary>"parquet" or "csv", or null to take it from the extension of <paramref name="output"/>.</summary>
-    public static EmbeddingFileFormat Resolve(string? name, string output) => (name ?? Path.GetExtension(output).TrimStart('.')).ToLowerInvariant() switch
+    public static EmbeddingFileFormat Resolve(string? name, string output) =>
+        (name ?? Path.GetExtension(output).TrimStart('.')).ToLowerInvariant() switch
     {
         "parquet" => Parquet,
         "csv" => Csv,
-        _ => throw new ArgumentException($"Cannot tell the format of '{output}': name it .parquet or .csv, or give --format parquet|csv."),
+        _ => throw new ArgumentException(
+            $"Cannot tell the format of '{output}': name it .parquet or .csv, or give --format parquet|csv."),
     };
 
     public abstract string Extension { get; }
 
-    /// <summary>Writes one part file into <paramref name="stream"/> (readable and seekable, e.g. an atomic write's).</summary>
+    /// <summary>
+    /// Writes one part file into <paramref name="stream"/> (readable and seekable, e.g. an atomic write's).
+    /// </summary>
     public abstract Task WritePartAsync(Stream stream, IReadOnlyList<EmbeddingRow> rows, int size,
         CancellationToken cancellationToken);
 
@@ -58,7 +62,8 @@ public abstract class EmbeddingFileFormat
     /// <summary>Streams the rows of a file written by <see cref="MergeAsync"/> or <see cref="AppendAsync"/>.</summary>
     public abstract IAsyncEnumerable<EmbeddingRow> ReadAsync(string path, CancellationToken cancellationToken);
 
-    private static Dictionary<string, string> Metadata(int size) => new() { ["aavae.embedding_size"] = size.ToString(CultureInfo.InvariantCulture) };
+    private static Dictionary<string, string> Metadata(int size) =>
+        new() { ["aavae.embedding_size"] = size.ToString(CultureInfo.InvariantCulture) };
 
     private sealed class ParquetFormat : EmbeddingFileFormat
     {
@@ -67,7 +72,8 @@ public abstract class EmbeddingFileFormat
         public override async Task WritePartAsync(Stream stream, IReadOnlyList<EmbeddingRow> rows, int size,
             CancellationToken cancellationToken)
         {
-            await ParquetSerializer.SerializeAsync(rows, stream, new ParquetOptions(), Metadata(size), cancellationToken);
+            await ParquetSerializer.SerializeAsync(rows, stream, new ParquetOptions(), Metadata(size),
+                cancellationToken);
         }
 
         public override async Task MergeAsync(IReadOnlyList<string> parts, Stream stream, int size,
@@ -76,12 +82,16 @@ public abstract class EmbeddingFileFormat
             // One row group per part: memory stays at one part's rows whatever the number of parts.
             for (int i = 0; i < parts.Count; i++)
             {
-                var rows = (await ParquetSerializer.DeserializeAsync<EmbeddingRow>(parts[i], new ParquetOptions(), null, cancellationToken)).Data;
+                var rows =
+                    (await ParquetSerializer.DeserializeAsync<EmbeddingRow>(parts[i], new ParquetOptions(), null,
+                    cancellationToken)).Data;
                 if (rows.Count == 0) continue;
-                await ParquetSerializer.SerializeAsync(rows, stream, new ParquetOptions { Append = stream.Length > 0 }, Metadata(size), cancellationToken);
+                await ParquetSerializer.SerializeAsync(rows, stream, new ParquetOptions { Append = stream.Length > 0 },
+                    Metadata(size), cancellationToken);
             }
             if (stream.Length == 0)
-                await ParquetSerializer.SerializeAsync(Array.Empty<EmbeddingRow>(), stream, new ParquetOptions(), Metadata(size), cancellationToken);
+                await ParquetSerializer.SerializeAsync(Array.Empty<EmbeddingRow>(), stream, new ParquetOptions(),
+                    Metadata(size), cancellationToken);
         }
 
         public override async Task AppendAsync(Stream stream, IReadOnlyList<EmbeddingRow> rows, int size,
@@ -114,14 +124,19 @@ public abstract class EmbeddingFileFormat
         public override async Task WritePartAsync(Stream stream, IReadOnlyList<EmbeddingRow> rows, int size,
             CancellationToken cancellationToken)
         {
-            await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true)
+            {
+                NewLine = "\n",
+            };
             var line = new StringBuilder();
             foreach (var row in rows)
             {
                 line.Clear();
-                line.Append(row.Index.ToString(CultureInfo.InvariantCulture)).Append(',').Append(CsvField.Quote(row.Path)).Append(',')
+                line.Append(row.Index.ToString(CultureInfo.InvariantCulture)).Append(',')
+                    .Append(CsvField.Quote(row.Path)).Append(',')
                     .Append(row.Label?.ToString(CultureInfo.InvariantCulture));
-                foreach (float v in row.Embedding) line.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
+                foreach (float v in row.Embedding)
+                    line.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
                 await writer.WriteLineAsync(line, cancellationToken);
             }
         }
@@ -153,7 +168,8 @@ public abstract class EmbeddingFileFormat
         }
 
         private static byte[] Header(int size) =>
-            Encoding.UTF8.GetBytes("index,path,label," + string.Join(',', Enumerable.Range(0, size).Select(i => $"e{i}")) + "\n");
+            Encoding.UTF8.GetBytes("index,path,label," +
+                string.Join(',', Enumerable.Range(0, size).Select(i => $"e{i}")) + "\n");
 
         // index,path,label,e0,...: only the path can be quoted (CsvField.Quote).
         private static EmbeddingRow Parse(string line, string file)

@@ -43,7 +43,13 @@ public static class EmbeddingShardMerge
             AtomicFile.WriteAllText(rejectsPath, string.Concat(lines.Prepend("path,reason").Select(l => l + "\n")));
         }
         int rejected = found.Sum(s => s.Manifest.Rejected);
-        var merged = first with { Shard = Shard.All.ToString(), Rows = rows, Rejected = rejected, Format = format.Extension };
+        var merged = first with
+        {
+            Shard = Shard.All.ToString(),
+            Rows = rows,
+            Rejected = rejected,
+            Format = format.Extension,
+        };
         merged.Write(output);
         return new EmbeddingFileResult(output, rows, first.EmbeddingSize, found.Count, 0, rejected, rejectsPath);
     }
@@ -69,7 +75,8 @@ public static class EmbeddingShardMerge
             var groups = found.GroupBy(key).ToList();
             if (groups.Count > 1)
                 problems.Add($"they differ in {what}: " +
-                             string.Join("; ", groups.Select(g => $"{g.Key} ({string.Join(", ", g.Select(f => f.Path))})")));
+                             string.Join("; ",
+                                 groups.Select(g => $"{g.Key} ({string.Join(", ", g.Select(f => f.Path))})")));
         }
         Agree("model (SHA-256)", f => f.Manifest.ModelSha256);
         Agree("input", f => f.Manifest.Input);
@@ -79,9 +86,12 @@ public static class EmbeddingShardMerge
         {
             int n = found[0].Shard.Count;
             var missing = Enumerable.Range(0, n).Where(i => found.All(f => f.Shard.Index != i)).ToList();
-            if (missing.Count > 0) problems.Add($"shard(s) {string.Join(", ", missing.Select(i => $"{i}/{n}"))} missing");
+            if (missing.Count > 0)
+                problems.Add($"shard(s) {string.Join(", ", missing.Select(i => $"{i}/{n}"))} missing");
             foreach (var twice in found.GroupBy(f => f.Shard.Index).Where(g => g.Count() > 1))
-                problems.Add($"shard {twice.Key}/{n} given {twice.Count()} times ({string.Join(", ", twice.Select(f => f.Path))})");
+                problems.Add(
+                    $"shard {twice.Key}/{n} given {twice.Count()} times " +
+                    $"({string.Join(", ", twice.Select(f => f.Path))})");
         }
         if (problems.Count > 0)
             throw new InvalidOperationException($"Cannot merge the shards: {string.Join("; ", problems)}.");
@@ -92,7 +102,8 @@ public static class EmbeddingShardMerge
     private static async IAsyncEnumerable<EmbeddingRow> InIndexOrder(List<Found> shards,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var readers = shards.Select(s => s.Format.ReadAsync(s.Path, cancellationToken).GetAsyncEnumerator(cancellationToken))
+        var readers =
+            shards.Select(s => s.Format.ReadAsync(s.Path, cancellationToken).GetAsyncEnumerator(cancellationToken))
             .ToList();
         try
         {

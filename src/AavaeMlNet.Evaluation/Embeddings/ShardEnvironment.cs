@@ -38,8 +38,9 @@ public static class ShardEnvironment
         if (kubernetes) return FromKubernetes(environment, count);
         if (slurm) return FromSlurm(environment, count);
         throw new ArgumentException(
-            $"--shard auto needs {KubernetesIndex} (a Kubernetes Indexed Job, with --shard-count N) or {SlurmTaskId}, " +
-            $"{SlurmTaskCount}, {SlurmTaskMin} and {SlurmTaskMax} (a Slurm job array); none of them is set.");
+            $"--shard auto needs {KubernetesIndex} (a Kubernetes Indexed Job, with --shard-count N) " +
+            $"or {SlurmTaskId}, {SlurmTaskCount}, {SlurmTaskMin} and {SlurmTaskMax} (a Slurm job array); " +
+            "none of them is set.");
     }
 
     private static Shard FromKubernetes(IReadOnlyDictionary<string, string> environment, int? count)
@@ -65,7 +66,8 @@ public static class ShardEnvironment
                 $"{SlurmTaskCount}={tasks} but {SlurmTaskMin}={min} and {SlurmTaskMax}={max} span {max - min + 1} " +
                 "tasks: only contiguous arrays with step 1 are supported (e.g. --array=0-7).");
         if (id < min || id > max)
-            throw new ArgumentException($"{SlurmTaskId}={id} is outside {SlurmTaskMin}..{SlurmTaskMax} ({min}..{max}).");
+            throw new ArgumentException(
+                $"{SlurmTaskId}={id} is outside {SlurmTaskMin}..{SlurmTaskMax} ({min}..{max}).");
         if (count is { } n && n != tasks)
             throw new ArgumentException($"--shard-count {n} disagrees with {SlurmTaskCount}={tasks}.");
         return new Shard(id - min, tasks);

@@ -5,5 +5,7 @@ public static class CsvField
 {
     /// <summary><paramref name="value"/> as a CSV field; null is the empty field.</summary>
     public static string Quote(string? value) =>
-        value is null ? "" : value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
+        value is null ? ""
+        : value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value
+        : "\"" + value.Replace("\"", "\"\"") + "\"";
 }

@@ -49,7 +49,8 @@ public class BadImageCommandTests(PretrainedModel model)
         var (folder, truncated, _) = FolderWithBadFiles(directory);
         var result = CliProcess.Run(directory, ["pretrain", "--folder", folder, "--size", "16", "--channels", "1",
             .. PretrainedModel.TinyArguments, "--output", "m.zip"]);
-        CliProcess.AssertUserError(result, $"File '{truncated}' (record 4) could not be decoded as a PNG or JPEG image");
+        CliProcess.AssertUserError(result,
+            $"File '{truncated}' (record 4) could not be decoded as a PNG or JPEG image");
         Assert.False(File.Exists(Path.Combine(directory, "m.zip")));
     }
 }

@@ -65,7 +65,8 @@ public class CheckpointScheduleTests
         var header = Checkpoint.ReadHeader(last) with { Step = 99 };
 
         // The header is already in the file when the generator states fail to come (as a full disk would fail).
-        var error = Assert.Throws<IOException>(() => Checkpoint.Save(last, header, trainer.Model, null, FailingStates()));
+        var error =
+            Assert.Throws<IOException>(() => Checkpoint.Save(last, header, trainer.Model, null, FailingStates()));
 
         Assert.Equal("No space left on device", error.Message);
         Assert.Equal(good, File.ReadAllBytes(last));

@@ -59,7 +59,8 @@ public class BadImageTests
         var options = TinyOptions(epochs: 1);
         options.BatchSize = 4;
         options.CacheInMemory = false;
-        var error = Assert.Throws<InvalidDataException>(() => images.Append(ml.Transforms.PretrainAavae(options)).Fit(data));
+        var error =
+            Assert.Throws<InvalidDataException>(() => images.Append(ml.Transforms.PretrainAavae(options)).Fit(data));
         Assert.StartsWith("Column 'Embedding.Pixels' could not be read at or after row ", error.Message);
         Assert.EndsWith(": Invalid input stream contents (Parameter 'imageStream') " +
                         "(set Options.SkipBadImages to skip such rows).", error.Message);
@@ -69,7 +70,8 @@ public class BadImageTests
         options.BadImageSkipped = skipped.Add;
         using var model = images.Append(ml.Transforms.PretrainAavae(options)).Fit(data);
         Assert.Equal(2, skipped.Count);
-        Assert.StartsWith("Row 7 of column 'Embedding.Pixels' could not be read: Invalid input stream contents", skipped[0]);
+        Assert.StartsWith("Row 7 of column 'Embedding.Pixels' could not be read: Invalid input stream contents",
+            skipped[0]);
         Assert.StartsWith("Row 8 of column 'Embedding.Pixels' could not be read: Could not find file", skipped[1]);
     }
 }
