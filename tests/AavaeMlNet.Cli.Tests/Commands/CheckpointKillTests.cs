@@ -17,7 +17,8 @@ public class CheckpointKillTests(PretrainedModel model)
         CliProcess.Succeed(directory, [.. args, "--checkpoint-every", "off", "--output", "straight/m.zip"]);
 
         string checkpoints = Path.Combine(directory, "killed", "checkpoints");
-        using (var process = CliProcess.Start(directory, [.. args, "--checkpoint-every", "0.05s", "--output", "killed/m.zip"]))
+        using (var process = CliProcess.Start(directory,
+            [.. args, "--checkpoint-every", "0.05s", "--output", "killed/m.zip"]))
         {
             try
             {
