@@ -45,11 +45,13 @@ public sealed class ImageFolderSource : ImageSource
             if (loose.Length > 0)
             {
                 throw new InvalidDataException(
-                    $"Image folder '{directory}' has class subfolders and also loose image files such as '{loose[0]}'; " +
+                    $"Image folder '{directory}' has class subfolders and also loose image files " +
+                    $"such as '{loose[0]}'; " +
                     "expected either one subfolder per class or a flat folder of unlabeled images.");
             }
             classNames = classDirs.Select(Path.GetFileName).ToArray()!;
-            files = classDirs.SelectMany((d, label) => ImageFiles(d, SearchOption.AllDirectories).Select(f => (f, label))).ToArray();
+            files = classDirs.SelectMany((d, label) =>
+                ImageFiles(d, SearchOption.AllDirectories).Select(f => (f, label))).ToArray();
         }
         Info = new ImageSetInfo(this.options.Channels, this.options.Height, this.options.Width, classNames);
     }

@@ -26,7 +26,8 @@ public sealed class DataViewBatchSource : IImageBatchSource
     /// <param name="data">The view holding the pixel column.</param>
     /// <param name="columnName">A Vector&lt;Single&gt; column of C*H*W values in CHW order, in [0, 1].</param>
     /// <param name="shape">The image shape.</param>
-    /// <param name="cacheBudgetBytes">Cache all pixels as float32 when they fit this budget; 0 disables the cache.</param>
+    /// <param name="cacheBudgetBytes">Cache all pixels as float32 when they fit this
+    /// budget; 0 disables the cache.</param>
     /// <param name="shufflePoolSize">Rows held by the streaming shuffle pool.</param>
     /// <param name="onUnreadable">Skip rows whose value cannot be read (an image file that does not decode) and
     /// report each once with a message naming the row; null fails on the first one.</param>
@@ -43,11 +44,16 @@ public sealed class DataViewBatchSource : IImageBatchSource
         if (cacheBudgetBytes > 0)
         {
             long needed = (rows ?? CountRows()) * length * sizeof(float);
-            if (needed <= cacheBudgetBytes) cache = Load();
-            else CacheDeclined = $"the pixels need {needed / (1 << 20)} MiB, more than the {cacheBudgetBytes / (1 << 20)} MiB cache budget";
+            if (needed <= cacheBudgetBytes)
+                cache = Load();
+            else
+                CacheDeclined = $"the pixels need {needed / (1 << 20)} MiB, " +
+                    $"more than the {cacheBudgetBytes / (1 << 20)} MiB cache budget";
         }
         if (count < 0) count = rows ?? CountRows();
-        if (count == 0) throw new ArgumentException($"The training data has no rows in column '{columnName}': at least 2 images are needed.", nameof(data));
+        if (count == 0)
+            throw new ArgumentException(
+                $"The training data has no rows in column '{columnName}': at least 2 images are needed.", nameof(data));
     }
 
     /// <summary>True when the pixels are held in memory.</summary>
@@ -60,11 +66,13 @@ public sealed class DataViewBatchSource : IImageBatchSource
 
     public (int Channels, int Height, int Width) ImageShape { get; }
 
-    public IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches, CancellationToken cancellationToken) =>
+    public IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches,
+        CancellationToken cancellationToken) =>
         cache is not null ? CachedBatches(epoch, batchSize, seed, skipBatches, cancellationToken)
                           : StreamedBatches(epoch, batchSize, seed, skipBatches, cancellationToken);
 
-    private IEnumerable<Tensor> CachedBatches(int epoch, int batchSize, long seed, int skipBatches, CancellationToken cancellationToken)
+    private IEnumerable<Tensor> CachedBatches(int epoch, int batchSize, long seed, int skipBatches,
+        CancellationToken cancellationToken)
     {
         var order = EpochOrder.Permutation((int)count, seed, epoch);
         var buffer = new float[(long)batchSize * length];
@@ -78,7 +86,8 @@ public sealed class DataViewBatchSource : IImageBatchSource
         }
     }
 
-    private IEnumerable<Tensor> StreamedBatches(int epoch, int batchSize, long seed, int skipBatches, CancellationToken cancellationToken)
+    private IEnumerable<Tensor> StreamedBatches(int epoch, int batchSize, long seed, int skipBatches,
+        CancellationToken cancellationToken)
     {
         var random = new PoolDraws(seed, epoch);
         var pool = new List<float[]>(Math.Min(shufflePoolSize, (int)Math.Min(count, int.MaxValue)));
@@ -116,7 +125,8 @@ public sealed class DataViewBatchSource : IImageBatchSource
 
     // tensor() copies its array, so a full buffer goes in as is; only a short last batch needs slicing first.
     private Tensor ToTensor(float[] buffer, int n) =>
-        tensor(n * length == buffer.Length ? buffer : buffer[..(n * length)], [n, ImageShape.Channels, ImageShape.Height, ImageShape.Width]);
+        tensor(n * length == buffer.Length ? buffer : buffer[..(n * length)],
+            [n, ImageShape.Channels, ImageShape.Height, ImageShape.Width]);
 
     private IEnumerable<float[]> Rows(CancellationToken cancellationToken)
     {

@@ -64,7 +64,8 @@ public class ImageFolderSourceTests
         using var dir = new TempDirectory();
         SavePng(dir.File("blue.png"), 1, 1, (_, _) => (0, 0, 255));
 
-        var record = new ImageFolderSource(dir.Path, new ImageFolderOptions { Width = 1, Height = 1, Channels = 1 }).Read().Single();
+        var record = new ImageFolderSource(dir.Path, new ImageFolderOptions { Width = 1, Height = 1, Channels = 1 })
+            .Read().Single();
 
         Assert.Equal(28, record.PixelsChw[0]); // 0.11 * 255 = 28.05 (BT.601's 0.114 would give 29)
     }
