@@ -24,20 +24,24 @@ public sealed class AavaeTrainer : IDisposable
     private string? lastCheckpoint;
     private long lastCheckpointTimestamp = Stopwatch.GetTimestamp();
 
-    /// <summary>Creates a trainer with freshly initialized weights (seeded by <see cref="TrainingOptions.Seed"/>).</summary>
+    /// <summary>
+    /// Creates a trainer with freshly initialized weights (seeded by <see cref="TrainingOptions.Seed"/>).
+    /// </summary>
     public AavaeTrainer(AavaeConfig config, AugmentationOptions augmentation, TrainingOptions options)
         : this(config, augmentation, options, CpuBf16Features.Current)
     {
     }
 
     /// <summary>As the public constructor, with the CPU's bf16 features given (tests run bf16 on any CPU).</summary>
-    internal AavaeTrainer(AavaeConfig config, AugmentationOptions augmentation, TrainingOptions options, CpuBf16Features cpu)
+    internal AavaeTrainer(AavaeConfig config, AugmentationOptions augmentation, TrainingOptions options,
+        CpuBf16Features cpu)
     {
         config.Validate();
         options.Validate();
         if (augmentation.Normalization.Channels != config.Channels)
             throw new ArgumentException(
-                $"The augmentation normalizes {augmentation.Normalization.Channels} channel(s) but the model takes {config.Channels}.", nameof(augmentation));
+                $"The augmentation normalizes {augmentation.Normalization.Channels} channel(s) but the model " +
+                $"takes {config.Channels}.", nameof(augmentation));
         Options = options;
         this.augmentation = new SimClrAugmentation(augmentation);
         device = ComputeDevice.Resolve(options.Device);
@@ -96,7 +100,9 @@ public sealed class AavaeTrainer : IDisposable
     /// <summary>The device the model lives on.</summary>
     public Device Device => device;
 
-    /// <summary>The precision the model computes in: <see cref="TrainingOptions.Precision"/> resolved for the device.</summary>
+    /// <summary>
+    /// The precision the model computes in: <see cref="TrainingOptions.Precision"/> resolved for the device.
+    /// </summary>
     public Precision Precision => Model.Compute.Precision;
 
     /// <summary>The view distribution.</summary>
@@ -108,7 +114,9 @@ public sealed class AavaeTrainer : IDisposable
     /// <summary>0-based epoch the next step belongs to.</summary>
     public int Epoch => epoch;
 
-    /// <summary>True when the last <c>Fit</c> stopped at <see cref="TrainingOptions.TimeLimit"/> before its last epoch.</summary>
+    /// <summary>
+    /// True when the last <c>Fit</c> stopped at <see cref="TrainingOptions.TimeLimit"/> before its last epoch.
+    /// </summary>
     public bool StoppedAtTimeLimit { get; private set; }
 
     /// <summary>Adam's first and second moments of every parameter (for tests of their precision).</summary>
@@ -141,11 +149,13 @@ public sealed class AavaeTrainer : IDisposable
         var config = Model.Config;
         if (shape != (config.Channels, config.Height, config.Width))
             throw new ArgumentException(
-                $"The data holds {shape.Channels}x{shape.Height}x{shape.Width} images but the model was built for {config.Channels}x{config.Height}x{config.Width}.", nameof(data));
+                $"The data holds {shape.Channels}x{shape.Height}x{shape.Width} images but the model was built for " +
+                $"{config.Channels}x{config.Height}x{config.Width}.", nameof(data));
         int batchSize = Options.BatchSize;
         int stepsPerEpoch = (int)(data.Count / batchSize) + (data.Count % batchSize >= 2 ? 1 : 0);
         if (stepsPerEpoch == 0)
-            throw new ArgumentException($"The data holds {data.Count} image(s): at least 2 are needed for one training step.", nameof(data));
+            throw new ArgumentException(
+                $"The data holds {data.Count} image(s): at least 2 are needed for one training step.", nameof(data));
         long warmupSteps = (long)Math.Round(Options.WarmupEpochs * stepsPerEpoch);
         long totalSteps = (long)Options.Epochs * stepsPerEpoch;
         TimeSpan warmupEnded = TimeSpan.Zero;
@@ -199,7 +209,8 @@ public sealed class AavaeTrainer : IDisposable
                 checkpointDue = MidEpochCheckpointDue();
                 if (stepInEpoch % Options.LogEverySteps == 0 && stepInEpoch < stepsPerEpoch)
                 {
-                    Progress?.Invoke(window.Report(epoch, step - 1, stepInEpoch, stepsPerEpoch, rate, clock.Elapsed, epochEnd: false));
+                    Progress?.Invoke(window.Report(
+                        epoch, step - 1, stepInEpoch, stepsPerEpoch, rate, clock.Elapsed, epochEnd: false));
                     window = new ProgressWindow(clock.Elapsed);
                 }
                 if (Options.TimeLimit is { } limit && clock.Elapsed >= limit && stepInEpoch < stepsPerEpoch)
@@ -338,12 +349,13 @@ public sealed class AavaeTrainer : IDisposable
             Steps++;
         }
 
-        public TrainingProgress Report(int epoch, long step, int stepInEpoch, int stepsPerEpoch, double rate, TimeSpan now, bool epochEnd)
+        public TrainingProgress Report(int epoch, long step, int stepInEpoch, int stepsPerEpoch, double rate,
+            TimeSpan now, bool epochEnd)
         {
             double seconds = Math.Max(1e-9, (now - start).TotalSeconds);
             int n = Math.Max(1, Steps);
-            return new TrainingProgress(epoch, step, stepInEpoch, stepsPerEpoch, loss / n, reconstruction / n, kl / n, rate,
-                images / seconds, now, epochEnd, logVariance / n);
+            return new TrainingProgress(epoch, step, stepInEpoch, stepsPerEpoch, loss / n, reconstruction / n, kl / n,
+                rate, images / seconds, now, epochEnd, logVariance / n);
         }
     }
 }

@@ -13,10 +13,14 @@ namespace AavaeMlNet.MLNet;
 /// the original) on the images of an IDataView and returns an <see cref="AavaeTransformer"/> that adds an embedding
 /// column for downstream ML.NET trainers.
 /// <list type="table">
-/// <item><term>Input column</term><description>Image of known size (LoadImages + ResizeImages), or Vector&lt;Single&gt; of known size in CHW order with values in [0, 1]</description></item>
-/// <item><term>Output column</term><description>Vector&lt;Single&gt; of known size (h backbone features, or latent size for mu)</description></item>
-/// <item><term>Package</term><description>AavaeMlNet (TorchSharp for training; ONNX Runtime for saved models)</description></item>
-/// <item><term>Exportable to ONNX</term><description>Yes (the encoder; <see cref="AavaeTransformer.ExportOnnx"/>)</description></item>
+/// <item><term>Input column</term><description>Image of known size (LoadImages + ResizeImages), or Vector&lt;Single&gt;
+/// of known size in CHW order with values in [0, 1]</description></item>
+/// <item><term>Output column</term><description>Vector&lt;Single&gt; of known size (h backbone features, or latent
+/// size for mu)</description></item>
+/// <item><term>Package</term><description>AavaeMlNet (TorchSharp for training; ONNX Runtime for
+/// saved models)</description></item>
+/// <item><term>Exportable to ONNX</term><description>Yes (the encoder;
+/// <see cref="AavaeTransformer.ExportOnnx"/>)</description></item>
 /// </list>
 /// </summary>
 public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
@@ -37,7 +41,9 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public string InputColumnName = "Image";
         /// <summary>Name of the embedding column added by the transformer.</summary>
         public string OutputColumnName = "Embedding";
-        /// <summary>Channels to read: 1 (grayscale) or 3 (RGB). Null: 3 for image columns, inferred for vectors.</summary>
+        /// <summary>
+        /// Channels to read: 1 (grayscale) or 3 (RGB). Null: 3 for image columns, inferred for vectors.
+        /// </summary>
         public int? Channels;
         /// <summary>Image height for a vector column (null: infer a square image from the vector size).</summary>
         public int? ImageHeight;
@@ -59,10 +65,16 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public Action<CheckpointSaved>? CheckpointSaved;
         /// <summary>Resume an interrupted run from this checkpoint (exactly where it stopped).</summary>
         public string? ResumeFrom;
-        /// <summary>Start from the weights of this checkpoint (e.g. from <see cref="AavaeTransformer.SaveCheckpoint"/>) and train anew.</summary>
+        /// <summary>
+        /// Start from the weights of this checkpoint (e.g. from
+        /// <see cref="AavaeTransformer.SaveCheckpoint"/>) and train anew.
+        /// </summary>
         public string? InitialCheckpoint;
 
-        /// <summary>Hold all training pixels in memory as float32 when they fit <see cref="CacheBudgetMegabytes"/> (exact shuffles, no re-decoding).</summary>
+        /// <summary>
+        /// Hold all training pixels in memory as float32 when they fit <see cref="CacheBudgetMegabytes"/>
+        /// (exact shuffles, no re-decoding).
+        /// </summary>
         public bool CacheInMemory;
         /// <summary>Memory budget of the cache in MiB.</summary>
         public int CacheBudgetMegabytes = 2048;
@@ -94,9 +106,13 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         /// it from a TransformsCatalog, so the catalog methods take it from here.
         /// </summary>
         public MLContext? Context;
-        /// <summary>Stops training; a checkpoint of the exact position is written when a checkpoint directory is set.</summary>
+        /// <summary>
+        /// Stops training; a checkpoint of the exact position is written when a checkpoint directory is set.
+        /// </summary>
         public CancellationToken CancellationToken;
-        /// <summary>Sees the model before its first training step (tests hook its modules to observe the batches).</summary>
+        /// <summary>
+        /// Sees the model before its first training step (tests hook its modules to observe the batches).
+        /// </summary>
         internal Action<AavaeModel>? ModelReady;
     }
 
@@ -108,9 +124,12 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
     {
         this.catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
         this.options = options ?? throw new ArgumentNullException(nameof(options));
-        if (string.IsNullOrWhiteSpace(options.InputColumnName)) throw new ArgumentException("InputColumnName must be set.", nameof(options));
-        if (string.IsNullOrWhiteSpace(options.OutputColumnName)) throw new ArgumentException("OutputColumnName must be set.", nameof(options));
-        if (options.InferenceBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "InferenceBatchSize must be at least 1.");
+        if (string.IsNullOrWhiteSpace(options.InputColumnName))
+            throw new ArgumentException("InputColumnName must be set.", nameof(options));
+        if (string.IsNullOrWhiteSpace(options.OutputColumnName))
+            throw new ArgumentException("OutputColumnName must be set.", nameof(options));
+        if (options.InferenceBatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), "InferenceBatchSize must be at least 1.");
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
@@ -129,7 +148,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         var declared = options.ImageHeight is { } h && options.ImageWidth is { } w ? (h, w) : ((int, int)?)null;
         if ((options.ImageHeight is null) != (options.ImageWidth is null))
             throw new ArgumentException("Set both ImageHeight and ImageWidth, or neither.", nameof(options));
-        var image = ImageColumn.FromSchema(input.Schema, options.InputColumnName, options.Channels, declared, nameof(input));
+        var image =
+            ImageColumn.FromSchema(input.Schema, options.InputColumnName, options.Channels, declared, nameof(input));
 
         var config = options.ToConfig(image.Channels, image.Height, image.Width);
         var augmentation = options.ToAugmentation(image.Channels, image.Height, image.Width);
@@ -145,7 +165,9 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         var pixelEstimator = PixelColumns.Estimator(catalog, image, options.OutputColumnName);
         var pixelTransformer = pixelEstimator?.Fit(input);
         var pixels = pixelTransformer?.Transform(input) ?? input;
-        using var channel = options.Context is null ? null : ((IChannelProvider)options.Context).Start("AavaeEstimator");
+        using var channel = options.Context is null
+            ? null
+            : ((IChannelProvider)options.Context).Start("AavaeEstimator");
         Action<string>? skipped = !options.SkipBadImages ? null : message =>
         {
             options.BadImageSkipped?.Invoke(message);
@@ -155,26 +177,36 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
             (image.Channels, image.Height, image.Width),
             options.CacheInMemory ? (long)options.CacheBudgetMegabytes << 20 : 0, options.ShufflePoolSize, skipped);
 
-        if (source.CacheDeclined is { } reason) channel?.Warning(MessageSensitivity.None, $"In-memory cache not used: {reason}; streaming instead.");
-        channel?.Info(MessageSensitivity.None, $"Pretraining {config.Variant} ({config.Depth}, width x{config.WidthMultiplier}, {config.Stem} stem) on {source.Count} " +
-                      $"{image.Channels}x{image.Height}x{image.Width} images for {training.Epochs} epochs, batch {training.BatchSize}, " +
-                      $"compute {PrecisionSupport.Describe(training)}.");
+        if (source.CacheDeclined is { } reason)
+            channel?.Warning(MessageSensitivity.None, $"In-memory cache not used: {reason}; streaming instead.");
+        channel?.Info(MessageSensitivity.None,
+            $"Pretraining {config.Variant} ({config.Depth}, width x{config.WidthMultiplier}, {config.Stem} stem) " +
+            $"on {source.Count} {image.Channels}x{image.Height}x{image.Width} images " +
+            $"for {training.Epochs} epochs, batch {training.BatchSize}, " +
+            $"compute {PrecisionSupport.Describe(training)}.");
 
         var trainer = CreateTrainer(config, augmentation, training);
         try
         {
-            if (source.ImageShape != (trainer.Model.Config.Channels, trainer.Model.Config.Height, trainer.Model.Config.Width))
+            if (source.ImageShape != (trainer.Model.Config.Channels, trainer.Model.Config.Height,
+                trainer.Model.Config.Width))
                 throw new ArgumentOutOfRangeException(nameof(input),
-                    $"Schema mismatch for input column '{image.ColumnName}': the checkpoint's model takes {trainer.Model.Config.Channels}x{trainer.Model.Config.Height}x{trainer.Model.Config.Width} images, the column holds {image.Channels}x{image.Height}x{image.Width}");
+                    $"Schema mismatch for input column '{image.ColumnName}': the checkpoint's model takes " +
+                    $"{trainer.Model.Config.Channels}x{trainer.Model.Config.Height}x{trainer.Model.Config.Width} " +
+                    $"images, the column holds {image.Channels}x{image.Height}x{image.Width}");
             trainer.Progress += progress =>
             {
                 options.Progress?.Invoke(progress);
                 if (channel is null) return;
-                string line = $"epoch {progress.Epoch + 1}/{training.Epochs} step {progress.StepInEpoch}/{progress.StepsPerEpoch}: " +
-                              $"loss {progress.Loss:F2} (reconstruction {progress.Reconstruction:F2}, KL {progress.Kl:F2}, " +
-                              $"mean log-variance of z {progress.LogVariance:F2}), " +
-                              $"lr {progress.LearningRate:G3}, {progress.ImagesPerSecond:F0} images/s";
-                if (progress.IsEpochEnd) channel.Info(MessageSensitivity.None, $"Epoch summary: {line}, elapsed {progress.Elapsed:hh\\:mm\\:ss}");
+                string line =
+                    $"epoch {progress.Epoch + 1}/{training.Epochs} " +
+                    $"step {progress.StepInEpoch}/{progress.StepsPerEpoch}: " +
+                    $"loss {progress.Loss:F2} (reconstruction {progress.Reconstruction:F2}, KL {progress.Kl:F2}, " +
+                    $"mean log-variance of z {progress.LogVariance:F2}), " +
+                    $"lr {progress.LearningRate:G3}, {progress.ImagesPerSecond:F0} images/s";
+                if (progress.IsEpochEnd)
+                    channel.Info(MessageSensitivity.None,
+                        $"Epoch summary: {line}, elapsed {progress.Elapsed:hh\\:mm\\:ss}");
                 else channel.Trace(MessageSensitivity.None, line);
             };
             trainer.CheckpointSaved += saved =>
