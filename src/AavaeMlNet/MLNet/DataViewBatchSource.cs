@@ -99,7 +99,11 @@ public sealed class DataViewBatchSource : IImageBatchSource
         {
             foreach (var row in Rows(cancellationToken))
             {
-                if (pool.Count < shufflePoolSize) { pool.Add(row); continue; }
+                if (pool.Count < shufflePoolSize)
+                {
+                    pool.Add(row);
+                    continue;
+                }
                 int j = random.Below(pool.Count);
                 yield return pool[j];
                 pool[j] = row;
