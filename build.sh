@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine: installs the native prerequisite when missing, then builds and runs.
-#   ./build.sh demo [options]   the Fashion-MNIST demo: pretrain AAVAE on Fashion-MNIST, linear probe, report (see README)
-#   ./build.sh test             restore, build and run every test project
+#   ./build.sh demo [options]   the Fashion-MNIST demo: pretrain AAVAE on Fashion-MNIST, linear probe, report
+#                               (see README)
+#   ./build.sh test             check line lengths, then restore, build and run every test project
 #   ./build.sh bench [options]  training-step and embedding throughput figures (train --compare-pytorch: PyTorch
 #                               side by side, installing Debian 13's python3-torch when missing)
 set -euo pipefail
@@ -10,6 +11,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 command="${1:-}"
 [ $# -gt 0 ] && shift
+
+# The suite fails first, before anything is built, when a source line is longer than .editorconfig's 120 characters;
+# the check lists every such line as FILE:LINE:LENGTH.
+if [ "$command" = test ]; then bash scripts/check-line-length.sh; fi
 
 bash scripts/ensure-native-prereqs.sh
 case "$command" in test|demo) bash scripts/ensure-datasets.sh ;; esac
@@ -26,7 +31,12 @@ case "$command" in
     set -e
     # One plain closing line for the whole suite, summed over the test projects.
     awk '/(Passed|Failed)! +- +Failed: / {
-           gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+           gsub(",", "")
+           for (i = 1; i <= NF; i++) {
+             if ($i == "Failed:") f += $(i+1)
+             if ($i == "Passed:") p += $(i+1)
+             if ($i == "Skipped:") s += $(i+1)
+           } }
          END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
     rm -f "$log"
     exit "$status"
