@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # Lists every source line longer than the limit as FILE:LINE:LENGTH and exits 1 when there is one.
 #   scripts/check-line-length.sh [LIMIT]   (default 120, the max_line_length of .editorconfig)
-# Checks the C#, shell and Python files git knows of: tracked ones and new ones not ignored.
+# Checks the C#, shell and Python files git knows of (tracked ones and new ones not ignored), or all of them outside
+# bin/ and obj/ where the tree is not a git checkout.
 # Length counts characters, not bytes (UTF-8 continuation bytes are not counted).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 limit="${1:-120}"
 
-report="$(git ls-files -z --cached --others --exclude-standard -- '*.cs' '*.sh' '*.py' |
+# A checkout lists its files through git; a tree without git (an unpacked archive) through find, minus build output.
+sources() {
+  if command -v git > /dev/null && git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+    git ls-files -z --cached --others --exclude-standard -- '*.cs' '*.sh' '*.py'
+  else
+    find . \( -name bin -o -name obj -o -name .git \) -prune -o \
+      -type f \( -name '*.cs' -o -name '*.sh' -o -name '*.py' \) -printf '%P\0'
+  fi
+}
+
+report="$(sources |
   xargs -0 -r env LC_ALL=C awk -v limit="$limit" '
     { line = $0; sub(/\r$/, "", line); rest = line
       length_ = length(line) - gsub(/[\200-\277]/, "", rest)
