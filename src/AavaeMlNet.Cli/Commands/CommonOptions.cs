@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AavaeMlNet.Data.Readers;
+using AavaeMlNet.Evaluation.LabelEfficiency;
 
 namespace AavaeMlNet.Cli.Commands;
 
@@ -52,4 +53,19 @@ internal static class CommonOptions
             return TimeSpan.FromSeconds(value * unit);
         throw new ArgumentException($"{flag} '{text}' must be a positive duration such as 30s, 10m or 1h, or off.");
     }
+
+    /// <summary>
+    /// `--labels`: the label budgets of a label-efficiency table (N/class, P% or N images, comma-separated; '' for
+    /// none), with <paramref name="defaults"/> as the default (none when empty).
+    /// </summary>
+    public static Option<string> LabelBudgets(string what, IReadOnlyList<LabelBudget> defaults) => new("--labels")
+    {
+        Description = $"Label budgets of {what}: N/class, P% or N images, comma-separated ('' for none); the " +
+                      "linear probe is fitted on a stratified, seeded subset per budget.",
+        DefaultValueFactory = _ => string.Join(',', defaults),
+    };
+
+    /// <summary>The budgets a `--labels` value names; none for an empty value.</summary>
+    public static IReadOnlyList<LabelBudget> ParseLabelBudgets(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : LabelBudget.ParseList(text);
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Cli.Terminal;
-using AavaeMlNet.Evaluation.LabelEfficiency;
 
 namespace AavaeMlNet.Cli.Commands;
 
@@ -16,11 +15,7 @@ internal static class DemoCommand
         var defaults = new FashionMnistDemoOptions();
         var job = new FashionMnistJobFlags(defaults.OutputDirectory, defaults.DataDirectory, defaults.PretrainImages,
             defaults.ProbeTrainImages);
-        var labels = new Option<string>("--labels")
-        {
-            Description = "Label budgets of the label-efficiency plot: N/class, P% or N images, comma-separated.",
-            DefaultValueFactory = _ => string.Join(',', defaults.Labels),
-        };
+        var labels = CommonOptions.LabelBudgets("the label-efficiency plot", defaults.Labels);
         var settings = new SettingFlags(defaults.Settings);
 
         var command = new Command("demo",
@@ -40,7 +35,7 @@ internal static class DemoCommand
                     DataDirectory = parse.GetValue(job.DataDirectory)!,
                     PretrainImages = parse.GetValue(job.PretrainImages),
                     ProbeTrainImages = parse.GetValue(job.ProbeTrainImages),
-                    Labels = LabelBudget.ParseList(parse.GetValue(labels)!),
+                    Labels = CommonOptions.ParseLabelBudgets(parse.GetValue(labels)),
                     Settings = settings.Read(parse),
                 };
                 var reporter = ProgressReporter.ForConsole(options.Settings.Epochs);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Cli.Terminal;
-using AavaeMlNet.Evaluation.LabelEfficiency;
 
 namespace AavaeMlNet.Cli.Commands;
 
@@ -37,12 +36,8 @@ internal static class EvaluateCommand
             Description = "Comma-separated neighbour counts of the kNN classifier ('' for none).",
             DefaultValueFactory = _ => "20,200",
         };
-        var labels = new Option<string?>("--labels")
-        {
-            Description = "Label-efficiency table: comma-separated budgets N/class, P% or N images (for example " +
-                          "100/class,1%,10%,100%); the linear probe is fitted on a stratified, seeded subset " +
-                          "per budget.",
-        };
+        var labels = CommonOptions.LabelBudgets(
+            "the label-efficiency table (for example 100/class,1%,10%,100%)", []);
         var labelSeed = new Option<ulong>("--label-seed")
         {
             Description = "Seed of the label subsets.",
@@ -76,7 +71,7 @@ internal static class EvaluateCommand
                     DataDirectory = parse.GetValue(dataDir),
                     Probe = Enum.Parse<ProbeKind>(parse.GetValue(probe)!, ignoreCase: true),
                     KnnK = ParseList(parse.GetValue(knn)!),
-                    Labels = parse.GetValue(labels) is { } budgets ? LabelBudget.ParseList(budgets) : [],
+                    Labels = CommonOptions.ParseLabelBudgets(parse.GetValue(labels)),
                     LabelSeed = parse.GetValue(labelSeed),
                     Column = parse.GetValue(column)!,
                     ReportDirectory = parse.GetValue(reportDir),

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Cli.Terminal;
-using AavaeMlNet.Evaluation.LabelEfficiency;
 
 namespace AavaeMlNet.Cli.Commands;
 
@@ -22,12 +21,7 @@ internal static class ExperimentCommand
             Description = "Images for the per-epoch online probe (0: off).",
             DefaultValueFactory = _ => defaults.OnlineProbeImages,
         };
-        var labels = new Option<string>("--labels")
-        {
-            Description = "Label budgets of the label-efficiency table: N/class, P% or N images, comma-separated " +
-                          "('' for none).",
-            DefaultValueFactory = _ => string.Join(',', defaults.Labels),
-        };
+        var labels = CommonOptions.LabelBudgets("the label-efficiency table", defaults.Labels);
         var set = new Option<string[]>("--set")
         {
             Description = "Sweep any setting: NAME=V1,V2 (a flag name without dashes, values in its own text; " +
@@ -52,7 +46,7 @@ internal static class ExperimentCommand
                     PretrainImages = parse.GetValue(job.PretrainImages),
                     ProbeTrainImages = parse.GetValue(job.ProbeTrainImages),
                     OnlineProbeImages = parse.GetValue(onlineImages),
-                    Labels = parse.GetValue(labels) is { Length: > 0 } budgets ? LabelBudget.ParseList(budgets) : [],
+                    Labels = CommonOptions.ParseLabelBudgets(parse.GetValue(labels)),
                     Settings = settings.Read(parse),
                     Set = parse.GetValue(set) ?? [],
                 };
