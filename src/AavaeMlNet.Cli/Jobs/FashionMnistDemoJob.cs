@@ -74,14 +74,14 @@ public static class FashionMnistDemoJob
         log.WriteLine($"AAVAE linear probe: {probe.Accuracy:P2} top-1 on the test set.");
 
         log.WriteLine("Fitting the same probe on raw pixels (the baseline, same images, same run)...");
-        var raw = LinearProbe.TrainAndEvaluate(
-            ml, ml.Data.Cache(data.ProbeTrain), ml.Data.Cache(data.Test), "Image", "Label");
+        var rawTrain = ml.Data.Cache(data.ProbeTrain);
+        var rawTest = ml.Data.Cache(data.Test);
+        var raw = LinearProbe.TrainAndEvaluate(ml, rawTrain, rawTest, "Image", "Label");
         log.WriteLine($"Raw-pixel linear probe: {raw.Accuracy:P2} top-1.");
 
         log.WriteLine($"Label efficiency: both probes on stratified subsets ({string.Join(", ", options.Labels)})...");
         var aavaeCurve = LabelCurve(probeTrain, test, aavae.OutputColumnName, options, cancellationToken);
-        var rawCurve = LabelCurve(ml.Data.Cache(data.ProbeTrain), ml.Data.Cache(data.Test), "Image", options,
-            cancellationToken);
+        var rawCurve = LabelCurve(rawTrain, rawTest, "Image", options, cancellationToken);
         foreach (var (a, r) in aavaeCurve.Zip(rawCurve))
             log.WriteLine($"  {a.Budget} ({a.Images:N0} labelled): AAVAE {a.Accuracy:P2}, raw pixels {r.Accuracy:P2}");
 
