@@ -19,7 +19,7 @@ public class ShardedEmbedTests(PretrainedModel model)
     {
         string directory = TinyData.NewDirectory("shards-" + engine);
         string images = TinyData.WriteIdx(directory, 600, seed: 7, prefix: "many");
-        string[] common = ["embed", "--model", model.ModelPath, "--input", images, "--batch-size", "20"];
+        string[] common = ["embed", "--model", model.ModelPath, "--input", images, "--batch-size", "4"];
         CliProcess.Succeed(directory, [.. common, "--output", "single.csv"]);
         var random = new Random(engine.Length);
         var shards = new List<string>();
@@ -28,7 +28,7 @@ public class ShardedEmbedTests(PretrainedModel model)
             string output = Path.Combine(directory, $"shard-{task}.csv");
             string[] args = [.. common, "--output", output, "--shard", "auto",
                 .. engine == "kubernetes" ? new[] { "--shard-count", "3" } : []];
-            int killAfterParts = random.Next(1, 5); // of 10 parts per shard
+            int killAfterParts = random.Next(1, 6); // of 50 parts per shard: the other 45 outlast the 5 ms poll
             using (var process = CliProcess.Start(directory, Environment(engine, task), args))
             {
                 try
