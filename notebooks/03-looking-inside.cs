@@ -60,6 +60,7 @@ using AavaeMlNet.Data.Manifests;
 using AavaeMlNet.Evaluation.Analyses;
 using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Evaluation.Plots;
+using AavaeMlNet.Inference;
 using AavaeMlNet.MLNet;
 using AavaeMlNet.Model;
 using AavaeMlNet.Pixels;
@@ -159,9 +160,8 @@ Show(viewsPlot);
 // %% [code]
 SimilarityMatrix Similarity(AavaeModel encoder)
 {
-    encoder.eval();
-    using var noGrad = no_grad();
-    var features = encoder.forward(views.to(encoder.parameters().First().device)).cpu();
+    // FrozenModel runs a model for inference: evaluation mode, no gradients, on the model's device.
+    var features = new FrozenModel(encoder, normalization).FeaturesOfViews(views);
     return SimilarityMatrix.Compute(EmbeddingMatrix.FromTensor(features), imageCount, viewsPerImage);
 }
 
@@ -186,12 +186,7 @@ Show(untrainedPlot);
 // run gives blurry but recognisable shapes; the training objective is the Gaussian likelihood of every pixel.
 
 // %% [code]
-Tensor reconstructed;
-using (no_grad())
-{
-    model.eval();
-    reconstructed = normalization.Invert(model.Reconstruct(normalization.Apply(images).to(device))).clamp(0, 1).cpu();
-}
+Tensor reconstructed = new FrozenModel(model, normalization).Reconstruct(images);
 string reconstructionPlot = Path.Combine(outputDirectory, "reconstructions.png");
 ReconstructionGrid.Write(reconstructionPlot, originals, Rows(reconstructed),
     channels: 1, height: 28, width: 28, scale: 4);

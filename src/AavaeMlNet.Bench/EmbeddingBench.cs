@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AavaeMlNet.Inference;
 using AavaeMlNet.MLNet;
 using AavaeMlNet.Model;
 using AavaeMlNet.Training;
@@ -10,8 +11,8 @@ namespace AavaeMlNet.Bench;
 
 /// <summary>
 /// Embedding throughput, side by side in one process on the same images: the bare TorchSharp forward on ready
-/// tensors, AavaeTransformer over an IDataView (cursor, batching, copies), and the pipeline reloaded from its
-/// model.zip (ML.NET's OnnxTransformer running the exported encoder one row at a time).
+/// tensors (FrozenModel), AavaeTransformer over an IDataView (cursor, batching, copies), and the pipeline reloaded
+/// from its model.zip (ML.NET's OnnxTransformer running the exported encoder one row at a time).
 /// </summary>
 internal static class EmbeddingBench
 {
@@ -49,17 +50,16 @@ internal static class EmbeddingBench
 
         using var batch = tensor(rows.Take(configuration.BatchSize).SelectMany(r => r.Image).ToArray(),
             [configuration.BatchSize, c.Channels, c.Height, c.Width]);
-        var normalization = transformer.Augmentation.Normalization;
+        var frozen = new FrozenModel(transformer.Model, transformer.Augmentation.Normalization);
         int batches = (images + configuration.BatchSize - 1) / configuration.BatchSize;
 
         double Bare()
         {
             var clock = Stopwatch.StartNew();
-            using var noGrad = no_grad();
             for (int i = 0; i < batches; i++)
             {
                 using var scope = NewDisposeScope();
-                transformer.Model.forward(normalization.Apply(batch));
+                frozen.Features(batch);
             }
             return batches * configuration.BatchSize / clock.Elapsed.TotalSeconds;
         }

@@ -7,6 +7,7 @@ using AavaeMlNet.Evaluation.LabelEfficiency;
 using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Probes;
 using AavaeMlNet.Evaluation.Reports;
+using AavaeMlNet.Inference;
 using AavaeMlNet.MLNet;
 using AavaeMlNet.Model;
 using AavaeMlNet.Pixels;
@@ -184,14 +185,9 @@ public static class FashionMnistDemoJob
     private static void WriteReconstructions(AavaeTransformer aavae, FashionMnistSplits data, string path)
     {
         var originals = data.TestSource.Read().Take(8).Select(r => PixelScale.ToUnit(r.PixelsChw)).ToList();
-        var model = aavae.Model;
-        var normalization = aavae.Augmentation.Normalization;
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        model.eval();
-        var images = tensor(originals.SelectMany(p => p).ToArray(), [originals.Count, 1, 28, 28])
-            .to(model.parameters().First().device);
-        var reconstructed = normalization.Invert(model.Reconstruct(normalization.Apply(images))).clamp(0, 1).cpu();
+        var images = tensor(originals.SelectMany(p => p).ToArray(), [originals.Count, 1, 28, 28]);
+        var reconstructed = new FrozenModel(aavae.Model, aavae.Augmentation.Normalization).Reconstruct(images);
         var flat = reconstructed.data<float>().ToArray();
         var reconstructions = Enumerable.Range(0, originals.Count)
             .Select(i => flat[(i * 784)..((i + 1) * 784)])

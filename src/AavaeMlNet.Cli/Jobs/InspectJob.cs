@@ -54,7 +54,7 @@ public static class InspectJob
         using var generator = new Generator((ulong)options.Seed);
         var views = new SimClrAugmentation(encoder.Augmentation).View(batch, generator);
         var matrix = SimilarityMatrix.Compute(
-            EmbeddingMatrix.FromTensor(encoder.Features(views)), records.Count, options.Views);
+            EmbeddingMatrix.FromTensor(encoder.Frozen.FeaturesOfViews(views)), records.Count, options.Views);
         var contrast = matrix.Contrast();
 
         var values = matrix.ToArray();
@@ -86,7 +86,7 @@ public static class InspectJob
         cancellationToken.ThrowIfCancellationRequested();
         using var scope = NewDisposeScope();
         var originals = encoder.ToTensor(records.Select(r => r.PixelsChw).ToList());
-        var reconstructed = encoder.Reconstruct(originals);
+        var reconstructed = encoder.Frozen.Reconstruct(originals);
         var (c, h, w) = encoder.Shape;
         int length = c * h * w;
         var original = originals.data<float>().ToArray();
@@ -136,7 +136,7 @@ public static class InspectJob
             var records = source.Read().Take(limit).ToList();
             using var scope = NewDisposeScope();
             var pixels = encoder.ToTensor(records.Select(r => r.PixelsChw).ToList());
-            embeddings = EmbeddingMatrix.FromTensor(encoder.Features(encoder.Augmentation.Normalization.Apply(pixels)));
+            embeddings = EmbeddingMatrix.FromTensor(encoder.Frozen.Features(pixels));
             labels = records.Select(r => r.Label == ImageRecord.NoLabel ? 0 : r.Label).ToList();
         }
         var map = PcaMap.Fit(embeddings);

@@ -1,4 +1,5 @@
 using AavaeMlNet.Augmentations;
+using AavaeMlNet.Inference;
 using AavaeMlNet.Model;
 using AavaeMlNet.Pixels;
 using static TorchSharp.torch;
@@ -6,9 +7,9 @@ using static TorchSharp.torch;
 namespace AavaeMlNet.Training;
 
 /// <summary>
-/// The whole TorchSharp model of a checkpoint (encoder.ckpt or last.ckpt: encoder, projection head and decoder) in
-/// evaluation mode, with the view distribution it was trained with: checkpoint inference for the analyses that need
-/// more than the embedding (views, reconstructions).
+/// The whole TorchSharp model of a checkpoint (encoder.ckpt or last.ckpt: encoder, projection head and decoder), run
+/// through <see cref="FrozenModel"/>, with the view distribution it was trained with: checkpoint inference for the
+/// analyses that need more than the embedding (views, reconstructions).
 /// </summary>
 public sealed class CheckpointModel : IDisposable
 {
@@ -16,10 +17,13 @@ public sealed class CheckpointModel : IDisposable
     {
         Model = model;
         Header = header;
-        model.eval();
+        Frozen = new FrozenModel(model, header.Augmentation.Normalization);
     }
 
     public AavaeModel Model { get; }
+
+    /// <summary>The model run frozen: features, means and reconstructions.</summary>
+    public FrozenModel Frozen { get; }
     public CheckpointHeader Header { get; }
     public AugmentationOptions Augmentation => Header.Augmentation;
     public (int Channels, int Height, int Width) Shape =>
@@ -49,21 +53,6 @@ public sealed class CheckpointModel : IDisposable
         for (int i = 0; i < pixelsChw.Count; i++)
             PixelScale.ToUnit(pixelsChw[i].AsSpan(0, length), values.AsSpan(i * length, length));
         return tensor(values, [pixelsChw.Count, c, h, w]);
-    }
-
-    /// <summary>Backbone features of already-normalized images. Shape: (N, C, H, W) -> (N, h).</summary>
-    public Tensor Features(Tensor normalized)
-    {
-        using var noGrad = no_grad();
-        return Model.forward(normalized);
-    }
-
-    /// <summary>Reconstructions through z = mu, back in [0, 1]. Shape: (N, C, H, W) -> (N, C, H, W).</summary>
-    public Tensor Reconstruct(Tensor images)
-    {
-        using var noGrad = no_grad();
-        var normalization = Augmentation.Normalization;
-        return normalization.Invert(Model.Reconstruct(normalization.Apply(images))).clamp(0, 1);
     }
 
     public void Dispose() => Model.Dispose();

@@ -1,13 +1,13 @@
 using AavaeMlNet.Augmentations;
+using AavaeMlNet.Inference;
 using AavaeMlNet.Model;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace AavaeMlNet.Evaluation.Embeddings;
 
 /// <summary>
-/// Backbone features of a frozen model (evaluation mode, no-grad), computed in batches from CHW pixels in [0, 1]: the
-/// paper's protocol. The model's training mode is restored afterwards, so this can run between training epochs.
+/// Backbone features of a frozen model (<see cref="FrozenModel"/>: evaluation mode, no-grad, training mode restored
+/// afterwards), computed in batches from CHW pixels in [0, 1] into an <see cref="EmbeddingMatrix"/>: the paper's
+/// protocol.
 /// </summary>
 public static class FrozenFeatures
 {
@@ -19,32 +19,13 @@ public static class FrozenFeatures
     public static EmbeddingMatrix Compute(AavaeModel model, Normalization normalization, float[] pixels, int count,
         int batchSize = 256)
     {
-        var c = model.Config;
-        int length = c.Channels * c.Height * c.Width;
-        if ((long)count * length != pixels.Length)
+        var frozen = new FrozenModel(model, normalization);
+        if ((long)count * frozen.ImageLength != pixels.Length)
             throw new ArgumentException(
-                $"Expected {count} images of {length} values, got {pixels.Length} values.", nameof(pixels));
-        bool wasTraining = model.training;
-        var device = model.parameters().First().device;
-        var features = new float[(long)count * c.FeatureDim];
-        model.eval();
-        try
-        {
-            using var noGrad = no_grad();
-            for (int start = 0; start < count; start += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                int n = Math.Min(batchSize, count - start);
-                var values = pixels.AsSpan(start * length, n * length).ToArray();
-                var batch = tensor(values, [n, c.Channels, c.Height, c.Width]).to(device);
-                var output = model.forward(normalization.Apply(batch)).cpu();
-                output.data<float>().CopyTo(features.AsSpan(start * c.FeatureDim, n * c.FeatureDim));
-            }
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
-        return new EmbeddingMatrix(features, count, c.FeatureDim);
+                $"Expected {count} images of {frozen.ImageLength} values, got {pixels.Length} values.", nameof(pixels));
+        int size = model.Config.FeatureDim;
+        var features = new float[(long)count * size];
+        frozen.Features(pixels, count, features, batchSize);
+        return new EmbeddingMatrix(features, count, size);
     }
 }

@@ -1,4 +1,5 @@
 using AavaeMlNet.Augmentations;
+using AavaeMlNet.Inference;
 using AavaeMlNet.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,12 +7,13 @@ using static TorchSharp.torch;
 namespace AavaeMlNet.MLNet;
 
 /// <summary>
-/// The frozen network behind the transformer: normalizes CHW pixel batches and returns embeddings, under no-grad
-/// and one lock, so any number of cursors and threads can share it.
+/// The frozen network behind the transformer: embeds CHW pixel batches through <see cref="FrozenModel"/> under one
+/// lock, so any number of cursors and threads can share it.
 /// </summary>
 internal sealed class EmbeddingModel : IDisposable
 {
     private readonly object gate = new();
+    private readonly FrozenModel frozen;
 
     public EmbeddingModel(AavaeModel model, Normalization normalization, Representation representation, Device device)
     {
@@ -20,6 +22,7 @@ internal sealed class EmbeddingModel : IDisposable
         Representation = representation;
         Device = device;
         model.eval();
+        frozen = new FrozenModel(model, normalization, device);
         Size = representation == Representation.Backbone ? model.Config.FeatureDim : model.Config.LatentDim;
     }
 
@@ -33,24 +36,16 @@ internal sealed class EmbeddingModel : IDisposable
 
     /// <summary>
     /// Embeds <paramref name="count"/> images stored back to back in
-    /// <paramref name="pixels"/>; writes count * Size floats.
+    /// <paramref name="pixels"/>, in one forward pass; writes count * Size floats.
     /// </summary>
     public void Embed(float[] pixels, int count, float[] embeddings)
     {
-        var c = Model.Config;
         lock (gate)
         {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            int length = count * c.Channels * c.Height * c.Width;
-            // tensor() copies its array: pass a full buffer as is and slice only a short last batch.
-            var batch = length == pixels.Length ? pixels : pixels[..length];
-            var images = tensor(batch, [count, c.Channels, c.Height, c.Width]).to(Device);
-            var normalized = Normalization.Apply(images);
-            var output = Representation == Representation.Backbone
-                ? Model.forward(normalized)
-                : Model.Encode(normalized).Mu;
-            output.to(CPU).data<float>().CopyTo(embeddings.AsSpan(0, count * Size));
+            if (Representation == Representation.Backbone)
+                frozen.Features(pixels, count, embeddings, batchSize: count);
+            else
+                frozen.Means(pixels, count, embeddings, batchSize: count);
         }
     }
 
