@@ -24,4 +24,18 @@ public static class EpochOrder
         }
         return order;
     }
+
+    /// <summary>
+    /// The minibatches of an epoch: <see cref="Permutation"/> cut into consecutive runs of
+    /// <paramref name="batchSize"/> indices (the last one shorter), from batch <paramref name="skipBatches"/> on, so a
+    /// run resumed mid-epoch sees exactly the batches the interrupted run had not trained on.
+    /// </summary>
+    public static IEnumerable<int[]> Batches(int count, long seed, int epoch, int batchSize, long skipBatches = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(skipBatches);
+        var order = Permutation(count, seed, epoch);
+        for (long start = skipBatches * batchSize; start < count; start += batchSize)
+            yield return order[(int)start..(int)Math.Min(start + batchSize, count)];
+    }
 }

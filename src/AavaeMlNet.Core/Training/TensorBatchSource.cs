@@ -26,13 +26,10 @@ public sealed class TensorBatchSource : IImageBatchSource, IDisposable
     public IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches,
         CancellationToken cancellationToken)
     {
-        var order = EpochOrder.Permutation((int)Count, seed, epoch);
-        for (long start = (long)skipBatches * batchSize; start < order.Length; start += batchSize)
+        foreach (var batch in EpochOrder.Batches((int)Count, seed, epoch, batchSize, skipBatches))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int length = (int)Math.Min(batchSize, order.Length - start);
-            var indices = order.AsSpan((int)start, length).ToArray().Select(i => (long)i).ToArray();
-            using var index = tensor(indices);
+            using var index = tensor(batch.Select(i => (long)i).ToArray());
             yield return images.index_select(0, index);
         }
     }

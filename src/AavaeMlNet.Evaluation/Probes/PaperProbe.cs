@@ -174,15 +174,13 @@ public static class PaperProbe
         {
             double rate = LearningRateAt(epoch, options.Epochs, baseRate);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-            var order = EpochOrder.Permutation(trainCount, options.Seed, epoch);
             double lossSum = 0;
-            for (int start = 0; start < trainCount; start += options.BatchSize)
+            foreach (var batch in EpochOrder.Batches(trainCount, options.Seed, epoch, options.BatchSize))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                int count = Math.Min(options.BatchSize, trainCount - start);
-                var batchOrder = order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray();
-                var indices = tensor(batchOrder, dtype: ScalarType.Int64, device: device);
+                int count = batch.Length;
+                var indices = tensor(batch.Select(i => (long)i).ToArray(), dtype: ScalarType.Int64, device: device);
                 var logits = classifier.forward(trainBatch(indices, epoch));
                 var loss = F.cross_entropy(logits, labels.index_select(0, indices));
                 optimizer.zero_grad();

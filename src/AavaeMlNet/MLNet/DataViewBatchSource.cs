@@ -74,15 +74,13 @@ public sealed class DataViewBatchSource : IImageBatchSource
     private IEnumerable<Tensor> CachedBatches(int epoch, int batchSize, long seed, int skipBatches,
         CancellationToken cancellationToken)
     {
-        var order = EpochOrder.Permutation((int)count, seed, epoch);
         var buffer = new float[(long)batchSize * length];
-        for (long start = (long)skipBatches * batchSize; start < count; start += batchSize)
+        foreach (var batch in EpochOrder.Batches((int)count, seed, epoch, batchSize, skipBatches))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int n = (int)Math.Min(batchSize, count - start);
-            for (int i = 0; i < n; i++)
-                Array.Copy(cache!, (long)order[start + i] * length, buffer, (long)i * length, length);
-            yield return ToTensor(buffer, n);
+            for (int i = 0; i < batch.Length; i++)
+                Array.Copy(cache!, (long)batch[i] * length, buffer, (long)i * length, length);
+            yield return ToTensor(buffer, batch.Length);
         }
     }
 

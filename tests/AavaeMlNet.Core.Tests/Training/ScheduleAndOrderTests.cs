@@ -34,6 +34,17 @@ public class ScheduleAndOrderTests
         Assert.Equal(new[] { 3, 4, 1, 2, 0 }, EpochOrder.Permutation(5, 42, 0));
         Assert.Equal(new[] { 0, 5, 1, 7, 3, 6, 2, 4 }, EpochOrder.Permutation(8, 7, 3));
     }
+
+    [Fact]
+    public void Epoch_batches_cut_the_pinned_order_into_runs_and_a_resume_skips_whole_batches()
+    {
+        // Permutation(5, 42, 0) is [3, 4, 1, 2, 0] (pinned above).
+        Assert.Equal([[3, 4], [1, 2], [0]], EpochOrder.Batches(5, 42, 0, batchSize: 2));
+        Assert.Equal([[1, 2], [0]], EpochOrder.Batches(5, 42, 0, batchSize: 2, skipBatches: 1));
+        Assert.Empty(EpochOrder.Batches(5, 42, 0, batchSize: 2, skipBatches: 3));
+        Assert.Equal([[3, 4, 1, 2, 0]], EpochOrder.Batches(5, 42, 0, batchSize: 8));
+        Assert.Throws<ArgumentOutOfRangeException>(() => EpochOrder.Batches(5, 42, 0, batchSize: 0).ToList());
+    }
 }
 
 public class DecayScheduleTests
