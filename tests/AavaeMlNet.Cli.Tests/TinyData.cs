@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using Microsoft.ML.Data;
 
 namespace AavaeMlNet.Cli.Tests;
@@ -10,13 +8,8 @@ public static class TinyData
     public const int Side = 16;
     public const int Classes = 4;
 
-    /// <summary>A fresh directory under the temp folder.</summary>
-    public static string NewDirectory(string name)
-    {
-        string directory = Path.Combine(Path.GetTempPath(), "aavae-cli-tests", $"{name}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
-        return directory;
-    }
+    /// <summary>A fresh directory under the temp folder, kept for the child processes that write into it.</summary>
+    public static string NewDirectory(string name) => TestDirectory.New("cli-" + name);
 
     /// <summary>Pixel of image <paramref name="index"/>: a class-dependent stripe pattern plus noise.</summary>
     public static byte Pixel(int index, int pixel, Random random)
@@ -31,22 +24,10 @@ public static class TinyData
     public static string WriteIdx(string directory, int count, int seed = 1, string prefix = "train")
     {
         var random = new Random(seed);
-        var images = new byte[16 + count * Side * Side];
-        BinaryPrimitives.WriteUInt32BigEndian(images, 0x803);
-        BinaryPrimitives.WriteUInt32BigEndian(images.AsSpan(4), (uint)count);
-        BinaryPrimitives.WriteUInt32BigEndian(images.AsSpan(8), Side);
-        BinaryPrimitives.WriteUInt32BigEndian(images.AsSpan(12), Side);
-        var labels = new byte[8 + count];
-        BinaryPrimitives.WriteUInt32BigEndian(labels, 0x801);
-        BinaryPrimitives.WriteUInt32BigEndian(labels.AsSpan(4), (uint)count);
-        for (int i = 0; i < count; i++)
-        {
-            labels[8 + i] = (byte)(i % Classes);
-            for (int p = 0; p < Side * Side; p++) images[16 + i * Side * Side + p] = Pixel(i, p, random);
-        }
         string imagesPath = Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz");
-        Gzip(imagesPath, images);
-        Gzip(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz"), labels);
+        IdxFile.WriteImages(imagesPath, count, Side, Side, (i, p) => Pixel(i, p, random), gzip: true);
+        IdxFile.WriteLabels(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz"),
+            Enumerable.Range(0, count).Select(i => (byte)(i % Classes)).ToArray(), gzip: true);
         return imagesPath;
     }
 
@@ -73,12 +54,5 @@ public static class TinyData
             }
         }
         return root;
-    }
-
-    private static void Gzip(string path, byte[] bytes)
-    {
-        using var file = File.Create(path);
-        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
-        gzip.Write(bytes);
     }
 }

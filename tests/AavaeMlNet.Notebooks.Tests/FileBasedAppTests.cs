@@ -12,7 +12,7 @@ public class FileBasedAppTests
     [MemberData(nameof(RepositoryPaths.NotebookNames), MemberType = typeof(RepositoryPaths))]
     public async Task File_based_app_exits_with_0_and_writes_the_pngs_it_prints(string name)
     {
-        string output = Directory.CreateTempSubdirectory($"aavae-{name}-app-").FullName;
+        string output = TestDirectory.New($"{name}-app");
         try
         {
             // Release, without rebuilding the libraries: building this test project built them for notebooks/lib, and

@@ -11,7 +11,7 @@ public class NotebookKernelTests
     [MemberData(nameof(RepositoryPaths.NotebookNames), MemberType = typeof(RepositoryPaths))]
     public async Task Notebook_runs_every_cell_without_error_and_shows_each_plot_it_writes_inline(string name)
     {
-        string output = Directory.CreateTempSubdirectory($"aavae-{name}-kernel-").FullName;
+        string output = TestDirectory.New($"{name}-kernel");
         try
         {
             var run = await NotebookKernel.RunAsync(Path.Combine(RepositoryPaths.Notebooks, name + ".ipynb"),

@@ -220,31 +220,24 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
     [Fact]
     public void Export_to_a_path_replaces_the_file_and_leaves_no_temporary_files()
     {
-        var folder = Directory.CreateTempSubdirectory("aavae-onnx-");
-        try
+        using var folder = new TestDirectory("onnx");
+        var path = Path.Combine(folder.Path, "encoder.onnx");
+        File.WriteAllText(path, "stale");
+        var config = new AavaeConfig
         {
-            var path = Path.Combine(folder.FullName, "encoder.onnx");
-            File.WriteAllText(path, "stale");
-            var config = new AavaeConfig
-            {
-                Depth = Depth.ResNet18,
-                Stem = Stem.Small,
-                Channels = 1,
-                Height = 28,
-                Width = 28,
-                WidthMultiplier = 0.125,
-            };
-            using var model = new AavaeModel(config);
-            EncoderOnnxExporter.Export(model, Normalization.FashionMnist, new EncoderExportOptions(), path);
+            Depth = Depth.ResNet18,
+            Stem = Stem.Small,
+            Channels = 1,
+            Height = 28,
+            Width = 28,
+            WidthMultiplier = 0.125,
+        };
+        using var model = new AavaeModel(config);
+        EncoderOnnxExporter.Export(model, Normalization.FashionMnist, new EncoderExportOptions(), path);
 
-            Assert.Equal(new[] { path }, Directory.GetFiles(folder.FullName));
-            using var session = new InferenceSession(path);
-            Assert.Equal(new[] { -1, 1, 28, 28 }, session.InputMetadata["image"].Dimensions);
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        Assert.Equal(new[] { path }, Directory.GetFiles(folder.Path));
+        using var session = new InferenceSession(path);
+        Assert.Equal(new[] { -1, 1, 28, 28 }, session.InputMetadata["image"].Dimensions);
     }
 
     [Fact]

@@ -6,12 +6,7 @@ public class PyTorchCommandTests
 {
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "PyTorch", "Fixtures", name);
 
-    private static string TempDirectory()
-    {
-        string directory = Path.Combine(Path.GetTempPath(), "aavae-cli-pytorch-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        return directory;
-    }
+    private static string TempDirectory() => TestDirectory.New("cli-pytorch");
 
     [Fact]
     public void Import_writes_model_zip_and_encoder_ckpt_and_export_pytorch_gives_the_reference_tensors_back()

@@ -31,9 +31,7 @@ internal static class ReadOnlyFolder
 
     private static bool Probe()
     {
-        string directory =
-            Path.Combine(Path.GetTempPath(), "aavae-tests", "read-only-probe-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        string directory = TestDirectory.New("read-only-probe");
         try
         {
             return MakeReadOnly(directory);

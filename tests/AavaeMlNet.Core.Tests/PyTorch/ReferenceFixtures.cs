@@ -37,10 +37,5 @@ internal static class ReferenceFixtures
         return result;
     }
 
-    public static string TempFile(string name)
-    {
-        string directory = Path.Combine(Path.GetTempPath(), "aavae-pytorch-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(directory);
-        return Path.Combine(directory, name);
-    }
+    public static string TempFile(string name) => Path.Combine(TestDirectory.New("pytorch"), name);
 }

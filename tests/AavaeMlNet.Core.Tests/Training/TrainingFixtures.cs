@@ -40,12 +40,7 @@ internal static class TrainingFixtures
         Device = DeviceKind.Cpu, CheckpointDirectory = checkpoints, LogEverySteps = 2,
     };
 
-    public static string TempDirectory()
-    {
-        string path = Path.Combine(Path.GetTempPath(), "aavae-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public static string TempDirectory() => TestDirectory.New("core");
 
     public static Dictionary<string, float[]> Weights(AavaeModel model) =>
         model.state_dict().ToDictionary(

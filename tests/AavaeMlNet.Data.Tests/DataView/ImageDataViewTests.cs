@@ -19,7 +19,7 @@ public class ImageDataViewTests
     [Fact]
     public void Schema_has_a_known_size_float_vector_and_a_single_label()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         OfficialFormatWriter.WriteCifar(dir.File("a.bin"), 0, 4, 2);
         var view = new Cifar10BinarySource([dir.File("a.bin")]).ToDataView();
 
@@ -34,7 +34,7 @@ public class ImageDataViewTests
     [Fact]
     public void Ml_net_reads_pixels_scaled_to_unit_range_in_chw_order()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         OfficialFormatWriter.WriteCifar(dir.File("a.bin"), 0, 4, 2, 7);
         var view = new Cifar10BinarySource([dir.File("a.bin")]).Subset([0, 2]).ToDataView();
 
@@ -49,7 +49,7 @@ public class ImageDataViewTests
     [Fact]
     public void Unlabeled_source_has_only_the_image_column_with_a_custom_name()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         OfficialFormatWriter.WriteIdxImages(dir.File("images"), 2, 2, 2, false);
         var view = new IdxSource(dir.File("images"))
             .ToDataView(new ImageDataViewOptions { ImageColumnName = "Pixels" });

@@ -27,7 +27,7 @@ public class DatasetFetcherTests
     {
         using var server = new LocalHttpServer();
         server.Files["data.bin"] = Payload;
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         using var fetcher = Fetcher(server);
         var reports = new List<FetchProgress>();
 
@@ -45,7 +45,7 @@ public class DatasetFetcherTests
     {
         using var server = new LocalHttpServer { SupportsRange = serverSupportsRange };
         server.Files["data.bin"] = Payload;
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         File.WriteAllBytes(dir.File("data.bin.part"), Payload[..70_000]);
         using var fetcher = Fetcher(server);
 
@@ -63,7 +63,7 @@ public class DatasetFetcherTests
         var corrupted = (byte[])Payload.Clone();
         corrupted[1234] ^= 0xFF;
         server.Files["data.bin"] = corrupted;
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         using var fetcher = Fetcher(server);
 
         var ex = await Assert.ThrowsAsync<InvalidDataException>(
@@ -81,7 +81,7 @@ public class DatasetFetcherTests
         byte[] archive = Create(DirectoryEntry("set/"), FileEntry("set/batch.bin", batch));
         using var server = new LocalHttpServer();
         server.Files["set.tar.gz"] = archive;
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         var manifest = new DatasetManifest
         {
             Name = "tiny",
@@ -120,7 +120,7 @@ public class DatasetFetcherTests
         byte[] archive = Create(FileEntry("ok.bin", [1]), SymbolicLink("escape", "../../../../etc/passwd"));
         using var server = new LocalHttpServer();
         server.Files["evil.tar.gz"] = archive;
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         using var fetcher = Fetcher(server);
 
         var ex = await Assert.ThrowsAsync<InvalidDataException>(

@@ -28,7 +28,7 @@ public class DatasetVerifierTests
     [Fact]
     public void Lists_every_missing_wrong_size_and_wrong_checksum_file()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         byte[] good = [1, 2, 3], other = [1, 2, 4];
         File.WriteAllBytes(dir.File("good.bin"), good);
         File.WriteAllBytes(dir.File("short.bin"), good[..2]);
@@ -60,7 +60,7 @@ public class DatasetVerifierTests
     [Fact]
     public void Recompressed_gzip_and_raw_payload_are_accepted_through_the_payload_checksum()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         byte[] payload = Enumerable.Range(0, 5000).Select(i => (byte)(i % 7)).ToArray();
         byte[] official = OfficialFormatWriter.Gzip(payload, CompressionLevel.SmallestSize);
         byte[] recompressed = OfficialFormatWriter.Gzip(payload, CompressionLevel.Fastest);
@@ -84,7 +84,7 @@ public class DatasetVerifierTests
     [Fact]
     public void Alternative_checksums_are_accepted()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         byte[] debian = [7, 7];
         File.WriteAllBytes(dir.File("x.bin"), debian);
         var file = new ManifestFile

@@ -9,7 +9,7 @@ public class SafeArchiveExtractorTests
     [Fact]
     public void Extracts_files_folders_and_inner_links()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         File.WriteAllBytes(dir.File("a.tar.gz"), Create(
             DirectoryEntry("data/"),
             FileEntry("data/x.bin", [1, 2, 3]),
@@ -39,7 +39,7 @@ public class SafeArchiveExtractorTests
     [MemberData(nameof(Malicious))]
     public void Malicious_entries_are_refused_and_nothing_is_left_behind(string kind, string entry)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         var evil = entry switch
         {
             _ when entry.Contains(" -> ") => SymbolicLink(entry.Split(" -> ")[0], entry.Split(" -> ")[1]),
@@ -64,7 +64,7 @@ public class SafeArchiveExtractorTests
     [Fact]
     public void Gzip_is_decompressed_atomically()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         File.WriteAllBytes(dir.File("x.gz"), OfficialFormatWriter.Gzip([5, 6, 7]));
 
         SafeArchiveExtractor.ExtractGzip(dir.File("x.gz"), dir.File("x"));

@@ -10,7 +10,7 @@ public class FashionMnistLocatorTests
     [Fact]
     public void Finds_gzipped_or_raw_files_in_a_given_directory_first()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         OfficialFormatWriter.WriteIdxImages(dir.File("train-images-idx3-ubyte.gz"), 2, 28, 28, true);
         OfficialFormatWriter.WriteIdxLabels(dir.File("train-labels-idx1-ubyte"), false, 9, 0);
         OfficialFormatWriter.WriteIdxImages(dir.File("t10k-images-idx3-ubyte.gz"), 1, 28, 28, true);
@@ -28,7 +28,7 @@ public class FashionMnistLocatorTests
     [Fact]
     public async Task Ensure_returns_files_already_present_without_installing_or_downloading()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         foreach (var stem in new[] { "train", "t10k" })
         {
             OfficialFormatWriter.WriteIdxImages(dir.File($"{stem}-images-idx3-ubyte.gz"), 1, 28, 28, true);

@@ -83,7 +83,7 @@ public class DatasetManifestTests
     [Fact]
     public void Invalid_fields_are_all_listed_with_file_and_field_names()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         string json = File.ReadAllText(ManifestFiles.Path("cifar10.json"))
             .Replace("\"md5\": \"c32a1d4ab5d03f1284b67883e8d87530\"", "\"md5\": \"C32A\"")
             .Replace("\"augmentationPreset\": \"cifar10\"", "\"augmentationPreset\": \"imagenet\"")
@@ -101,7 +101,7 @@ public class DatasetManifestTests
     [Fact]
     public void Missing_required_field_names_the_file()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         File.WriteAllText(dir.File("m.json"), "{ \"name\": \"x\" }");
 
         var ex = Assert.Throws<InvalidDataException>(() => DatasetManifest.Load(dir.File("m.json")));

@@ -8,7 +8,7 @@ public class Cifar10BinarySourceTests
     [Fact]
     public void Records_come_out_as_channel_planes_with_labels_across_batch_files()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteCifar(dir.File("a.bin"), 0, 3, 9, 0);
         WriteCifar(dir.File("b.bin"), 3, 5, 1);
         var source = new Cifar10BinarySource([dir.File("a.bin"), dir.File("b.bin")]);
@@ -31,7 +31,7 @@ public class Cifar10BinarySourceTests
     [Fact]
     public void Subset_seeks_to_the_requested_records_in_file_order()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteCifar(dir.File("a.bin"), 0, 0, 1, 2);
         WriteCifar(dir.File("b.bin"), 3, 3, 4);
         var source = new Cifar10BinarySource([dir.File("a.bin"), dir.File("b.bin")]);
@@ -46,7 +46,7 @@ public class Cifar10BinarySourceTests
     [Fact]
     public void Class_names_come_from_batches_meta_txt_when_present()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         File.WriteAllText(dir.File("batches.meta.txt"), "alpha\nbeta\n\n");
         WriteCifar(dir.File("test_batch.bin"), 0, 1);
 
@@ -58,7 +58,7 @@ public class Cifar10BinarySourceTests
     [Fact]
     public void Truncated_file_names_the_file_and_the_offset_of_the_incomplete_record()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteCifar(dir.File("a.bin"), 0, 1, 2);
         var bytes = File.ReadAllBytes(dir.File("a.bin"));
         File.WriteAllBytes(dir.File("a.bin"), bytes[..(Cifar10BinarySource.RecordSize + 100)]);
@@ -72,7 +72,7 @@ public class Cifar10BinarySourceTests
     [Fact]
     public void Label_out_of_range_names_the_record_and_offset()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteCifar(dir.File("a.bin"), 0, 1, 10);
         var source = new Cifar10BinarySource([dir.File("a.bin")]);
 
@@ -85,7 +85,7 @@ public class Cifar10BinarySourceTests
     [Fact]
     public void Missing_batch_file_is_reported_by_name()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         var ex = Assert.Throws<FileNotFoundException>(() => Cifar10BinarySource.Open(dir.Path, Cifar10Split.Train));
         Assert.Contains("data_batch_1.bin", ex.Message);
     }

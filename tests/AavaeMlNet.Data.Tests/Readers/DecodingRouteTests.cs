@@ -26,7 +26,7 @@ public class DecodingRouteTests
     private static (byte R, byte G, byte B) AllValues(int x, int y) =>
         ((byte)(16 * y + x), (byte)(255 - 16 * y - x), (byte)(16 * x + y));
 
-    private static List<string> WriteFiles(TempDirectory dir)
+    private static List<string> WriteFiles(TestDirectory dir)
     {
         var paths = new List<string>();
         foreach (var (width, height, extension) in new[] { (37, 23, "png"), (23, 37, "jpg"), (16, 16, "png"),
@@ -70,7 +70,7 @@ public class DecodingRouteTests
     public void Folder_pixels_equal_the_mlnet_pipeline_bit_for_bit(int channels)
     {
         const int side = 16;
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         var paths = WriteFiles(dir);
         var options = new ImageFolderOptions { Width = side, Height = side, Channels = channels };
 

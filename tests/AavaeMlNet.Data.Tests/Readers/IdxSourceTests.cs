@@ -10,7 +10,7 @@ public class IdxSourceTests
     [InlineData(true)]
     public void Reads_raw_and_gzipped_idx_with_exact_pixels(bool gzip)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteIdxImages(dir.File("images"), 3, 2, 3, gzip);
         WriteIdxLabels(dir.File("labels"), gzip, 7, 0, 9);
 
@@ -28,7 +28,7 @@ public class IdxSourceTests
     [Fact]
     public void Wrong_magic_number_is_named_with_the_expected_value()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteIdxImages(dir.File("images"), 1, 2, 2, false, magic: 0x801);
 
         var ex = Assert.Throws<InvalidDataException>(() => new IdxSource(dir.File("images")));
@@ -40,7 +40,7 @@ public class IdxSourceTests
     [Fact]
     public void Zero_rows_is_a_wrong_dimension()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteIdxImages(dir.File("images"), 1, 0, 2, false);
 
         var ex = Assert.Throws<InvalidDataException>(() => new IdxSource(dir.File("images")));
@@ -51,7 +51,7 @@ public class IdxSourceTests
     [Fact]
     public void Truncated_raw_file_is_caught_by_its_length()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteIdxImages(dir.File("images"), 3, 2, 2, false);
         File.WriteAllBytes(dir.File("images"), File.ReadAllBytes(dir.File("images"))[..20]);
 
@@ -63,7 +63,7 @@ public class IdxSourceTests
     [Fact]
     public void Truncated_gzip_payload_names_the_image_and_offset()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteIdxImages(dir.File("raw"), 3, 2, 2, false);
         File.WriteAllBytes(dir.File("images.gz"), Gzip(File.ReadAllBytes(dir.File("raw"))[..22]));
 
@@ -76,7 +76,7 @@ public class IdxSourceTests
     [Fact]
     public void Count_mismatch_names_both_files()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteIdxImages(dir.File("images"), 3, 2, 2, false);
         WriteIdxLabels(dir.File("labels"), false, 1, 2);
 
@@ -89,7 +89,7 @@ public class IdxSourceTests
     [Fact]
     public void Label_beyond_the_class_names_is_refused()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteIdxImages(dir.File("images"), 2, 2, 2, true);
         WriteIdxLabels(dir.File("labels"), true, 1, 12);
 

@@ -27,7 +27,7 @@ public class ImageFolderSourceTests
     [Fact]
     public void Class_subfolders_give_sorted_labels_and_rgb_planes()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         SavePng(dir.File("dog/1.png"), 4, 3, Pattern);
         SavePng(dir.File("cat/a.png"), 4, 3, Pattern);
 
@@ -45,7 +45,7 @@ public class ImageFolderSourceTests
     [Fact]
     public void Flat_folder_is_unlabeled_and_mixed_sizes_are_resized()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         SavePng(dir.File("a.png"), 2, 2, (_, _) => (50, 50, 50));
         SavePng(dir.File("b.png"), 8, 6, (_, _) => (90, 90, 90));
 
@@ -61,7 +61,7 @@ public class ImageFolderSourceTests
     [Fact]
     public void Grayscale_output_uses_the_luma_of_mlnet_convert_to_grayscale()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         SavePng(dir.File("blue.png"), 1, 1, (_, _) => (0, 0, 255));
 
         var record = new ImageFolderSource(dir.Path, new ImageFolderOptions { Width = 1, Height = 1, Channels = 1 })
@@ -73,7 +73,7 @@ public class ImageFolderSourceTests
     [Fact]
     public void Undecodable_file_throws_naming_file_and_record()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         SavePng(dir.File("a.png"), 2, 2, Pattern);
         File.WriteAllText(dir.File("b.png"), "not an image");
 
@@ -86,7 +86,7 @@ public class ImageFolderSourceTests
     [Fact]
     public void Undecodable_file_can_be_skipped_with_a_count_and_a_warning()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         SavePng(dir.File("a.png"), 2, 2, Pattern);
         File.WriteAllText(dir.File("b.jpg"), "not an image");
         var rejects = new RejectsFile();
@@ -107,7 +107,7 @@ public class ImageFolderSourceTests
     [Fact]
     public void Truncated_png_and_jpeg_files_are_rejected_although_the_decoder_would_fill_them_in()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         SavePng(dir.File("a.png"), 8, 8, Pattern);
         byte[] png = File.ReadAllBytes(dir.File("a.png"));
         File.WriteAllBytes(dir.File("b.png"), png[..(png.Length - 20)]);
@@ -128,7 +128,7 @@ public class ImageFolderSourceTests
     [Fact]
     public void Rejects_file_is_csv_with_a_header_and_quoted_fields()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         var rejects = new RejectsFile();
         rejects.Add(new RejectedImage(3, "b,c.png", "the file is empty"));
         rejects.Add(new RejectedImage(1, "a.jpg", "not a \"JPEG\""));

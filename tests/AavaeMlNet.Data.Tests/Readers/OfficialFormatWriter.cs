@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace AavaeMlNet.Data.Tests.Readers;
@@ -51,36 +50,13 @@ public static class OfficialFormatWriter
         }
     }
 
-    /// <summary>IDX images (magic 0x803, count, rows, columns, pixels), optionally gzip'd.</summary>
-    public static void WriteIdxImages(string path, int count, int rows, int columns, bool gzip, uint magic = 0x803)
-    {
-        var bytes = new List<byte>();
-        bytes.AddRange(BigEndian(magic));
-        bytes.AddRange(BigEndian((uint)count));
-        bytes.AddRange(BigEndian((uint)rows));
-        bytes.AddRange(BigEndian((uint)columns));
-        for (int r = 0; r < count; r++)
-        {
-            for (int y = 0; y < rows; y++)
-            {
-                for (int x = 0; x < columns; x++)
-                {
-                    bytes.Add(Pixel(r, 0, y, x));
-                }
-            }
-        }
-        Write(path, bytes.ToArray(), gzip);
-    }
+    /// <summary>IDX images (magic 0x803 unless given, count, rows, columns, pixels), optionally gzip'd.</summary>
+    public static void WriteIdxImages(string path, int count, int rows, int columns, bool gzip, uint magic = 0x803) =>
+        IdxFile.WriteImages(path, count, rows, columns, (r, p) => Pixel(r, 0, p / columns, p % columns), gzip, magic);
 
     /// <summary>IDX labels (magic 0x801, count, labels), optionally gzip'd.</summary>
-    public static void WriteIdxLabels(string path, bool gzip, params byte[] labels)
-    {
-        var bytes = new List<byte>();
-        bytes.AddRange(BigEndian(0x801));
-        bytes.AddRange(BigEndian((uint)labels.Length));
-        bytes.AddRange(labels);
-        Write(path, bytes.ToArray(), gzip);
-    }
+    public static void WriteIdxLabels(string path, bool gzip, params byte[] labels) =>
+        IdxFile.WriteLabels(path, labels, gzip);
 
     public static byte[] Gzip(byte[] data, CompressionLevel level = CompressionLevel.Optimal)
     {
@@ -90,15 +66,5 @@ public static class OfficialFormatWriter
             gzip.Write(data);
         }
         return memory.ToArray();
-    }
-
-    private static void Write(string path, byte[] data, bool gzip) =>
-        File.WriteAllBytes(path, gzip ? Gzip(data) : data);
-
-    private static byte[] BigEndian(uint value)
-    {
-        var b = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(b, value);
-        return b;
     }
 }

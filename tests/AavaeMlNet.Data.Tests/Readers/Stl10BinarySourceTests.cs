@@ -10,7 +10,7 @@ public class Stl10BinarySourceTests
     [Fact]
     public void Column_major_planes_are_transposed_to_row_major_chw()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteStlImages(dir.File("train_X.bin"), 2);
         File.WriteAllBytes(dir.File("train_y.bin"), [1, 10]);
 
@@ -32,7 +32,7 @@ public class Stl10BinarySourceTests
     [Fact]
     public void Unlabeled_split_has_no_labels_and_no_class_names()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         Directory.CreateDirectory(dir.File("stl10_binary"));
         WriteStlImages(dir.File("stl10_binary/unlabeled_X.bin"), 3);
 
@@ -46,7 +46,7 @@ public class Stl10BinarySourceTests
     [Fact]
     public void Label_zero_is_refused_because_stl10_labels_are_one_based()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteStlImages(dir.File("x.bin"), 2);
         File.WriteAllBytes(dir.File("y.bin"), [3, 0]);
 
@@ -60,7 +60,7 @@ public class Stl10BinarySourceTests
     [Fact]
     public void Image_label_count_mismatch_names_both_files()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteStlImages(dir.File("x.bin"), 2);
         File.WriteAllBytes(dir.File("y.bin"), [1, 2, 3]);
 
@@ -73,7 +73,7 @@ public class Stl10BinarySourceTests
     [Fact]
     public void Truncated_image_file_names_the_offset()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TestDirectory();
         WriteStlImages(dir.File("x.bin"), 2);
         File.WriteAllBytes(dir.File("x.bin"), File.ReadAllBytes(dir.File("x.bin"))[..30000]);
 

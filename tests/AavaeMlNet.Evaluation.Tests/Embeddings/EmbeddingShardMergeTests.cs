@@ -6,7 +6,7 @@ namespace AavaeMlNet.Evaluation.Tests.Embeddings;
 public class EmbeddingShardMergeTests
 {
     // A finished shard output as `aavae embed` leaves it: rows index % n == i, and its manifest.
-    private static async Task<string> Shard(TemporaryFolder folder, EmbeddingFileFormat format, int i, int n,
+    private static async Task<string> Shard(TestDirectory folder, EmbeddingFileFormat format, int i, int n,
         int total, string model = "abc")
     {
         string path = folder.File($"shard-{i}{format.Extension}");
@@ -24,7 +24,7 @@ public class EmbeddingShardMergeTests
     [InlineData(".parquet")]
     public async Task Merged_shards_come_back_in_input_order(string extension)
     {
-        using var folder = new TemporaryFolder();
+        using var folder = new TestDirectory();
         var format = EmbeddingFileFormat.Resolve(null, extension);
         var shards = new List<string>();
         for (int i = 2; i >= 0; i--) shards.Add(await Shard(folder, format, i, 3, total: 10));
@@ -42,7 +42,7 @@ public class EmbeddingShardMergeTests
     [Fact]
     public async Task Incomplete_or_mixed_shards_are_refused_listing_every_problem()
     {
-        using var folder = new TemporaryFolder();
+        using var folder = new TestDirectory();
         var csv = EmbeddingFileFormat.Csv;
         string zero = await Shard(folder, csv, 0, 4, 10), two = await Shard(folder, csv, 2, 4, 10, model: "other");
         string unfinished = folder.File("shard-3.csv");

@@ -6,7 +6,7 @@ namespace AavaeMlNet.Evaluation.Tests.Plots;
 
 public sealed class ChartCanvasTests : IDisposable
 {
-    private readonly TemporaryFolder folder = new();
+    private readonly TestDirectory folder = new();
 
     public void Dispose() => folder.Dispose();
 

@@ -8,7 +8,7 @@ namespace AavaeMlNet.Evaluation.Tests.Plots;
 
 public sealed class PlotTests : IDisposable
 {
-    private readonly TemporaryFolder folder = new();
+    private readonly TestDirectory folder = new();
 
     public void Dispose() => folder.Dispose();
 

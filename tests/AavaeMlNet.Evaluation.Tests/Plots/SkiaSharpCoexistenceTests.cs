@@ -12,7 +12,7 @@ namespace AavaeMlNet.Evaluation.Tests.Plots;
 /// </summary>
 public sealed class SkiaSharpCoexistenceTests : IDisposable
 {
-    private readonly TemporaryFolder folder = new();
+    private readonly TestDirectory folder = new();
 
     public void Dispose() => folder.Dispose();
 

@@ -5,7 +5,7 @@ namespace AavaeMlNet.Evaluation.Tests.Reports;
 
 public sealed class ReportWriterTests : IDisposable
 {
-    private readonly TemporaryFolder folder = new();
+    private readonly TestDirectory folder = new();
 
     public void Dispose() => folder.Dispose();
 

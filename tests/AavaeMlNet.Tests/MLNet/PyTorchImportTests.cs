@@ -60,7 +60,8 @@ public class PyTorchImportTests
         var data = ml.Data.LoadFromEnumerable(rows);
         using var transformer = AavaeTransformer.FromPyTorch(ml, Fixture("reference_r18_cifar.ckpt"), Options);
         var expected = transformer.Transform(data).GetColumn<float[]>("Embedding").ToArray();
-        string path = Path.Combine(Path.GetTempPath(), $"aavae-import-{Guid.NewGuid():N}.zip");
+        using var directory = new TestDirectory("import");
+        string path = directory.File("model.zip");
         ml.Model.Save(transformer, data.Schema, path);
 
         var fresh = new MLContext(2);
@@ -79,7 +80,8 @@ public class PyTorchImportTests
     {
         var ml = new MLContext(1);
         using var transformer = AavaeTransformer.FromPyTorch(ml, Fixture("reference_r18_cifar.ckpt"), Options);
-        string path = Path.Combine(Path.GetTempPath(), $"aavae-export-{Guid.NewGuid():N}.pt");
+        using var directory = new TestDirectory("export");
+        string path = directory.File("reference.pt");
         int written = transformer.ExportPyTorch(path);
         using var exported = ReferenceCheckpoint.Load(path);
         using var reference = ReferenceCheckpoint.Load(Fixture("reference_r18_cifar.ckpt"));

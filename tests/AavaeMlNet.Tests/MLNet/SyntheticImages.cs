@@ -61,10 +61,5 @@ internal static class SyntheticImages
     public static float[][] Column(IDataView view, string name) =>
         view.GetColumn<float[]>(name).ToArray();
 
-    public static string TempDirectory()
-    {
-        string path = Path.Combine(Path.GetTempPath(), "aavae-mlnet-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public static string TempDirectory() => TestDirectory.New("mlnet");
 }
