@@ -11,7 +11,9 @@ limit="${1:-120}"
 # A checkout lists its files through git; a tree without git (an unpacked archive) through find, minus build output.
 sources() {
   if command -v git > /dev/null && git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
-    git ls-files -z --cached --others --exclude-standard -- '*.cs' '*.sh' '*.py'
+    # A tracked file deleted in the work tree is still listed until the deletion is staged: keep files that exist.
+    git ls-files -z --cached --others --exclude-standard -- '*.cs' '*.sh' '*.py' |
+      while IFS= read -r -d '' file; do if [ -f "$file" ]; then printf '%s\0' "$file"; fi; done
   else
     find . \( -name bin -o -name obj -o -name .git \) -prune -o \
       -type f \( -name '*.cs' -o -name '*.sh' -o -name '*.py' \) -printf '%P\0'
