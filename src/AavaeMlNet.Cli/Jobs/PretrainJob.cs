@@ -1,3 +1,4 @@
+using AavaeMlNet.Augmentations;
 using AavaeMlNet.Data.DataView;
 using AavaeMlNet.Data.Locators;
 using AavaeMlNet.Data.Manifests;
@@ -22,7 +23,7 @@ public static class PretrainJob
         Action<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var rejects = options.Input.OnBadImage == UndecodableImagePolicy.Skip ? new RejectsFile() : null;
-        var source = await OpenAsync(options.Input, log, cancellationToken, rejects);
+        var (source, manifest) = await OpenAsync(options.Input, log, cancellationToken, rejects);
         var info = source.Info;
         string checkpoints = options.EffectiveCheckpointDirectory;
         string? resumeFrom = null;
@@ -34,7 +35,7 @@ public static class PretrainJob
                     $"Cannot resume: '{resumeFrom}' does not exist (give the --checkpoint-dir of the interrupted run).",
                     resumeFrom);
         }
-        var settings = options.Settings;
+        var settings = WithManifestViews(options.Settings, manifest);
         var estimatorOptions = new AavaeEstimator.Options(settings)
         {
             Channels = info.Channels,
@@ -74,24 +75,42 @@ public static class PretrainJob
         return new PretrainJobResult(output, checkpoint, transformer.EmbeddingSize, source.Count);
     }
 
-    /// <summary>Opens exactly one of the input kinds.</summary>
-    public static async Task<ImageSource> OpenAsync(PretrainInput input, TextWriter log,
+    /// <summary>
+    /// A manifest declares its data set's view preset and normalization; they apply unless the settings hold a whole
+    /// view distribution. An explicit preset (--preset) still wins over the manifest's, with the manifest's
+    /// normalization, which belongs to the data, not to the preset.
+    /// </summary>
+    internal static AavaeSettings WithManifestViews(AavaeSettings settings, DatasetManifest? manifest)
+    {
+        if (manifest is null || settings.Augmentation is not null) return settings;
+        var preset = settings.Preset ?? Enum.Parse<AugmentationPreset>(manifest.AugmentationPreset, ignoreCase: true);
+        var views = settings.Copy();
+        views.Augmentation = AugmentationOptions.Of(preset) with
+        {
+            Normalization = new Normalization([.. manifest.Normalization.Mean], [.. manifest.Normalization.Std]),
+        };
+        return views;
+    }
+
+    /// <summary>Opens exactly one of the input kinds; the manifest too when the input is one.</summary>
+    public static async Task<(ImageSource Source, DatasetManifest? Manifest)> OpenAsync(PretrainInput input,
+        TextWriter log,
         CancellationToken cancellationToken, RejectsFile? rejects = null)
     {
         int kinds = new[] { input.Dataset, input.Manifest, input.Idx, input.Folder }.Count(s => s is not null);
         if (kinds != 1)
             throw new ArgumentException(
                 "Give exactly one input: --data NAME, --manifest PATH, --idx FILE or --folder DIR.");
-        if (input.Idx is { } idx) return new IdxSource(idx, input.Labels);
+        if (input.Idx is { } idx) return (new IdxSource(idx, input.Labels), null);
         if (input.Folder is { } folder)
-            return new ImageFolderSource(folder, new ImageFolderOptions
+            return (new ImageFolderSource(folder, new ImageFolderOptions
             {
                 Width = input.Size,
                 Height = input.Size,
                 Channels = input.Channels,
                 OnUndecodable = input.OnBadImage,
                 OnSkipped = rejects is null ? null : rejects.Add,
-            });
+            }), null);
         if (input.Dataset is { } name && !DatasetManifest.BuiltInNames.Contains(name))
             throw new ArgumentException(
                 $"Unknown data set '{name}': expected one of {string.Join(", ", DatasetManifest.BuiltInNames)}.");
@@ -101,6 +120,6 @@ public static class PretrainJob
                 (await FashionMnistLocator.EnsureAsync(directory, log.WriteLine, allowAptInstall: true,
                 cancellationToken: cancellationToken)).Directory;
         var manifest = ManifestSources.Load(input.Dataset ?? input.Manifest!);
-        return ManifestSources.Open(manifest, directory, input.Part);
+        return (ManifestSources.Open(manifest, directory, input.Part), manifest);
     }
 }

@@ -18,6 +18,17 @@ public class DatasetManifestTests
     }
 
     [Fact]
+    public void The_schema_allows_exactly_the_formats_and_presets_the_reader_accepts()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(ManifestFiles.Path("manifest.schema.json")));
+        var properties = schema.RootElement.GetProperty("properties");
+        string[] Enum(JsonElement property) =>
+            property.GetProperty("enum").EnumerateArray().Select(v => v.GetString()!).ToArray();
+        Assert.Equal(DatasetManifest.AugmentationPresets, Enum(properties.GetProperty("augmentationPreset")));
+        Assert.Equal(DatasetManifest.Formats, Enum(properties.GetProperty("format")));
+    }
+
+    [Fact]
     public void Schema_validator_catches_a_bad_checksum_and_an_unknown_field()
     {
         using var schema = JsonDocument.Parse(File.ReadAllText(ManifestFiles.Path("manifest.schema.json")));
