@@ -12,24 +12,18 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 public static class CliProcess
 {
     /// <summary>aavae.dll of the same configuration as this test assembly.</summary>
-    public static string ToolPath { get; } = Locate();
-
-    private static string Locate()
-    {
-        string configuration =
-            new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        string tool = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..",
-            "src", "AavaeMlNet.Cli", "bin", configuration, "net10.0", "aavae.dll"));
-        if (!File.Exists(tool)) throw new FileNotFoundException($"The aavae tool is not built at {tool}.", tool);
-        return tool;
-    }
+    public static string ToolPath { get; } = BuildLayout.Output(Path.Combine("src", "AavaeMlNet.Cli"), "aavae.dll");
 
     public static Process Start(string workingDirectory, params string[] args) =>
         Start(workingDirectory, new Dictionary<string, string>(), args);
 
     /// <summary>Starts the tool with extra environment variables (those an engine such as Slurm would set).</summary>
     public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment,
-        params string[] args)
+        params string[] args) =>
+        Process.Start(StartInfo(workingDirectory, environment, args))!;
+
+    private static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string> environment,
+        string[] args)
     {
         var start = new ProcessStartInfo("dotnet", [ToolPath, .. args])
         {
@@ -40,25 +34,16 @@ public static class CliProcess
         };
         start.Environment["CI"] = "1";
         foreach (var (name, value) in environment) start.Environment[name] = value;
-        return Process.Start(start)!;
+        return start;
     }
 
     public static CliResult Run(string workingDirectory, params string[] args) =>
         Run(workingDirectory, new Dictionary<string, string>(), args);
 
     public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string> environment,
-        params string[] args)
-    {
-        using var process = Start(workingDirectory, environment, args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"aavae {string.Join(' ', args)} did not finish in 2 minutes.");
-        }
-        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
-    }
+        params string[] args) =>
+        ChildProcess.Run(StartInfo(workingDirectory, environment, args), TimeSpan.FromMinutes(2),
+            $"aavae {string.Join(' ', args)}");
 
     /// <summary>Asserts success and returns the result.</summary>
     public static CliResult Succeed(string workingDirectory, params string[] args)

@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.Json;
+using System.Xml.Linq;
+using Xunit.Abstractions;
+
+namespace AavaeMlNet.Cli.Tests.Packaging;
+
+/// <summary>
+/// The packages as a stranger gets them. The libraries and the tool are packed into a folder feed; the README's
+/// smallest program is built in a console project outside the repository against those packages (the machine's own
+/// package sources plus the feed), trains a tiny AAVAE and saves model.zip; a process without TorchSharp scores that
+/// model and must give the same embeddings; the tool installs from the feed and runs.
+/// </summary>
+public class PackageConsumerTests(ITestOutputHelper output)
+{
+    /// <summary>Every packable project of src/, by package id (the bench is not packable).</summary>
+    private static readonly string[] PackageIds =
+    [
+        "AavaeMlNet", "AavaeMlNet.Cli", "AavaeMlNet.Core", "AavaeMlNet.Data", "AavaeMlNet.Evaluation",
+        "AavaeMlNet.Foundation", "AavaeMlNet.Onnx",
+    ];
+
+    private static readonly TimeSpan DotnetLimit = TimeSpan.FromMinutes(5);
+
+    [LinuxFact(Reason = "the consumer project references libtorch-cpu-linux-x64")]
+    public void Packed_libraries_run_the_readme_program_outside_the_repository_and_its_model_scores_without_TorchSharp()
+    {
+        string root = BuildLayout.RepositoryRoot;
+        // A version of its own: the shared package cache never holds a stale copy of it, and it is removed after.
+        string suffix = $"test-{Guid.NewGuid():N}";
+        string version = $"{VersionPrefix(root)}-{suffix}";
+        string work = TinyData.NewDirectory("packages");
+        string feed = Path.Combine(work, "feed");
+        try
+        {
+            // Pack what `dotnet test` built; the tool's publish output and the nuspecs go to the scratch folder.
+            Dotnet(root, "pack", Path.Combine(root, "AavaeMlNet.sln"), "-c", BuildLayout.Configuration, "--no-build",
+                "-o", feed, $"-p:VersionSuffix={suffix}", $"-p:PublishDir={Path.Combine(work, "publish")}/",
+                $"-p:NuspecOutputPath={Path.Combine(work, "nuspec")}/");
+            Assert.Equal(
+                PackageIds.SelectMany(id => new[] { $"{id}.{version}.nupkg", $"{id}.{version}.snupkg" }).Order(),
+                Directory.GetFiles(feed).Select(f => Path.GetFileName(f)).Order());
+            foreach (string id in PackageIds) AssertMetadata(root, Path.Combine(feed, $"{id}.{version}.nupkg"), id);
+
+            string consumer = WriteConsumer(root, work, feed, version);
+            var run = Dotnet(consumer, "run");
+            string printed = run.Stdout.Trim().Split('\n')[^1];
+            Assert.Equal("model.zip written; 32 images embedded in 64 numbers", printed);
+            Assert.Contains($"`dotnet run` prints `{printed}`", File.ReadAllText(Path.Combine(root, "README.md")));
+
+            var embedded = JsonSerializer.Deserialize<EmbeddedRow[]>(
+                File.ReadAllText(Path.Combine(consumer, "embeddings.json")))!;
+            Assert.Equal(32, embedded.Length);
+            var reloaded = ScoreWithoutTorchSharp(Path.Combine(consumer, "model.zip"),
+                [.. embedded.Select(r => r.Image)], work);
+            double worst = AssertClose([.. embedded.Select(r => r.Embedding)], reloaded, 1e-4);
+            output.WriteLine($"embeddings of the two processes: max abs difference {worst:g3}");
+
+            string tools = Path.Combine(work, "tools");
+            Dotnet(work, "tool", "install", "--tool-path", tools, "--add-source", feed, "AavaeMlNet.Cli",
+                "--version", version);
+            var help = Run(new ProcessStartInfo(Path.Combine(tools, "aavae"), ["--help"]) { WorkingDirectory = work },
+                "aavae --help");
+            Assert.True(help.ExitCode == 0, help.ToString());
+            Assert.Contains("aavae [command] [options]", help.Stdout);
+            foreach (string command in new[] { "pretrain", "embed", "evaluate", "import", "export-pytorch" })
+                Assert.Contains($"\n  {command} ", help.Stdout);
+            var toolVersion = Run(new ProcessStartInfo(Path.Combine(tools, "aavae"), ["--version"]),
+                "aavae --version");
+            Assert.StartsWith(VersionPrefix(root), toolVersion.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+            RemoveFromPackageCache(version);
+        }
+    }
+
+    [Fact]
+    public void Readme_and_package_readmes_name_the_backend_versions_of_Directory_Packages_props()
+    {
+        string root = BuildLayout.RepositoryRoot;
+        string libtorch = PackageVersion(root, "libtorch-cpu-linux-x64");
+        string torchSharp = PackageVersion(root, "TorchSharp");
+        Assert.Equal(torchSharp, PackageVersion(root, "TorchSharp-cpu"));
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        Assert.Contains($"dotnet add package libtorch-cpu-linux-x64 --version {libtorch}", readme);
+        Assert.Contains($"`TorchSharp-cpu` {torchSharp}", readme);
+        string library = File.ReadAllText(Path.Combine(root, "src", "AavaeMlNet", "PACKAGE.md"));
+        Assert.Contains($"dotnet add package libtorch-cpu-linux-x64 --version {libtorch}", library);
+        Assert.Contains($"dotnet add package TorchSharp-cpu --version {torchSharp}", library);
+        foreach (string id in new[] { "AavaeMlNet.Core", "AavaeMlNet.Onnx", "AavaeMlNet.Evaluation" })
+        {
+            string text = File.ReadAllText(Path.Combine(root, "src", id, "PACKAGE.md"));
+            Assert.Contains($"`libtorch-cpu-linux-x64` {libtorch}", text);
+            Assert.Contains($"`TorchSharp-cpu` {torchSharp}", text);
+        }
+    }
+
+    /// <summary>The nuspec says what a package page shows; the readme inside is the project's PACKAGE.md.</summary>
+    private static void AssertMetadata(string root, string package, string id)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        var nuspec = XDocument.Load(zip.GetEntry($"{id}.nuspec")!.Open()).Root!;
+        XNamespace ns = nuspec.Name.Namespace;
+        var metadata = nuspec.Element(ns + "metadata")!;
+        string Value(string name) => metadata.Element(ns + name)?.Value ?? "";
+        Assert.Equal("MIT", Value("license"));
+        Assert.Equal("expression", metadata.Element(ns + "license")!.Attribute("type")!.Value);
+        Assert.Equal("PACKAGE.md", Value("readme"));
+        Assert.Equal("git", metadata.Element(ns + "repository")?.Attribute("type")?.Value);
+        Assert.Contains("ml.net", Value("tags").Split(' '));
+        Assert.Contains("aavae", Value("tags").Split(' '));
+        Assert.True(Value("description").Length > 40, $"{id}: description '{Value("description")}'");
+        using (var readme = new StreamReader(zip.GetEntry("PACKAGE.md")!.Open()))
+            Assert.Equal(File.ReadAllText(Path.Combine(root, "src", id, "PACKAGE.md")), readme.ReadToEnd());
+        // The libraries leave the native backend to the application.
+        var dependencies = metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ToList();
+        Assert.DoesNotContain(dependencies, d => d.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase)
+            || d.StartsWith("TorchSharp-", StringComparison.OrdinalIgnoreCase));
+        if (id == "AavaeMlNet.Core") Assert.Contains("TorchSharp", dependencies);
+        if (id == "AavaeMlNet.Cli")
+            Assert.Equal("DotnetTool", metadata.Descendants(ns + "packageType").Single().Attribute("name")!.Value);
+    }
+
+    /// <summary>
+    /// A console project as `dotnet new console` writes it, with the README's program, referencing the packed
+    /// AavaeMlNet and the backend; outside the repository, so none of its MSBuild or NuGet settings apply.
+    /// </summary>
+    private static string WriteConsumer(string root, string work, string feed, string version)
+    {
+        // MSBuild stops looking upwards at these, and central package management stays off.
+        string[] stops = ["Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props"];
+        foreach (string name in stops)
+            File.WriteAllText(Path.Combine(work, name), "<Project />\n");
+        // The feed is added to the machine's own package sources (no <clear/>): the dependencies come from there.
+        File.WriteAllText(Path.Combine(work, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="aavae-packed" value="{feed}" />
+              </packageSources>
+            </configuration>
+
+            """);
+        string consumer = Path.Combine(work, "MyApp");
+        Directory.CreateDirectory(consumer);
+        File.WriteAllText(Path.Combine(consumer, "MyApp.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="AavaeMlNet" Version="{version}" />
+                <PackageReference Include="libtorch-cpu-linux-x64"
+                                  Version="{PackageVersion(root, "libtorch-cpu-linux-x64")}" />
+              </ItemGroup>
+            </Project>
+
+            """);
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), ReadmeProgram(root));
+        return consumer;
+    }
+
+    /// <summary>The first C# block of the README's "Use it in your app" section, the program users copy.</summary>
+    private static string ReadmeProgram(string root)
+    {
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        int section = readme.IndexOf("\n## Use it in your app\n", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has no '## Use it in your app' section.");
+        const string fence = "```csharp\n";
+        int start = readme.IndexOf(fence, section, StringComparison.Ordinal);
+        int next = readme.IndexOf("\n## ", section + 1, StringComparison.Ordinal);
+        Assert.True(start >= 0 && start < next, "The 'Use it in your app' section of README.md has no C# block.");
+        start += fence.Length;
+        return readme[start..(readme.IndexOf("\n```", start, StringComparison.Ordinal) + 1)];
+    }
+
+    /// <summary>Embeddings of <paramref name="images"/> by AavaeMlNet.ModelLoader (no TorchSharp).</summary>
+    private float[][] ScoreWithoutTorchSharp(string model, float[][] images, string work)
+    {
+        string input = Path.Combine(work, "loader-input.json");
+        string scored = Path.Combine(work, "loader-output.json");
+        File.WriteAllText(input, JsonSerializer.Serialize(images));
+        string loader = BuildLayout.Output(Path.Combine("tests", "AavaeMlNet.ModelLoader"),
+            "AavaeMlNet.ModelLoader.dll");
+        var result = Run(new ProcessStartInfo("dotnet", [loader, model, "vector", input, scored, "Embedding"]),
+            "AavaeMlNet.ModelLoader");
+        Assert.True(result.ExitCode == 0, $"AavaeMlNet.ModelLoader failed:\n{result}");
+        return JsonSerializer.Deserialize<Dictionary<string, float[][]>>(File.ReadAllText(scored))!["Embedding"];
+    }
+
+    /// <summary>Asserts equal shapes and values within <paramref name="tolerance"/>; returns the largest gap.</summary>
+    private static double AssertClose(float[][] expected, float[][] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double worst = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i].Length, actual[i].Length);
+            for (int j = 0; j < expected[i].Length; j++)
+                worst = Math.Max(worst, Math.Abs(expected[i][j] - actual[i][j]));
+        }
+        Assert.True(worst <= tolerance, $"max abs difference {worst}");
+        return worst;
+    }
+
+    /// <summary>Runs dotnet with the arguments; asserts success. No build server outlives the command.</summary>
+    private CliResult Dotnet(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory };
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        if (arguments[0] is "pack" or "run") start.ArgumentList.Add("--disable-build-servers");
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        string what = $"dotnet {string.Join(' ', arguments)}";
+        var result = Run(start, what, DotnetLimit);
+        Assert.True(result.ExitCode == 0, $"{what} failed:\n{result}");
+        return result;
+    }
+
+    private CliResult Run(ProcessStartInfo start, string what, TimeSpan? limit = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = ChildProcess.Run(start, limit ?? TimeSpan.FromMinutes(2), what);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s  {what}");
+        return result;
+    }
+
+    private static string VersionPrefix(string root) =>
+        XDocument.Load(Path.Combine(root, "Directory.Build.props")).Descendants("VersionPrefix").Single().Value;
+
+    private static string PackageVersion(string root, string id) =>
+        XDocument.Load(Path.Combine(root, "Directory.Packages.props")).Descendants("PackageVersion")
+            .Single(p => p.Attribute("Include")!.Value == id).Attribute("Version")!.Value;
+
+    /// <summary>Removes this run's packages from the shared package cache that restoring the consumer filled.</summary>
+    private static void RemoveFromPackageCache(string version)
+    {
+        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (string id in PackageIds)
+        {
+            string folder = Path.Combine(cache, id.ToLowerInvariant(), version.ToLowerInvariant());
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            string parent = Path.GetDirectoryName(folder)!;
+            if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
+                Directory.Delete(parent);
+        }
+    }
+
+    private sealed class EmbeddedRow
+    {
+        public float[] Image { get; set; } = [];
+        public float[] Embedding { get; set; } = [];
+    }
+}
