@@ -54,8 +54,9 @@ public class PackageConsumerTests(ITestOutputHelper output)
             Assert.Equal(32, embedded.Length);
             var reloaded = ScoreWithoutTorchSharp(Path.Combine(consumer, "model.zip"),
                 [.. embedded.Select(r => r.Image)], work);
-            double worst = AssertClose([.. embedded.Select(r => r.Embedding)], reloaded, 1e-4);
+            double worst = EmbeddingComparison.MaxDifference([.. embedded.Select(r => r.Embedding)], reloaded);
             output.WriteLine($"embeddings of the two processes: max abs difference {worst:g3}");
+            Assert.True(worst <= 1e-4, $"the reloaded model's embeddings differ by up to {worst}");
 
             string tools = Path.Combine(work, "tools");
             Dotnet(work, "tool", "install", "--tool-path", tools, "--add-source", feed, "AavaeMlNet.Cli",
@@ -192,21 +193,6 @@ public class PackageConsumerTests(ITestOutputHelper output)
             "AavaeMlNet.ModelLoader");
         Assert.True(result.ExitCode == 0, $"AavaeMlNet.ModelLoader failed:\n{result}");
         return JsonSerializer.Deserialize<Dictionary<string, float[][]>>(File.ReadAllText(scored))!["Embedding"];
-    }
-
-    /// <summary>Asserts equal shapes and values within <paramref name="tolerance"/>; returns the largest gap.</summary>
-    private static double AssertClose(float[][] expected, float[][] actual, double tolerance)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double worst = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.Equal(expected[i].Length, actual[i].Length);
-            for (int j = 0; j < expected[i].Length; j++)
-                worst = Math.Max(worst, Math.Abs(expected[i][j] - actual[i][j]));
-        }
-        Assert.True(worst <= tolerance, $"max abs difference {worst}");
-        return worst;
     }
 
     /// <summary>Runs dotnet with the arguments; asserts success. No build server outlives the command.</summary>
