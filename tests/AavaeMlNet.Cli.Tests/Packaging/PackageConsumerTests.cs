@@ -30,7 +30,8 @@ public class PackageConsumerTests(ITestOutputHelper output)
         // A version of its own: the shared package cache never holds a stale copy of it, and it is removed after.
         string suffix = $"test-{Guid.NewGuid():N}";
         string version = $"{VersionPrefix(root)}-{suffix}";
-        string work = TinyData.NewDirectory("packages");
+        using var scratch = new TestDirectory("cli-packages");
+        string work = scratch.Path;
         string feed = Path.Combine(work, "feed");
         try
         {
@@ -73,7 +74,6 @@ public class PackageConsumerTests(ITestOutputHelper output)
         }
         finally
         {
-            Directory.Delete(work, recursive: true);
             RemoveFromPackageCache(version);
         }
     }
