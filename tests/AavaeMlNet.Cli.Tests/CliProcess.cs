@@ -23,9 +23,12 @@ public static class CliProcess
         Process.Start(StartInfo(workingDirectory, environment, args))!;
 
     private static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string> environment,
-        string[] args)
+        string[] args) => StartInfo("dotnet", [ToolPath, .. args], workingDirectory, environment);
+
+    private static ProcessStartInfo StartInfo(string program, string[] arguments, string workingDirectory,
+        IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet", [ToolPath, .. args])
+        var start = new ProcessStartInfo(program, arguments)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -44,6 +47,20 @@ public static class CliProcess
         params string[] args) =>
         ChildProcess.Run(StartInfo(workingDirectory, environment, args), TimeSpan.FromMinutes(2),
             $"aavae {string.Join(' ', args)}");
+
+    /// <summary>
+    /// Runs the tool with no file it writes allowed past <paramref name="kibibytes"/> KiB (RLIMIT_FSIZE, with SIGXFSZ
+    /// ignored): a write that goes further fails with EFBIG in the middle of its bytes, as on a full disk. Linux.
+    /// </summary>
+    public static CliResult RunWithFileSizeLimit(string workingDirectory, long kibibytes, params string[] args)
+    {
+        // W^X maps the JIT's code through a memory file larger than any small limit; without it the runtime starts.
+        var environment = new Dictionary<string, string> { ["DOTNET_EnableWriteXorExecute"] = "0" };
+        string script = "ulimit -f \"$0\" && trap '' XFSZ && exec dotnet \"$@\"";
+        var start = StartInfo("bash", ["-c", script, kibibytes.ToString(), ToolPath, .. args], workingDirectory,
+            environment);
+        return ChildProcess.Run(start, TimeSpan.FromMinutes(2), $"aavae {string.Join(' ', args)} (ulimit -f)");
+    }
 
     /// <summary>Asserts success and returns the result.</summary>
     public static CliResult Succeed(string workingDirectory, params string[] args)

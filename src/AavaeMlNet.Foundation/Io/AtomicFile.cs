@@ -6,7 +6,8 @@ namespace AavaeMlNet.Io;
 /// Writes a file so that readers see either the old content or the complete new one, never a partial file: the bytes
 /// go to a temporary sibling (named per writer: process id and a GUID, so concurrent writers never share one), are
 /// flushed to disk, then one rename replaces the target (atomic on the same file system). On any failure the
-/// temporary file is deleted and the previous file is left as it was.
+/// temporary file is deleted and the previous file is left as it was; an I/O failure (disk full, a file-size limit,
+/// a folder in the target's place) is an <see cref="IOException"/> whose message names the target.
 /// </summary>
 public static class AtomicFile
 {
@@ -21,12 +22,20 @@ public static class AtomicFile
         var (full, temporary) = Prepare(path);
         try
         {
-            using (var stream = CreateTemporary(full, temporary))
+            var stream = CreateTemporary(full, temporary);
+            try
             {
-                write(stream);
-                stream.Flush(flushToDisk: true);
+                using (stream)
+                {
+                    write(stream);
+                    stream.FlushToDisk();
+                }
             }
-            File.Move(temporary, full, overwrite: true);
+            catch (Exception e) when (stream.Failure is { } failure)
+            {
+                throw WriteFailed(full, failure, e);
+            }
+            Replace(temporary, full);
         }
         finally
         {
@@ -42,12 +51,20 @@ public static class AtomicFile
         var (full, temporary) = Prepare(path);
         try
         {
-            await using (var stream = CreateTemporary(full, temporary))
+            var stream = CreateTemporary(full, temporary);
+            try
             {
-                await write(stream, cancellationToken);
-                stream.Flush(flushToDisk: true);
+                await using (stream)
+                {
+                    await write(stream, cancellationToken);
+                    stream.FlushToDisk();
+                }
             }
-            File.Move(temporary, full, overwrite: true);
+            catch (Exception e) when (stream.Failure is { } failure)
+            {
+                throw WriteFailed(full, failure, e);
+            }
+            Replace(temporary, full);
         }
         finally
         {
@@ -85,11 +102,11 @@ public static class AtomicFile
 
     // The first write into the folder is where a read-only folder or file system shows: name the target, not only the
     // temporary file, so the message says which file could not be written.
-    private static FileStream CreateTemporary(string full, string temporary)
+    private static WatchedFileStream CreateTemporary(string full, string temporary)
     {
         try
         {
-            return new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+            return new(new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None));
         }
         catch (UnauthorizedAccessException e)
         {
@@ -98,6 +115,24 @@ public static class AtomicFile
         catch (IOException e) when (e.GetType() == typeof(IOException))
         {
             throw new IOException(CannotWrite(full, e), e);
+        }
+    }
+
+    // Disk full (ENOSPC), a file-size limit (EFBIG, which .NET reports as an ArgumentOutOfRangeException) or an I/O
+    // error while the bytes go out: the file's exception names neither file, and a writer may have wrapped it in its
+    // own; name the target, give the file's reason and say that the target was not touched.
+    private static IOException WriteFailed(string full, Exception failure, Exception thrown) =>
+        new($"Cannot write '{full}': {failure.Message} The previous file, if any, is unchanged.", thrown);
+
+    private static void Replace(string temporary, string full)
+    {
+        try
+        {
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch (IOException e) when (e.GetType() == typeof(IOException))
+        {
+            throw WriteFailed(full, e, e);
         }
     }
 

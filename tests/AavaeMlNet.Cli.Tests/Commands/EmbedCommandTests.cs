@@ -16,7 +16,7 @@ namespace AavaeMlNet.Cli.Tests.Commands;
 [Collection(PretrainedModelCollection.Name)]
 public class EmbedCommandTests(PretrainedModel model)
 {
-    private static List<EmbeddingRow> ReadParquet(string path) =>
+    internal static List<EmbeddingRow> ReadParquet(string path) =>
         ParquetSerializer.DeserializeAsync<EmbeddingRow>(path, new ParquetOptions())
             .GetAwaiter()
             .GetResult()

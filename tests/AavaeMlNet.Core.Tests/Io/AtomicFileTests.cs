@@ -57,6 +57,48 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal(["out.txt"], FileNames(folder));
     }
 
+    [Fact]
+    public void A_file_that_fails_part_way_is_an_error_naming_the_target_however_the_writer_wrapped_it()
+    {
+        string path = Path.Combine(folder, "out.txt");
+        AtomicFile.WriteAllText(path, "previous");
+
+        // The file itself refuses (a length past what the file system holds: EFBIG), and the writer wraps that in an
+        // exception of its own, as a Parquet writer does.
+        var error = Assert.Throws<IOException>(() => AtomicFile.Write(path, stream =>
+        {
+            stream.Write("half of the new"u8);
+            try
+            {
+                stream.SetLength(long.MaxValue);
+            }
+            catch (Exception e)
+            {
+                throw new InvalidOperationException("failed to serialise", e);
+            }
+        }));
+
+        Assert.StartsWith($"Cannot write '{path}': ", error.Message);
+        Assert.EndsWith(" The previous file, if any, is unchanged.", error.Message);
+        Assert.Equal("failed to serialise", Assert.IsType<InvalidOperationException>(error.InnerException).Message);
+        Assert.Equal("previous", File.ReadAllText(path));
+        Assert.Equal(["out.txt"], FileNames(folder));
+    }
+
+    [Fact]
+    public void A_folder_in_the_place_of_the_target_is_an_error_naming_it_and_loses_nothing()
+    {
+        string path = Path.Combine(folder, "out.txt");
+        Directory.CreateDirectory(path);
+        File.WriteAllText(Path.Combine(path, "inside.txt"), "kept");
+
+        var error = Assert.Throws<IOException>(() => AtomicFile.WriteAllText(path, "new"));
+
+        Assert.StartsWith($"Cannot write '{path}': ", error.Message);
+        Assert.Equal("kept", File.ReadAllText(Path.Combine(path, "inside.txt")));
+        Assert.Empty(FileNames(folder));
+    }
+
     [ReadOnlyFolderFact]
     public void A_read_only_folder_gives_an_error_naming_the_target_and_leaves_the_previous_file()
     {
