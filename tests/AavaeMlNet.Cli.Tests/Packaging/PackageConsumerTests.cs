@@ -53,6 +53,8 @@ public class PackageConsumerTests(ITestOutputHelper output)
             var embedded = JsonSerializer.Deserialize<EmbeddedRow[]>(
                 File.ReadAllText(Path.Combine(consumer, "embeddings.json")))!;
             Assert.Equal(32, embedded.Length);
+            // Trained, not blank: two different images have different embeddings.
+            Assert.NotEqual(embedded[0].Embedding, embedded[1].Embedding);
             var reloaded = ScoreWithoutTorchSharp(Path.Combine(consumer, "model.zip"),
                 [.. embedded.Select(r => r.Image)], work);
             double worst = EmbeddingComparison.MaxDifference([.. embedded.Select(r => r.Embedding)], reloaded);
@@ -68,6 +70,7 @@ public class PackageConsumerTests(ITestOutputHelper output)
             Assert.Contains("aavae [command] [options]", help.Stdout);
             foreach (string command in new[] { "pretrain", "embed", "evaluate", "import", "export-pytorch" })
                 Assert.Contains($"\n  {command} ", help.Stdout);
+            // The assemblies were built before the pack, with the version of Directory.Build.props and no suffix.
             var toolVersion = Run(new ProcessStartInfo(Path.Combine(tools, "aavae"), ["--version"]),
                 "aavae --version");
             Assert.StartsWith(VersionPrefix(root), toolVersion.Stdout);
