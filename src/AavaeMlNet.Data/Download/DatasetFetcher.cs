@@ -8,8 +8,14 @@ namespace AavaeMlNet.Data.Download;
 /// Downloads data set files with checksum verification, resumption and atomic placement, then unpacks
 /// archives safely. A download goes to "name.part"; an existing .part is resumed with an HTTP Range
 /// request (a server that answers 200 instead of 206 restarts it from zero). Only when the complete
-/// file matches the expected size and checksums is it moved to its final name; on a mismatch the
-/// .part is deleted and an <see cref="InvalidDataException"/> is thrown, so no bad file is ever placed.
+/// file matches the expected size and checksums is it moved to its final name, so no bad file is ever placed.
+/// <para>Failures: a connection that drops mid-body keeps the bytes received in the .part, and the next attempt
+/// resumes from there; it and the statuses that may pass (5xx, 408, 429) are retried up to
+/// <see cref="DatasetFetcherOptions.MaxAttempts"/> times, any other status (404, 403, ...) fails at once. Either way
+/// the <see cref="HttpRequestException"/> names the file, the address and the status. A file that fails its checksum
+/// after resuming a .part that an earlier run left is downloaded once more from zero (the bad bytes may be the old
+/// ones); one that fails after a download from zero is deleted and refused with an
+/// <see cref="InvalidDataException"/>.</para>
 /// </summary>
 public sealed class DatasetFetcher : IDisposable
 {
@@ -101,33 +107,56 @@ public sealed class DatasetFetcher : IDisposable
         }
         string part = final + ".part";
         Uri address = AddressOf(download);
+        for (bool fromZero = !File.Exists(part); ; fromZero = true)
+        {
+            await DownloadWithRetriesAsync(address, part, download, progress, cancellationToken).ConfigureAwait(false);
+            progress?.Report(
+                new FetchProgress(download.FileName, FetchStage.Verifying, new FileInfo(part).Length, download.Size));
+            var actual = FileChecksums.Compute(part, false, cancellationToken);
+            if (actual.Matches(download.Checksum))
+            {
+                File.Move(part, final, overwrite: true);
+                return final;
+            }
+            File.Delete(part);
+            if (fromZero)
+            {
+                throw new InvalidDataException(
+                    $"Download of '{download.FileName}' from {address} has {actual}; expected {download.Checksum}. " +
+                    "The partial file was deleted and nothing was placed.");
+            }
+        }
+    }
+
+    private async Task DownloadWithRetriesAsync(Uri address, string part, ManifestDownload download,
+        IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
+    {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
                 await DownloadToPartAsync(address, part, download, progress, cancellationToken).ConfigureAwait(false);
-                break;
+                return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException
-                && attempt < options.MaxAttempts && !cancellationToken.IsCancellationRequested)
+            catch (Exception e)
+                when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
             {
+                var status = (e as HttpRequestException)?.StatusCode;
+                string what = $"Download of '{download.FileName}' from {address} failed";
+                if (!MayPass(status)) throw new HttpRequestException($"{what}: {e.Message} Not retried.", e, status);
+                if (attempt >= options.MaxAttempts)
+                    throw new HttpRequestException($"{what} {attempt} time(s); the last: {e.Message} " +
+                        "The partial file is kept for the next run.", e, status);
                 var delay = options.RetryDelay * Math.Pow(2, attempt - 1);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
         }
-        progress?.Report(
-            new FetchProgress(download.FileName, FetchStage.Verifying, new FileInfo(part).Length, download.Size));
-        var actual = FileChecksums.Compute(part, false, cancellationToken);
-        if (!actual.Matches(download.Checksum))
-        {
-            File.Delete(part);
-            throw new InvalidDataException(
-                $"Download of '{download.FileName}' from {address} has {actual}; expected {download.Checksum}. " +
-                "The partial file was deleted and nothing was placed.");
-        }
-        File.Move(part, final, overwrite: true);
-        return final;
     }
+
+    // No status: the connection failed or dropped. 5xx, 408 (timeout) and 429 (too many requests) may pass later.
+    private static bool MayPass(HttpStatusCode? status) =>
+        status is null or >= HttpStatusCode.InternalServerError or HttpStatusCode.RequestTimeout
+            or HttpStatusCode.TooManyRequests;
 
     private async Task DownloadToPartAsync(Uri address, string part, ManifestDownload download,
         IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
@@ -154,7 +183,9 @@ public sealed class DatasetFetcher : IDisposable
             throw new HttpRequestException(
                 $"Server refused the resume range of '{address}' (416); restarting the download.");
         }
-        response.EnsureSuccessStatusCode();
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException(
+                $"HTTP {(int)response.StatusCode} ({response.ReasonPhrase}).", null, response.StatusCode);
         bool resumed = existing > 0 && response.StatusCode == HttpStatusCode.PartialContent
             && response.Content.Headers.ContentRange?.From == existing;
         long? total = download.Size

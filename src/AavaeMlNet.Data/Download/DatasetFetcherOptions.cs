@@ -9,7 +9,10 @@ public sealed class DatasetFetcherOptions
     /// </summary>
     public Uri? MirrorBaseUrl { get; init; }
 
-    /// <summary>Attempts per file for network errors (a checksum mismatch is never retried). Default 3.</summary>
+    /// <summary>
+    /// Attempts per file when the connection fails or drops (the next attempt resumes the .part) or the server answers
+    /// a status that may pass (5xx, 408, 429). Other statuses (404, 403, ...) fail at the first attempt. Default 3.
+    /// </summary>
     public int MaxAttempts { get; init; } = 3;
 
     /// <summary>Pause before a retry, doubled each time. Default 1 second.</summary>

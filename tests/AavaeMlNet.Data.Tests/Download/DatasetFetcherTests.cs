@@ -19,8 +19,147 @@ public class DatasetFetcherTests
         Extract = extract,
     };
 
-    private static DatasetFetcher Fetcher(LocalHttpServer server) =>
-        new(new DatasetFetcherOptions { MirrorBaseUrl = server.BaseUrl, MaxAttempts = 1 });
+    private static DatasetFetcher Fetcher(LocalHttpServer server, int attempts = 1) =>
+        new(new DatasetFetcherOptions
+        {
+            MirrorBaseUrl = server.BaseUrl,
+            MaxAttempts = attempts,
+            RetryDelay = TimeSpan.FromMilliseconds(1),
+        });
+
+    [Fact]
+    public async Task A_missing_file_404_is_refused_at_once_naming_the_address_and_the_status()
+    {
+        using var server = new LocalHttpServer();
+        using var dir = new TestDirectory();
+        using var fetcher = Fetcher(server, attempts: 3);
+
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(
+            () => fetcher.FetchAsync([Entry("data.bin", Payload)], dir.Path));
+
+        Assert.Equal($"Download of 'data.bin' from {server.BaseUrl}data.bin failed: HTTP 404 (Not Found). " +
+                     "Not retried.", ex.Message);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, ex.StatusCode);
+        Assert.Single(server.RangeHeaders);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public async Task Server_errors_500_are_retried_and_the_download_then_completes()
+    {
+        using var server = new LocalHttpServer();
+        server.Files["data.bin"] = Payload;
+        server.Faults.Enqueue(LocalHttpServer.Fault.Http(500));
+        server.Faults.Enqueue(LocalHttpServer.Fault.Http(503));
+        using var dir = new TestDirectory();
+        using var fetcher = Fetcher(server, attempts: 3);
+
+        await fetcher.FetchAsync([Entry("data.bin", Payload)], dir.Path);
+
+        Assert.Equal(3, server.RangeHeaders.Count);
+        Assert.Equal(Payload, File.ReadAllBytes(dir.File("data.bin")));
+        Assert.Equal(["data.bin"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task A_server_that_keeps_answering_500_is_given_up_after_the_attempts_naming_the_address_and_status()
+    {
+        using var server = new LocalHttpServer();
+        server.Files["data.bin"] = Payload;
+        for (int i = 0; i < 3; i++) server.Faults.Enqueue(LocalHttpServer.Fault.Http(500));
+        using var dir = new TestDirectory();
+        using var fetcher = Fetcher(server, attempts: 3);
+
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(
+            () => fetcher.FetchAsync([Entry("data.bin", Payload)], dir.Path));
+
+        Assert.Equal($"Download of 'data.bin' from {server.BaseUrl}data.bin failed 3 time(s); the last: HTTP 500 " +
+                     "(Internal Server Error). The partial file is kept for the next run.", ex.Message);
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, ex.StatusCode);
+        Assert.Equal(3, server.RangeHeaders.Count);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_mid_body_is_resumed_from_the_bytes_received()
+    {
+        using var server = new LocalHttpServer();
+        server.Files["data.bin"] = Payload;
+        server.Faults.Enqueue(LocalHttpServer.Fault.DropAfter(70_000));
+        using var dir = new TestDirectory();
+        using var fetcher = Fetcher(server, attempts: 2);
+
+        await fetcher.FetchAsync([Entry("data.bin", Payload)], dir.Path);
+
+        Assert.Equal(["", "bytes=70000-"], server.RangeHeaders);
+        Assert.Equal(Payload, File.ReadAllBytes(dir.File("data.bin")));
+        Assert.False(File.Exists(dir.File("data.bin.part")));
+    }
+
+    [Fact]
+    public async Task A_drop_on_the_last_attempt_keeps_the_bytes_received_for_the_next_run_to_resume()
+    {
+        using var server = new LocalHttpServer();
+        server.Files["data.bin"] = Payload;
+        server.Faults.Enqueue(LocalHttpServer.Fault.DropAfter(70_000));
+        using var dir = new TestDirectory();
+
+        using (var first = Fetcher(server))
+        {
+            var ex = await Assert.ThrowsAsync<HttpRequestException>(
+                () => first.FetchAsync([Entry("data.bin", Payload)], dir.Path));
+            Assert.StartsWith($"Download of 'data.bin' from {server.BaseUrl}data.bin failed 1 time(s); the last: ",
+                ex.Message);
+            Assert.Null(ex.StatusCode);
+        }
+        Assert.Equal(Payload[..70_000], File.ReadAllBytes(dir.File("data.bin.part")));
+        Assert.False(File.Exists(dir.File("data.bin")));
+
+        using (var second = Fetcher(server)) await second.FetchAsync([Entry("data.bin", Payload)], dir.Path);
+
+        Assert.Equal(["", "bytes=70000-"], server.RangeHeaders);
+        Assert.Equal(Payload, File.ReadAllBytes(dir.File("data.bin")));
+    }
+
+    [Theory]
+    [InlineData(70_000)]
+    [InlineData(200_000)]
+    public async Task A_corrupt_part_from_an_earlier_run_is_downloaded_again_from_zero_and_verified(int partLength)
+    {
+        using var server = new LocalHttpServer();
+        server.Files["data.bin"] = Payload;
+        using var dir = new TestDirectory();
+        var corrupt = Payload[..partLength];
+        corrupt[1234] ^= 0xFF;
+        File.WriteAllBytes(dir.File("data.bin.part"), corrupt);
+        using var fetcher = Fetcher(server);
+
+        await fetcher.FetchAsync([Entry("data.bin", Payload)], dir.Path);
+
+        // A short .part is resumed first (and fails its checksum), a complete one only verified; then from zero.
+        Assert.Equal(partLength < Payload.Length ? ["bytes=70000-", ""] : [""], server.RangeHeaders);
+        Assert.Equal(Payload, File.ReadAllBytes(dir.File("data.bin")));
+        Assert.Equal(["data.bin"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task A_corrupt_part_and_a_server_serving_corrupt_bytes_are_refused_after_one_download_from_zero()
+    {
+        using var server = new LocalHttpServer();
+        var corrupted = (byte[])Payload.Clone();
+        corrupted[150_000] ^= 0xFF;
+        server.Files["data.bin"] = corrupted;
+        using var dir = new TestDirectory();
+        File.WriteAllBytes(dir.File("data.bin.part"), corrupted[..70_000]);
+        using var fetcher = Fetcher(server, attempts: 3);
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(
+            () => fetcher.FetchAsync([Entry("data.bin", Payload)], dir.Path));
+
+        Assert.Contains("expected size 200000, sha256", ex.Message);
+        Assert.Equal(["bytes=70000-", ""], server.RangeHeaders);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
 
     [Fact]
     public async Task Downloads_from_the_mirror_and_places_the_verified_file()
