@@ -24,6 +24,25 @@ public sealed class LinearProbeTests
     }
 
     [Fact]
+    public void LbfgsOnTwoThreadsGivesTheSameModelOnEveryRun()
+    {
+        // Noise of std 4 against centres 5 apart: the classes overlap, so the fit stops where the optimizer converges,
+        // and a different summation order would show in the scores.
+        var (train, trainLabels) = SeparableClusters.Create(classes: 4, perClass: 300, dimension: 16, seed: 3, noise: 4);
+        var (test, testLabels) = SeparableClusters.Create(classes: 4, perClass: 50, dimension: 16, seed: 4, noise: 4);
+        var options = new LinearProbe.Options { LbfgsThreads = 2 };
+        float[][] Scores()
+        {
+            var ml = new Microsoft.ML.MLContext(0);
+            var result = LinearProbe.TrainAndEvaluate(train, trainLabels, test, testLabels, options);
+            Assert.InRange(result.Accuracy, 0.5, 0.99);
+            return [.. result.Model.Transform(LinearProbe.ToDataView(ml, test, testLabels))
+                .GetColumn<float[]>("Score")];
+        }
+        Assert.Equal(Scores(), Scores());
+    }
+
+    [Fact]
     public void DataViewCarriesTheEmbeddingSizeChosenAtRunTime()
     {
         var embeddings = new EmbeddingMatrix([1, 2, 3, 4, 5, 6], count: 2, dimension: 3);

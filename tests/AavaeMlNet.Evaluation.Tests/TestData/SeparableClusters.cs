@@ -3,11 +3,13 @@ using AavaeMlNet.Evaluation.Embeddings;
 namespace AavaeMlNet.Evaluation.Tests.TestData;
 
 /// <summary>
-/// Well-separated Gaussian clusters: class c sits at 5 * e_c (plus noise of std 0.3) in d dimensions.
+/// Gaussian clusters: class c sits at 5 * e_c plus noise in d dimensions; the default std of 0.3 separates them
+/// well, a std of several units makes them overlap.
 /// </summary>
 internal static class SeparableClusters
 {
-    public static (EmbeddingMatrix Embeddings, int[] Labels) Create(int classes, int perClass, int dimension, int seed)
+    public static (EmbeddingMatrix Embeddings, int[] Labels) Create(int classes, int perClass, int dimension, int seed,
+        double noise = 0.3)
     {
         var random = new Random(seed);
         var values = new float[classes * perClass * dimension];
@@ -18,9 +20,9 @@ internal static class SeparableClusters
             labels[i] = label;
             for (int k = 0; k < dimension; k++)
             {
-                double noise = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble()))
+                double gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble()))
                     * Math.Cos(2 * Math.PI * random.NextDouble());
-                values[i * dimension + k] = (float)((k == label ? 5 : 0) + 0.3 * noise);
+                values[i * dimension + k] = (float)((k == label ? 5 : 0) + noise * gaussian);
             }
         }
         return (new EmbeddingMatrix(values, labels.Length, dimension), labels);
