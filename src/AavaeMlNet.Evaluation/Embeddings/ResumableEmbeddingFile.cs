@@ -21,10 +21,12 @@ public sealed record EmbeddingFileResult(string Output, int Rows, int EmbeddingS
 /// (what `aavae embed` runs).
 /// <para>Kill-and-resume: each chunk of rows becomes a numbered part file in "&lt;output&gt;.parts/", written
 /// through <see cref="AtomicFile"/>, so a part either exists whole or not at all; progress.json there records the job
-/// (model, input, shard, chunk size, format) and the parts done. Rerunning the same job skips the parts that exist,
-/// writes the rest, then merges all parts in order into the output (again atomically) and deletes the parts folder:
-/// after any kill, the final file has every row exactly once. A rerun with different settings is refused instead of
-/// mixing parts of two jobs.</para>
+/// (the model's SHA-256, the input, shard, chunk size, format and row count) and the parts done. Rerunning the same
+/// job skips the parts that exist, writes the rest, then merges all parts in order into the output (again atomically)
+/// and deletes the parts folder: after any kill, the final file has every row exactly once. A rerun of another job
+/// (another model, even one saved over the same path; another input, shard, chunk size or format) is refused with a
+/// message that names each difference, instead of mixing parts of two jobs; the same model moved to another path is
+/// the same job.</para>
 /// <para>Bad images: with a <see cref="RejectsFile"/> (the one given to <see cref="ImageInputs.Open"/>), a part
 /// covers the same input positions whatever is skipped; its rejects are written beside it before it, and the merge
 /// lists them all in "&lt;output&gt;.rejects.csv" (header path,reason; written even when empty).</para>
@@ -61,8 +63,9 @@ public static class ResumableEmbeddingFile
         int partCount = (rows + chunkSize - 1) / chunkSize;
         output = Path.GetFullPath(output);
         string partsDirectory = output + ".parts";
-        var journal = new Journal(embedder.ModelPath, new FileInfo(embedder.ModelPath).Length, input,
-            shard.ToString(), chunkSize, format.Extension, rows, []);
+        string modelSha256 = EmbeddingManifest.Sha256(embedder.ModelPath);
+        var journal = new Journal(Path.GetFullPath(embedder.ModelPath), modelSha256, input, shard.ToString(),
+            chunkSize, format.Extension, rows, []);
         journal = OpenJournal(partsDirectory, journal);
         string PartPath(int part) => Path.Combine(partsDirectory, $"part-{part:D5}{format.Extension}");
         string RejectsPath(int part) => Path.Combine(partsDirectory, $"part-{part:D5}.rejects.csv");
@@ -110,7 +113,7 @@ public static class ResumableEmbeddingFile
             AtomicFile.WriteAllText(rejectsPath, string.Concat(lines.Prepend("path,reason").Select(l => l + "\n")));
             rejected = lines.Count;
         }
-        var manifest = new EmbeddingManifest(EmbeddingManifest.Sha256(embedder.ModelPath), input, shard.ToString(),
+        var manifest = new EmbeddingManifest(modelSha256, input, shard.ToString(),
             embedder.Size, rows - rejected, rejected, chunkSize, format.Extension);
         manifest.Write(output);
         Directory.Delete(partsDirectory, recursive: true);
@@ -148,11 +151,11 @@ public static class ResumableEmbeddingFile
         {
             var existing = JsonSerializer.Deserialize<Journal>(File.ReadAllText(path), JournalJson)
                 ?? throw new InvalidDataException($"Progress journal '{path}' is empty.");
-            if (existing with { CompletedParts = [] } != job)
+            var differences = existing.DifferencesFrom(job);
+            if (differences.Count > 0)
                 throw new InvalidOperationException(
-                    $"'{directory}' holds the parts of a different embed job ({existing.Input}, "
-                    + $"shard {existing.Shard}, chunk {existing.ChunkSize}, model {existing.Model}); "
-                    + "rerun that command, or delete the folder to start over.");
+                    $"'{directory}' holds the parts of another embed job: {string.Join("; ", differences)}. Rerun "
+                    + "with that job's settings to finish it, or delete the folder to start over.");
             return existing;
         }
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
@@ -163,16 +166,30 @@ public static class ResumableEmbeddingFile
         return job;
     }
 
-    /// <summary>The progress journal: the job's identity and the parts done (the part files themselves are the truth).
+    /// <summary>
+    /// The progress journal: the job's identity and the parts done (the part files themselves are the truth). The
+    /// model is known by its contents (ModelSha256); Model, where it was when the job started, is for messages.
     /// </summary>
     private sealed record Journal(
-        string Model, long ModelBytes, string Input, string Shard, int ChunkSize, string Format, int Rows,
+        string Model, string? ModelSha256, string Input, string Shard, int ChunkSize, string Format, int Rows,
         int[] CompletedParts)
     {
-        public bool Equals(Journal? other) =>
-            other is not null && Model == other.Model && ModelBytes == other.ModelBytes && Input == other.Input &&
-            Shard == other.Shard && ChunkSize == other.ChunkSize && Format == other.Format && Rows == other.Rows;
+        /// <summary>What differs between this journal's job and <paramref name="now"/>, as "X there, Y now".</summary>
+        public List<string> DifferencesFrom(Journal now)
+        {
+            var differences = new List<string>();
+            if (ModelSha256 != now.ModelSha256)
+                differences.Add($"model '{Model}' (SHA-256 {Short(ModelSha256)}) there, '{now.Model}' (SHA-256 "
+                    + $"{Short(now.ModelSha256)}) now");
+            if (Input != now.Input) differences.Add($"input '{Input}' there, '{now.Input}' now");
+            if (Shard != now.Shard) differences.Add($"shard {Shard} there, {now.Shard} now");
+            if (ChunkSize != now.ChunkSize)
+                differences.Add($"chunk size (--batch-size) {ChunkSize} there, {now.ChunkSize} now");
+            if (Format != now.Format) differences.Add($"format {Format} there, {now.Format} now");
+            if (Rows != now.Rows) differences.Add($"{Rows} rows there, {now.Rows} now");
+            return differences;
+        }
 
-        public override int GetHashCode() => HashCode.Combine(Model, Input, Shard, ChunkSize, Format, Rows);
+        private static string Short(string? sha256) => sha256 is null ? "not recorded" : sha256[..12] + "...";
     }
 }
