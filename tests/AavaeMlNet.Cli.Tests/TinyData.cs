@@ -12,23 +12,59 @@ public static class TinyData
     public static string NewDirectory(string name) => TestDirectory.New("cli-" + name);
 
     /// <summary>Pixel of image <paramref name="index"/>: a class-dependent stripe pattern plus noise.</summary>
-    public static byte Pixel(int index, int pixel, Random random)
+    public static byte Pixel(int index, int pixel, Random random, int side = Side)
     {
         int label = index % Classes;
-        int row = pixel / Side, column = pixel % Side;
+        int row = pixel / side, column = pixel % side;
         int stripe = (label % 2 == 0 ? row : column) / (2 + label) % 2 == 0 ? 200 : 40;
         return (byte)Math.Clamp(stripe + random.Next(-30, 31), 0, 255);
     }
 
-    /// <summary>Writes gzip'd IDX images and labels (MNIST naming); returns the images path.</summary>
-    public static string WriteIdx(string directory, int count, int seed = 1, string prefix = "train")
+    /// <summary>Writes gzip'd IDX images of <paramref name="side"/> squared pixels and labels (MNIST naming); returns
+    /// the images path.</summary>
+    public static string WriteIdx(string directory, int count, int seed = 1, string prefix = "train", int side = Side)
     {
         var random = new Random(seed);
         string imagesPath = Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz");
-        IdxFile.WriteImages(imagesPath, count, Side, Side, (i, p) => Pixel(i, p, random), gzip: true);
+        IdxFile.WriteImages(imagesPath, count, side, side, (i, p) => Pixel(i, p, random, side), gzip: true);
         IdxFile.WriteLabels(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz"),
             Enumerable.Range(0, count).Select(i => (byte)(i % Classes)).ToArray(), gzip: true);
         return imagesPath;
+    }
+
+    /// <summary>
+    /// Writes "tiny.json": a manifest of the IDX pair <see cref="WriteIdx"/> wrote as <paramref name="images"/> (format
+    /// idx, 1x16x16, the four classes), its downloads at an address that does not resolve (a test gives a mirror), its
+    /// sizes and SHA-256, a "train" subset and a 48/16 pretrain/validation split, normalization 0.5/0.25. Returns its
+    /// path.
+    /// </summary>
+    public static string WriteManifest(string directory, string images, int count)
+    {
+        string labels = images.Replace("-images-idx3-", "-labels-idx1-", StringComparison.Ordinal);
+        string Name(string path) => Path.GetFileName(path);
+        string Sizes(string path) => $"\"size\": {new FileInfo(path).Length}, \"sha256\": \"" +
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))) + "\"";
+        string Download(string path) =>
+            $"{{ \"url\": \"http://data.invalid/tiny/{Name(path)}\", \"fileName\": \"{Name(path)}\", " +
+            $"{Sizes(path)}, \"extract\": \"none\" }}";
+        string Listed(string path) => $"{{ \"path\": \"{Name(path)}\", {Sizes(path)} }}";
+        string json = $$"""
+            {
+              "name": "tiny", "format": "idx", "image": { "channels": 1, "height": {{Side}}, "width": {{Side}} },
+              "classNames": ["zero", "one", "two", "three"],
+              "downloads": [{{Download(images)}}, {{Download(labels)}}],
+              "files": [{{Listed(images)}}, {{Listed(labels)}}],
+              "subsets": [{ "name": "train", "count": {{count}}, "files": ["{{Name(images)}}", "{{Name(labels)}}"] }],
+              "splits": [{ "subset": "train", "seed": 1,
+                "parts": [{ "name": "pretrain", "count": {{count * 3 / 4}} },
+                  { "name": "validation", "count": {{count / 4}} }] }],
+              "normalization": { "mean": [0.5], "std": [0.25] },
+              "augmentationPreset": "grayscale"
+            }
+            """;
+        string path = Path.Combine(directory, "tiny.json");
+        File.WriteAllText(path, json);
+        return path;
     }
 
     /// <summary>Writes a folder with one subfolder of grayscale PNGs per class; returns the folder.</summary>

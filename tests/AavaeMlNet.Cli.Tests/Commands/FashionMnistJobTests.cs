@@ -1,0 +1,106 @@
+using System.Text.Json;
+using AavaeMlNet.Data.DataView;
+using AavaeMlNet.Data.Readers;
+using AavaeMlNet.Evaluation.Reports;
+using AavaeMlNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace AavaeMlNet.Cli.Tests.Commands;
+
+/// <summary>
+/// The Fashion-MNIST commands end to end, as processes, on <see cref="FashionMnistLike"/> at the smallest sizes:
+/// `main` (the demo), `experiment aavae` and `pretrain --data fashion-mnist`.
+/// </summary>
+[Collection(FashionMnistLikeCollection.Name)]
+public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
+{
+    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private readonly string directory = TinyData.NewDirectory("fashion-mnist-jobs");
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void Main_runs_the_demo_and_writes_a_pipeline_that_scores_as_reported_the_metrics_report_and_figures()
+    {
+        var result =
+            CliProcess.Succeed(directory, ["main", .. data.TinyJob, "--labels", "2/class", "--output", "demo"]);
+
+        string output = Path.Combine(directory, "demo");
+        var report = ReportWriter.FromJson(File.ReadAllText(Path.Combine(output, "metrics.json")));
+        double aavae = report.Metrics["aavae_test_accuracy"];
+        double raw = report.Metrics["raw_pixel_test_accuracy"];
+        Assert.Contains($"AAVAE embedding {aavae:P2}, raw pixels {raw:P2} (same run, same probe).", result.Stdout);
+        Assert.Contains($"Report: {Path.Combine(output, "report.md")}", result.Stdout);
+        // 2/class of the 4 classes: one budget of 8 labelled images, for the embedding and for raw pixels.
+        Assert.InRange(report.Metrics["aavae_test_accuracy_8_labels"], 0, 1);
+        Assert.InRange(report.Metrics["raw_pixel_test_accuracy_8_labels"], 0, 1);
+        Assert.Equal(4, report.Results.Count);
+        Assert.Equal("64", report.Settings["pretrain_images"]);
+        string markdown = File.ReadAllText(Path.Combine(output, "report.md"));
+        Assert.StartsWith("# AAVAE on Fashion-MNIST (main job)", markdown);
+        Assert.Contains("raw pixels", markdown);
+        // model.zip is the encoder and the probe: reloaded here, it scores the 100 test images as the job reported
+        // (within one image: the reloaded encoder runs through ONNX, the job's through TorchSharp).
+        var ml = new MLContext(0);
+        var scored = ml.Model.Load(Path.Combine(output, "model.zip"), out _)
+            .Transform(new IdxSource(data.TestImages, data.TestLabels).ToDataView());
+        double reloaded = ml.MulticlassClassification.Evaluate(scored, "Label").MicroAccuracy;
+        Assert.InRange(reloaded, aavae - 0.011, aavae + 0.011);
+        var header = Checkpoint.ReadHeader(Path.Combine(output, "encoder.ckpt"));
+        Assert.Equal((16, 1, 28, 28), (header.Config.LatentDim, header.Config.Channels, header.Config.Height,
+            header.Config.Width));
+        foreach (string figure in new[] { "reconstructions.png", "accuracy.png", "label-efficiency.png" })
+            Assert.Equal(PngSignature, File.ReadAllBytes(Path.Combine(output, figure))[..8]);
+    }
+
+    [Fact]
+    public void Experiment_runs_one_aavae_run_and_writes_results_the_report_table_figures_and_the_checkpoint()
+    {
+        var result = CliProcess.Succeed(directory, ["experiment", "aavae", .. data.TinyJob,
+            "--online-probe-images", "20", "--labels", "2/class", "--output", "experiment"]);
+
+        string output = Path.Combine(directory, "experiment");
+        Assert.Contains($"Report: {Path.Combine(output, "report.md")}", result.Stdout);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        var root = json.RootElement;
+        Assert.Equal("aavae", root.GetProperty("sweep").GetString());
+        double raw = root.GetProperty("rawPixelLinearProbe").GetDouble();
+        var run = Assert.Single(root.GetProperty("results").EnumerateArray().ToList());
+        Assert.Equal("AAVAE", run.GetProperty("Name").GetString());
+        double linear = run.GetProperty("LinearProbeAccuracy").GetDouble();
+        Assert.InRange(linear, 0, 1);
+        Assert.InRange(run.GetProperty("KnnAccuracy").GetDouble(), 0, 1);
+        Assert.Equal(4, run.GetProperty("Steps").GetInt64()); // 64 images in batches of 16, one epoch
+        Assert.Equal(1, run.GetProperty("EpochsStarted").GetInt32());
+        Assert.Single(run.GetProperty("OnlineProbeAccuracy").EnumerateArray()); // one per epoch
+        Assert.Single(run.GetProperty("LabelEfficiency").EnumerateArray());
+        string[] report = File.ReadAllLines(Path.Combine(output, "report.md"));
+        Assert.Equal("# Fashion-MNIST experiment: aavae", report[0]);
+        Assert.Contains(report, line => line.StartsWith($"| raw pixels (baseline, same run) | {raw:P2} |",
+            StringComparison.Ordinal));
+        Assert.Contains(report, line => line.StartsWith($"| AAVAE | {linear:P2} |", StringComparison.Ordinal));
+        foreach (string figure in new[] { "accuracy.png", "label-efficiency.png" })
+            Assert.Equal(PngSignature, File.ReadAllBytes(Path.Combine(output, figure))[..8]);
+        Assert.Equal(16, Checkpoint.ReadHeader(Path.Combine(output, "encoder-aavae.ckpt")).Config.LatentDim);
+    }
+
+    [Fact]
+    public void Pretrain_data_fashion_mnist_reads_the_data_directory_and_trains_with_the_manifest_normalization()
+    {
+        var result = CliProcess.Succeed(directory, ["pretrain", "--data", "fashion-mnist", "--data-dir",
+            data.Directory, "--split", "test", .. PretrainedModel.TinyArguments, "--output", "m.zip"]);
+
+        Assert.Contains($"Fashion-MNIST found in '{data.Directory}'.", result.Stdout);
+        Assert.Contains("on 100 1x28x28 images for 1 epochs", result.Stdout);
+        var header = Checkpoint.ReadHeader(Path.Combine(directory, "encoder.ckpt"));
+        Assert.Equal((1, 28, 28), (header.Config.Channels, header.Config.Height, header.Config.Width));
+        Assert.Equal([0.2860f], header.Augmentation.Normalization.Mean);
+        Assert.Equal([0.3530f], header.Augmentation.Normalization.Std);
+        var embeddings = new MLContext(0).Model.Load(Path.Combine(directory, "m.zip"), out _)
+            .Transform(new IdxSource(data.TestImages).ToDataView()).GetColumn<float[]>("Embedding").ToList();
+        Assert.Equal(100, embeddings.Count);
+        Assert.All(embeddings, e => Assert.True(e.Length == 64 && e.All(float.IsFinite)));
+    }
+}

@@ -1,0 +1,56 @@
+using AavaeMlNet.Data.DataView;
+using AavaeMlNet.Data.Readers;
+using AavaeMlNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace AavaeMlNet.Cli.Tests.Commands;
+
+/// <summary>`pretrain` from the inputs other than --idx, as a process, each to a model that loads and embeds.</summary>
+public sealed class PretrainInputTests : IDisposable
+{
+    private readonly string directory = TinyData.NewDirectory("pretrain-inputs");
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void Pretrain_from_a_manifest_trains_on_its_split_part_with_its_normalization()
+    {
+        string images = TinyData.WriteIdx(directory, 64, seed: 21);
+        string manifest = TinyData.WriteManifest(directory, images, 64);
+
+        var result = CliProcess.Succeed(directory, ["pretrain", "--manifest", manifest, "--data-dir", directory,
+            "--split", "pretrain", .. PretrainedModel.TinyArguments, "--output", "out/m.zip"]);
+
+        Assert.Contains("on 48 1x16x16 images for 1 epochs", result.Stdout); // the 48 of the 48/16 split
+        var header = Checkpoint.ReadHeader(Path.Combine(directory, "out", "checkpoints", Checkpoint.LatestFileName));
+        Assert.Equal(3, header.StepsPerEpoch); // 48 images in batches of 16
+        Assert.Equal([0.5f], header.Augmentation.Normalization.Mean);
+        Assert.Equal([0.25f], header.Augmentation.Normalization.Std);
+        AssertEmbeds(Path.Combine(directory, "out", "m.zip"), new IdxSource(images).ToDataView(), 64);
+    }
+
+    [Fact]
+    public void Pretrain_from_an_image_folder_resizes_to_the_size_and_channels_asked()
+    {
+        string folder = TinyData.WritePngFolder(directory, perClass: 4);
+
+        var result = CliProcess.Succeed(directory, ["pretrain", "--folder", folder, "--size", "12", "--channels", "1",
+            .. PretrainedModel.TinyArguments, "--output", "m.zip"]);
+
+        Assert.Contains("on 16 1x12x12 images for 1 epochs", result.Stdout);
+        var header = Checkpoint.ReadHeader(Path.Combine(directory, "encoder.ckpt"));
+        Assert.Equal((1, 12, 12), (header.Config.Channels, header.Config.Height, header.Config.Width));
+        var source = new ImageFolderSource(folder, new ImageFolderOptions { Width = 12, Height = 12, Channels = 1 });
+        AssertEmbeds(Path.Combine(directory, "m.zip"), source.ToDataView(), 16);
+    }
+
+    private static void AssertEmbeds(string modelPath, IDataView images, int count)
+    {
+        var embeddings = new MLContext(0).Model.Load(modelPath, out _).Transform(images)
+            .GetColumn<float[]>("Embedding").ToList();
+        Assert.Equal(count, embeddings.Count);
+        Assert.All(embeddings, e => Assert.True(e.Length == 64 && e.All(float.IsFinite)));
+        Assert.NotEqual(embeddings[0], embeddings[1]); // images of two classes embed apart
+    }
+}
