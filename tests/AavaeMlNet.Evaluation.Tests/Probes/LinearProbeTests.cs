@@ -28,8 +28,10 @@ public sealed class LinearProbeTests
     {
         // Noise of std 4 against centres 5 apart: the classes overlap, so the fit stops where the optimizer converges,
         // and a different summation order would show in the scores.
-        var (train, trainLabels) = SeparableClusters.Create(classes: 4, perClass: 300, dimension: 16, seed: 3, noise: 4);
-        var (test, testLabels) = SeparableClusters.Create(classes: 4, perClass: 50, dimension: 16, seed: 4, noise: 4);
+        var (train, trainLabels) = SeparableClusters.Create(classes: 4, perClass: 300, dimension: 16, seed: 3,
+            noise: 4);
+        var (test, testLabels) = SeparableClusters.Create(classes: 4, perClass: 50, dimension: 16, seed: 4,
+            noise: 4);
         var options = new LinearProbe.Options { LbfgsThreads = 2 };
         float[][] Scores()
         {
