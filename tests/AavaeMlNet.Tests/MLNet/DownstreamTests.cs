@@ -36,25 +36,33 @@ public class DownstreamTests
     }
 
     [Fact]
-    public void Cancellation_stops_fit_with_a_checkpoint_that_resumes()
+    public void Cancellation_mid_epoch_leaves_a_checkpoint_that_resumes_to_the_weights_of_an_uninterrupted_fit()
     {
         var ml = new MLContext(1);
-        var data = Load(ml, 64);
+        var data = Load(ml, 64); // cached in memory (TinyOptions), batch 32: 2 steps per epoch
+        using var straight = ml.Transforms.PretrainAavae(TinyOptions(epochs: 3)).Fit(data);
+
         string directory = TempDirectory();
         using var cancellation = new CancellationTokenSource();
         var options = TinyOptions(epochs: 3);
         options.CheckpointDirectory = directory;
         options.CancellationToken = cancellation.Token;
-        options.EpochCompleted = (epoch, _) => { if (epoch == 0) cancellation.Cancel(); };
+        options.ProgressEverySteps = 1;
+        options.Progress = p =>
+        {
+            if (p is { Epoch: 1, StepInEpoch: 1, IsEpochEnd: false }) cancellation.Cancel();
+        };
         Assert.ThrowsAny<OperationCanceledException>(() => ml.Transforms.PretrainAavae(options).Fit(data));
         string checkpoint = Path.Combine(directory, Checkpoint.LatestFileName);
-        Assert.Equal(1, Checkpoint.ReadHeader(checkpoint).Epoch);
+        var header = Checkpoint.ReadHeader(checkpoint);
+        Assert.Equal((1, 1, 3L), (header.Epoch, header.StepInEpoch, header.Step));
 
         var resume = TinyOptions(epochs: 3);
         resume.ResumeFrom = checkpoint;
         var epochs = new List<int>();
         resume.EpochCompleted = (epoch, _) => epochs.Add(epoch);
-        using var transformer = ml.Transforms.PretrainAavae(resume).Fit(data);
+        using var resumed = ml.Transforms.PretrainAavae(resume).Fit(data);
         Assert.Equal([1, 2], epochs);
+        AssertSameWeights(straight.Model, resumed.Model);
     }
 }

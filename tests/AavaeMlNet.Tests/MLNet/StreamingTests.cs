@@ -63,10 +63,7 @@ public class StreamingTests
 
         straightRows.AssertEachRowOncePerEpoch();
         splitRows.AssertEachRowOncePerEpoch();
-        var want = Weights(straight.Model);
-        var got = Weights(resumed.Model);
-        Assert.Equal(want.Keys, got.Keys);
-        foreach (var name in want.Keys) Assert.True(want[name].SequenceEqual(got[name]), $"{name} differs");
+        AssertSameWeights(straight.Model, resumed.Model);
     }
 
     private static AavaeEstimator.Options StreamingOptions()
@@ -87,10 +84,6 @@ public class StreamingTests
         for (int i = 0; i < rows.Count; i++) rows[i].Image[0] = i / 64f;
         return ml.Data.LoadFromEnumerable(rows);
     }
-
-    private static Dictionary<string, double[]> Weights(AavaeModel model) =>
-        model.state_dict()
-            .ToDictionary(p => p.Key, p => p.Value.to(CPU).to_type(ScalarType.Float64).data<double>().ToArray());
 
     /// <summary>Counts, per epoch, how often each row id reaches the likelihood as a reconstruction target.</summary>
     private sealed class RowCounter(int epochs, int rows)

@@ -3,6 +3,7 @@ using AavaeMlNet.Model;
 using AavaeMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using static TorchSharp.torch;
 
 namespace AavaeMlNet.Tests.MLNet;
 
@@ -62,4 +63,17 @@ internal static class SyntheticImages
         view.GetColumn<float[]>(name).ToArray();
 
     public static string TempDirectory() => TestDirectory.New("mlnet");
+
+    /// <summary>Every tensor of the two models' state, bit for bit.</summary>
+    public static void AssertSameWeights(AavaeModel expected, AavaeModel actual)
+    {
+        var want = Weights(expected);
+        var got = Weights(actual);
+        Assert.Equal(want.Keys, got.Keys);
+        foreach (var name in want.Keys) Assert.True(want[name].SequenceEqual(got[name]), $"{name} differs");
+    }
+
+    private static Dictionary<string, double[]> Weights(AavaeModel model) =>
+        model.state_dict().ToDictionary(p => p.Key, p => p.Value.to(CPU).to_type(ScalarType.Float64).data<double>()
+            .ToArray());
 }
