@@ -90,8 +90,9 @@ public sealed class FrozenModel
 
     private Tensor Frozen(Func<Tensor> compute)
     {
+        // A model already in evaluation mode (the transformer's, on every row) is not walked twice per call.
         bool wasTraining = Model.training;
-        Model.eval();
+        if (wasTraining) Model.eval();
         try
         {
             using var noGrad = no_grad();
@@ -100,7 +101,7 @@ public sealed class FrozenModel
         }
         finally
         {
-            Model.train(wasTraining);
+            if (wasTraining) Model.train();
         }
     }
 }

@@ -17,8 +17,6 @@ internal sealed class EmbeddingModel : IDisposable
 
     public EmbeddingModel(AavaeModel model, Normalization normalization, Representation representation, Device device)
     {
-        Model = model;
-        Normalization = normalization;
         Representation = representation;
         Device = device;
         model.eval();
@@ -26,8 +24,8 @@ internal sealed class EmbeddingModel : IDisposable
         Size = representation == Representation.Backbone ? model.Config.FeatureDim : model.Config.LatentDim;
     }
 
-    public AavaeModel Model { get; }
-    public Normalization Normalization { get; }
+    public AavaeModel Model => frozen.Model;
+    public Normalization Normalization => frozen.Normalization;
     public Representation Representation { get; }
     public Device Device { get; }
 
