@@ -5,8 +5,6 @@ namespace AavaeMlNet.Notebooks.Tests;
 /// </summary>
 public class NotebookKernelTests
 {
-    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
-
     [Theory]
     [MemberData(nameof(RepositoryPaths.NotebookNames), MemberType = typeof(RepositoryPaths))]
     public async Task Notebook_runs_every_cell_without_error_and_shows_each_plot_it_writes_inline(string name)
@@ -21,7 +19,7 @@ public class NotebookKernelTests
             var written = Directory.GetFiles(output, "*.png");
             Assert.NotEmpty(written);
             Assert.Equal(written.Length, run.Images.Count);
-            Assert.All(run.Images, image => Assert.Equal(PngSignature, image.Take(PngSignature.Length)));
+            Assert.All(run.Images, image => Assert.Equal(PngSignature.Bytes, image.Take(PngSignature.Bytes.Length)));
         }
         finally
         {

@@ -15,8 +15,6 @@ namespace AavaeMlNet.Cli.Tests.Commands;
 [Collection(FashionMnistLikeCollection.Name)]
 public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
 {
-    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
-
     private readonly string directory = TinyData.NewDirectory("fashion-mnist-jobs");
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
@@ -52,7 +50,7 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
         Assert.Equal((16, 1, 28, 28), (header.Config.LatentDim, header.Config.Channels, header.Config.Height,
             header.Config.Width));
         foreach (string figure in new[] { "reconstructions.png", "accuracy.png", "label-efficiency.png" })
-            Assert.Equal(PngSignature, File.ReadAllBytes(Path.Combine(output, figure))[..8]);
+            Assert.Equal(PngSignature.Bytes, File.ReadAllBytes(Path.Combine(output, figure))[..8]);
     }
 
     [Fact]
@@ -82,7 +80,7 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
             StringComparison.Ordinal));
         Assert.Contains(report, line => line.StartsWith($"| AAVAE | {linear:P2} |", StringComparison.Ordinal));
         foreach (string figure in new[] { "accuracy.png", "label-efficiency.png" })
-            Assert.Equal(PngSignature, File.ReadAllBytes(Path.Combine(output, figure))[..8]);
+            Assert.Equal(PngSignature.Bytes, File.ReadAllBytes(Path.Combine(output, figure))[..8]);
         Assert.Equal(16, Checkpoint.ReadHeader(Path.Combine(output, "encoder-aavae.ckpt")).Config.LatentDim);
     }
 

@@ -5,11 +5,9 @@ namespace AavaeMlNet.Cli.Tests.Commands;
 [Collection(PretrainedModelCollection.Name)]
 public class InspectCommandTests(PretrainedModel model)
 {
-    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47];
-
     private static void AssertWritten(string directory, string name)
     {
-        Assert.Equal(PngSignature, File.ReadAllBytes(Path.Combine(directory, name + ".png"))[..4]);
+        Assert.Equal(PngSignature.Bytes[..4], File.ReadAllBytes(Path.Combine(directory, name + ".png"))[..4]);
         Assert.True(File.Exists(Path.Combine(directory, name + ".md")));
         Assert.Empty(Directory.GetFiles(directory, "*.tmp"));
     }
