@@ -71,7 +71,7 @@ BLOCKS = {"ResNet18": [2, 2, 2, 2], "ResNet34": [3, 4, 6, 3], "ResNet50": [3, 4,
 
 
 class Encoder(nn.Module):
-    def __init__(self, channels, depth, stem, width):
+    def __init__(self, channels, depth, stem, width, expand_features=None):
         super().__init__()
         block = Bottleneck if depth == "ResNet50" else BasicBlock
         if stem in ("Stl", "ImageNet"):
@@ -87,6 +87,11 @@ class Encoder(nn.Module):
         self.layer2 = self._stage(block, width * 2, counts[1], 2)
         self.layer3 = self._stage(block, width * 4, counts[2], 2)
         self.layer4 = self._stage(block, width * 8, counts[3], last_stride)
+        self.expand = None
+        if expand_features:
+            self.expand = nn.Sequential(nn.Conv2d(self.in_planes, expand_features, 1, bias=False),
+                                        nn.BatchNorm2d(expand_features), nn.ReLU())
+            self.in_planes = expand_features
         self.feature_dim = self.in_planes
 
     def _stage(self, block, planes, count, stride):
@@ -101,6 +106,8 @@ class Encoder(nn.Module):
         if self.maxpool is not None:
             x = self.maxpool(x)
         x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        if self.expand is not None:
+            x = self.expand(x)
         return x.mean(dim=(2, 3))
 
 
@@ -177,10 +184,10 @@ class Decoder(nn.Module):
 
 
 class Aavae(nn.Module):
-    def __init__(self, channels, height, width_px, depth, stem, width_multiplier, latent):
+    def __init__(self, channels, height, width_px, depth, stem, width_multiplier, latent, expand_features=None):
         super().__init__()
         width = max(4, int(round(64 * width_multiplier)))
-        self.encoder = Encoder(channels, depth, stem, width)
+        self.encoder = Encoder(channels, depth, stem, width, expand_features)
         h = self.encoder.feature_dim
         self.fc = nn.Linear(h, h)
         self.bn = nn.BatchNorm1d(h)
@@ -242,6 +249,7 @@ def main():
     parser.add_argument("--stem", required=True, choices=["Cifar", "Stl", "ImageNet", "Small"])
     parser.add_argument("--width-multiplier", type=float, required=True)
     parser.add_argument("--latent", type=int, required=True)
+    parser.add_argument("--expand-features", type=int, default=None)
     parser.add_argument("--batch", type=int, required=True)
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--mean", type=float, nargs="+", required=True)
@@ -251,7 +259,8 @@ def main():
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = Aavae(args.channels, args.height, args.width, args.depth, args.stem, args.width_multiplier, args.latent)
+    model = Aavae(args.channels, args.height, args.width, args.depth, args.stem, args.width_multiplier, args.latent,
+                  args.expand_features)
     model.train()
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-4)
     generator = torch.Generator().manual_seed(1)

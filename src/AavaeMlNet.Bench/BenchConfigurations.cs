@@ -7,19 +7,21 @@ namespace AavaeMlNet.Bench;
 internal sealed record BenchConfiguration(
     string Name, AavaeConfig Model, AugmentationOptions Augmentation, int BatchSize)
 {
+    private static readonly AavaeConfig FashionMnist = new()
+    {
+        Channels = 1,
+        Height = 28,
+        Width = 28,
+        Depth = Depth.ResNet18,
+        Stem = Stem.Cifar,
+        WidthMultiplier = 0.25,
+    };
+
     public static IReadOnlyList<BenchConfiguration> All { get; } =
     [
-        new("fmnist-r18-w0.25",
-            new AavaeConfig
-            {
-                Channels = 1,
-                Height = 28,
-                Width = 28,
-                Depth = Depth.ResNet18,
-                Stem = Stem.Cifar,
-                WidthMultiplier = 0.25,
-            },
-            AugmentationOptions.Grayscale, 128),
+        new("fmnist-r18-w0.25", FashionMnist, AugmentationOptions.Grayscale, 128),
+        // The main job's model: the same network with its last stage expanded to h = 512 before pooling.
+        new("fmnist-r18-w0.25-h512", FashionMnist with { ExpandFeatures = 512 }, AugmentationOptions.Grayscale, 128),
         new("cifar-r18-w0.25", new AavaeConfig { Depth = Depth.ResNet18, WidthMultiplier = 0.25 },
             AugmentationOptions.Cifar10, 128),
         new("cifar-r18", new AavaeConfig { Depth = Depth.ResNet18 }, AugmentationOptions.Cifar10, 64),

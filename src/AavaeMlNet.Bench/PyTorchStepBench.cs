@@ -65,7 +65,8 @@ internal sealed class PyTorchStepBench : IDisposable
         string arguments = string.Join(' ',
             script!, "--channels", c.Channels, "--height", c.Height, "--width", c.Width, "--depth", c.Depth,
             "--stem", c.Stem, "--width-multiplier", c.WidthMultiplier.ToString(CultureInfo.InvariantCulture),
-            "--latent", c.LatentDim, "--batch", configuration.BatchSize, "--threads", threads,
+            "--latent", c.LatentDim, c.ExpandFeatures is { } expand ? $"--expand-features {expand}" : "",
+            "--batch", configuration.BatchSize, "--threads", threads,
             "--mean", Floats(norm.Mean), "--std", Floats(norm.Std),
             "--jitter-strength", configuration.Augmentation.JitterStrength.ToString(CultureInfo.InvariantCulture));
         var start = new ProcessStartInfo(Python, arguments)

@@ -135,6 +135,9 @@ public static class EncoderOnnxExporter
             }
         }
 
+        if (encoder.Expansion is { } expansion)
+            x = graph.AddNode("Relu", "expand.relu", [Conv(graph, "expand", x, expansion.Conv, expansion.Norm)]);
+
         var pooled = graph.AddNode("GlobalAveragePool", "pool", [x]);
         var embedding = graph.AddNode("Flatten", options.SingleImage ? "embedding.batch" : options.EmbeddingName,
             [pooled], new Int("axis", 1));

@@ -12,16 +12,18 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
     // The README's figure; measured here: at most 4.2e-5 (ResNet-50, ImageNet stem).
     private const float Tolerance = 5e-5f;
 
-    public static TheoryData<Depth, Stem, int, int> DepthsAndStems()
+    public static TheoryData<Depth, Stem, int, int, int?> DepthsAndStems()
     {
-        var data = new TheoryData<Depth, Stem, int, int>();
+        var data = new TheoryData<Depth, Stem, int, int, int?>();
         foreach (var depth in new[] { Depth.ResNet18, Depth.ResNet34, Depth.ResNet50 })
         {
-            data.Add(depth, Stem.Cifar, 3, 32);
-            data.Add(depth, Stem.Stl, 3, 96);
-            data.Add(depth, Stem.ImageNet, 3, 64);
-            data.Add(depth, Stem.Small, 1, 28);
+            data.Add(depth, Stem.Cifar, 3, 32, null);
+            data.Add(depth, Stem.Stl, 3, 96, null);
+            data.Add(depth, Stem.ImageNet, 3, 64, null);
+            data.Add(depth, Stem.Small, 1, 28, null);
         }
+        // The main job's encoder shape: the last stage expanded before pooling.
+        data.Add(Depth.ResNet18, Stem.Cifar, 1, 28, 256);
         return data;
     }
 
@@ -45,7 +47,7 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
     [Theory]
     [MemberData(nameof(DepthsAndStems))]
     public void Onnx_embedding_matches_TorchSharp_eval_forward_for_every_depth_and_stem(
-        Depth depth, Stem stem, int channels, int side)
+        Depth depth, Stem stem, int channels, int side, int? expand)
     {
         manual_seed(1234);
         var config = new AavaeConfig
@@ -56,6 +58,7 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
             Depth = depth,
             Stem = stem,
             WidthMultiplier = 0.125,
+            ExpandFeatures = expand,
         };
         using var encoder = new ResNetEncoder(config);
         ModelFixtures.RandomizeBatchNorms(encoder, seed: 99);
@@ -75,7 +78,7 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
             Assert.Equal(new long[] { batch, config.FeatureDim }, shape);
             var expectedValues = ModelFixtures.Floats(expected);
             float diff = OnnxRunner.MaxAbsDifference(expectedValues, values);
-            output.WriteLine($"{depth} {stem} batch {batch}: max |TorchSharp - ONNX| = {diff:E2} " +
+            output.WriteLine($"{depth} {stem} expand {expand} batch {batch}: max |TorchSharp - ONNX| = {diff:E2} " +
                 $"(max |embedding| = {expectedValues.Max(Math.Abs):F3})");
             Assert.True(diff <= Tolerance, $"max abs difference {diff} exceeds {Tolerance}");
         }

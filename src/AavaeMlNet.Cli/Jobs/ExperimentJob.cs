@@ -154,13 +154,16 @@ public static class ExperimentJob
         return results;
     }
 
+    private static string Expanded(AavaeEstimator.Options o) =>
+        o.ExpandFeatures is { } h ? FormattableString.Invariant($" expanded to h = {h}") : "";
+
     private static string Describe(AavaeEstimator.Options o)
     {
         string budget = o.TimeLimit is { } t ? FormattableString.Invariant($" or {t.TotalMinutes:F0} min") : "";
         string beta = o.Beta?.ToString(CultureInfo.InvariantCulture) ?? "default";
         string logScale = o.LearnLogScale ? "learned" : "fixed";
         return FormattableString.Invariant(
-                $"{o.Variant}, ResNet-18 x{o.WidthMultiplier}, latent {o.LatentDim}, beta {beta}, ")
+                $"{o.Variant}, ResNet-18 x{o.WidthMultiplier}{Expanded(o)}, latent {o.LatentDim}, beta {beta}, ")
             + FormattableString.Invariant(
                 $"log scale {logScale}, batch {o.BatchSize}, lr {o.LearningRate:G3}, ")
             + FormattableString.Invariant($"warmup {o.WarmupEpochs} epochs, {o.Epochs} epochs{budget}")

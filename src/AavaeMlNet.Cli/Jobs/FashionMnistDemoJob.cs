@@ -58,7 +58,8 @@ public static class FashionMnistDemoJob
             },
         };
         string variant = settings.Variant.ToString().ToUpperInvariant();
-        string model = $"ResNet-{(int)settings.Depth} x{settings.WidthMultiplier}";
+        string model = $"ResNet-{(int)settings.Depth} x{settings.WidthMultiplier}" +
+                       (settings.ExpandFeatures is { } h ? $", expanded to h = {h}" : "");
         log.WriteLine($"Pretraining {variant} ({model}, latent {settings.LatentDim}) for {settings.Epochs} " +
                       $"epochs, batch {settings.BatchSize}, lr {settings.LearningRate}.");
         string compute = PrecisionSupport.Describe(settings.ToTraining());
@@ -144,6 +145,7 @@ public static class FashionMnistDemoJob
                 ["batch_size"] = settings.BatchSize.ToString(),
                 ["learning_rate"] = settings.LearningRate.ToString("G"),
                 ["width_multiplier"] = settings.WidthMultiplier.ToString("G"),
+                ["expand_features"] = settings.ExpandFeatures?.ToString() ?? "none",
                 ["seed"] = settings.Seed.ToString(),
                 ["compute"] = compute,
                 ["decay"] = settings.Decay.ToString(),

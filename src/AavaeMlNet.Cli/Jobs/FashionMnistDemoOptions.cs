@@ -27,13 +27,15 @@ public sealed record FashionMnistDemoOptions
     public AavaeSettings Settings { get; init; } = Recipe();
 
     /// <summary>
-    /// The Fashion-MNIST CPU recipe (docs/results/fashion-mnist-recipe.md): ResNet-18 x0.25, batch 64 (twice the
-    /// steps of 128 for 6 % more time: +0.8 points on validation), lr 1e-3 after half an epoch of warmup, 4 epochs,
-    /// the grayscale views, BatchNorm statistics recomputed on 5,000 clean images; every other setting the library's.
+    /// The Fashion-MNIST CPU recipe (docs/results/fashion-mnist-recipe.md): ResNet-18 x0.25 with its last stage
+    /// expanded to h = 512 before pooling (+2.1 points for 4 % more compute), batch 64 (twice the steps of 128 for 6 %
+    /// more time: +0.8 points on validation), lr 1e-3 after half an epoch of warmup, 4 epochs, the grayscale views,
+    /// BatchNorm statistics recomputed on 5,000 clean images; every other setting the library's.
     /// </summary>
     public static AavaeSettings Recipe() => new()
     {
         WidthMultiplier = 0.25,
+        ExpandFeatures = 512,
         BatchSize = 64,
         LearningRate = 1e-3,
         WarmupEpochs = 0.5,

@@ -47,12 +47,11 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
         featureDim = config.FeatureDim;
         int width = config.BaseWidth;
         bool bottleneck = DepthLayout.UsesBottleneck(config.Depth);
-        int expansion = DepthLayout.Expansion(config.Depth);
         int[] blocks = DepthLayout.Blocks(config.Depth);
 
         fc1 = Linear(config.LatentDim, featureDim);
         fc2 = Linear(featureDim, featureDim);
-        int inPlanes = width * 8 * expansion;
+        int inPlanes = config.LastStageChannels;
         conv1 = Conv2d(featureDim / (SeedSide * SeedSide), inPlanes, 1);
         layer1 = MakeStage(ref inPlanes, width * 4, blocks[3], bottleneck, this.compute);
         layer2 = MakeStage(ref inPlanes, width * 2, blocks[2], bottleneck, this.compute);

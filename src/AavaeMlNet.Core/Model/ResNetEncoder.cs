@@ -19,6 +19,8 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
     private readonly Sequential layer2;
     private readonly Sequential layer3;
     private readonly Sequential layer4;
+    private readonly Conv2d? expandConv;
+    private readonly BatchNorm2d? expandNorm;
     private readonly ComputeFormat compute;
 
     /// <param name="config">The architecture.</param>
@@ -47,6 +49,12 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
         layer2 = MakeStage(ref inPlanes, width * 2, blocks[1], 2, bottleneck, this.compute);
         layer3 = MakeStage(ref inPlanes, width * 4, blocks[2], 2, bottleneck, this.compute);
         layer4 = MakeStage(ref inPlanes, width * 8, blocks[3], lastStride, bottleneck, this.compute);
+        if (config.ExpandFeatures is { } expanded)
+        {
+            expandConv = Conv2d(inPlanes, expanded, 1, bias: false);
+            expandNorm = BatchNorm2d(expanded);
+            inPlanes = expanded;
+        }
         FeatureDim = inPlanes;
         RegisterComponents();
         InitializeWeights();
@@ -67,6 +75,13 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
     /// <summary>The four residual stages in order, for exporters.</summary>
     public IReadOnlyList<Sequential> Stages => [layer1, layer2, layer3, layer4];
 
+    /// <summary>
+    /// The 1x1 conv and BatchNorm (then ReLU) between the last stage and the pooling, for exporters; null without
+    /// <see cref="AavaeConfig.ExpandFeatures"/>.
+    /// </summary>
+    public (Conv2d Conv, BatchNorm2d Norm)? Expansion =>
+        expandConv is not null && expandNorm is not null ? (expandConv, expandNorm) : null;
+
     /// <summary>How the convolutions compute (precision, layout).</summary>
     public ComputeFormat Compute => compute;
 
@@ -76,6 +91,8 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
         var x = functional.relu(bn1.forward(compute.Conv(conv1, input)));
         if (maxpool is not null) x = maxpool.forward(x);
         x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
+        if (expandConv is not null && expandNorm is not null)
+            x = functional.relu(expandNorm.forward(compute.Conv(expandConv, x)));
         return ComputeFormat.ToFloat32(x.mean([2L, 3L])).MoveToOuterDisposeScope();
     }
 

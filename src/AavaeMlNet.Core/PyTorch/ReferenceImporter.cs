@@ -61,6 +61,10 @@ public static class ReferenceImporter
             throw new NotSupportedException(
                 "The reference ResNet has no 'Small' stem (its last stage always has stride 2); export needs the " +
                 "Cifar, Stl or ImageNet stem.");
+        if (config.ExpandFeatures is { } expanded)
+            throw new NotSupportedException(
+                $"The reference ResNet has no feature expansion layer; this model expands its last stage to " +
+                $"{expanded} features (ExpandFeatures): export needs a model trained without it.");
         var names = HereNames(model);
         var entries = new List<(string Name, Tensor Value)>(names.Count);
         foreach (var (name, value) in names)

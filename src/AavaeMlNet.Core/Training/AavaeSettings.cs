@@ -44,6 +44,14 @@ public class AavaeSettings
     [Setting("--width", "Width multiplier of the encoder.")]
     public double WidthMultiplier { get; set; } = 1.0;
 
+    /// <summary>
+    /// Size h of the representation through a 1x1 conv + BatchNorm + ReLU after the last stage; null (the paper's
+    /// ResNet): no such layer. See <see cref="AavaeConfig.ExpandFeatures"/>.
+    /// </summary>
+    [Setting("--expand-features", "Expand the last stage to this many features (1x1 conv + BatchNorm + ReLU) " +
+                                  "before pooling (default: none, the paper's ResNet).")]
+    public int? ExpandFeatures { get; set; }
+
     /// <summary>Size of z (paper: 128; Fig. 4b: 64..512 makes no difference).</summary>
     [Setting("--latent", "Size of z.")]
     public int LatentDim { get; set; } = 128;
@@ -193,6 +201,7 @@ public class AavaeSettings
             _ => Model.Stem.ImageNet,
         },
         WidthMultiplier = WidthMultiplier,
+        ExpandFeatures = ExpandFeatures,
         LatentDim = LatentDim,
         Variant = Variant,
         Beta = Beta,

@@ -135,7 +135,7 @@ public static class Checkpoint
     // The settings that decide tensor shapes; the objective (variant, beta) may change when fine-tuning.
     private static string ArchitectureOf(AavaeConfig config) =>
         $"{config.Channels}x{config.Height}x{config.Width}/{config.Depth}/{config.Stem}/" +
-        $"{config.BaseWidth}/{config.LatentDim}/{config.LearnLogScale}";
+        $"{config.BaseWidth}/{config.ExpandFeatures}/{config.LatentDim}/{config.LearnLogScale}";
 
     private static BinaryReader Open(string path)
     {

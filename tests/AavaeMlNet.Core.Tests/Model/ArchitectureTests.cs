@@ -86,6 +86,54 @@ public class ArchitectureTests
         logVar.Dispose();
     }
 
+    [Theory]
+    [InlineData(Depth.ResNet18, 256)]
+    [InlineData(Depth.ResNet50, 48)]
+    public void Feature_expansion_sets_h_and_the_decoder_reconstructs_from_it(Depth depth, int expand)
+    {
+        var config = new AavaeConfig
+        {
+            Channels = 1, Height = 28, Width = 28, Depth = depth, WidthMultiplier = 0.125, LatentDim = 16,
+            ExpandFeatures = expand,
+        };
+        using var model = new AavaeModel(config);
+        using var images = randn(3, 1, 28, 28);
+        using var features = model.forward(images);
+        Assert.Equal(expand, config.FeatureDim);
+        Assert.Equal(new long[] { 3, expand }, features.shape);
+        // Pooled after a ReLU: every feature is a mean of non-negative values.
+        Assert.True(features.min().item<float>() >= 0);
+        using var decoder = model.Decoder.forward(randn(3, 16));
+        Assert.Equal(new long[] { 3, 1, 28, 28 }, decoder.shape);
+        var expansion = model.Encoder.Expansion!.Value;
+        Assert.Equal(new long[] { expand, config.LastStageChannels, 1, 1 }, expansion.Conv.weight!.shape);
+        Assert.Null(expansion.Conv.bias);
+        Assert.Equal(new long[] { config.FeatureDim, config.FeatureDim }, model.Projection.Fc.weight!.shape);
+    }
+
+    [Fact]
+    public void Without_expansion_h_is_the_last_stage_and_there_is_no_expansion_layer()
+    {
+        var config = new AavaeConfig { Depth = Depth.ResNet18, WidthMultiplier = 0.25 };
+        using var encoder = new ResNetEncoder(config);
+        Assert.Equal(128, config.LastStageChannels);
+        Assert.Equal(128, config.FeatureDim);
+        Assert.Null(encoder.Expansion);
+        Assert.DoesNotContain(encoder.named_parameters(), p => p.name.StartsWith("expand"));
+    }
+
+    [Theory]
+    [InlineData(8, "at least 16")]
+    [InlineData(200, "multiple of 16")]
+    public void Invalid_feature_expansion_is_reported_by_name(int expand, string expected)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => new AavaeConfig { Depth = Depth.ResNet18, WidthMultiplier = 0.25, ExpandFeatures = expand }
+                .Validate());
+        Assert.Equal("ExpandFeatures", error.ParamName);
+        Assert.Contains(expected, error.Message);
+    }
+
     [Fact]
     public void Invalid_width_multiplier_is_reported_by_name()
     {
@@ -103,6 +151,7 @@ public class ArchitectureTests
             Height = 28,
             Width = 28,
             Stem = Stem.Small,
+            ExpandFeatures = 64,
             Variant = Variant.Vae,
             Beta = 0.5,
             LearnLogScale = true,

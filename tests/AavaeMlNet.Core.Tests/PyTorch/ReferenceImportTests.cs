@@ -106,6 +106,20 @@ public class ReferenceImportTests
     }
 
     [Fact]
+    public void A_model_with_a_feature_expansion_is_not_exported_as_a_reference_checkpoint()
+    {
+        using var model = new AavaeModel(new AavaeConfig
+        {
+            Depth = Depth.ResNet18, WidthMultiplier = 0.125, LatentDim = 16, ExpandFeatures = 128,
+        });
+        string path = ReferenceFixtures.TempFile("expanded.pt");
+        var error = Assert.Throws<NotSupportedException>(() => ReferenceImporter.Export(model, path));
+        Assert.Contains("no feature expansion layer", error.Message);
+        Assert.Contains("128 features", error.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void Import_export_import_is_exact()
     {
         var first = ReferenceImporter.Import(ReferenceFixtures.R18Checkpoint, SkipDecoder);

@@ -99,5 +99,8 @@ public class CheckpointTests
         using var other = new AavaeModel(TinyConfig() with { LatentDim = 16 });
         var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Restore(path, other, null, []));
         Assert.Contains("does not match", error.Message);
+        using var expanded = new AavaeModel(TinyConfig() with { ExpandFeatures = 32 });
+        error = Assert.Throws<InvalidDataException>(() => Checkpoint.Restore(path, expanded, null, []));
+        Assert.Contains("\"ExpandFeatures\":32", error.Message);
     }
 }
