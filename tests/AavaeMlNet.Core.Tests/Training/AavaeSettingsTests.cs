@@ -96,7 +96,8 @@ public class AavaeSettingsTests
     public void An_unknown_setting_is_an_error_listing_the_settings()
     {
         var error = Assert.Throws<ArgumentException>(() => new AavaeSettings().With("learning-rate", "1"));
-        Assert.StartsWith("Unknown setting 'learning-rate': expected one of variant, depth, stem, width, expand-features, latent,",
+        Assert.StartsWith(
+            "Unknown setting 'learning-rate': expected one of variant, depth, stem, width, expand-features, latent,",
             error.Message);
     }
 
