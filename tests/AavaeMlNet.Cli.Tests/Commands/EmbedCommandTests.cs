@@ -3,6 +3,7 @@ using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Data.DataView;
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Evaluation.Embeddings;
+using AavaeMlNet.Inference;
 using AavaeMlNet.Pixels;
 using AavaeMlNet.Training;
 using Microsoft.ML;
@@ -29,17 +30,16 @@ public class EmbedCommandTests(PretrainedModel model)
         return loaded.Transform(new IdxSource(images).ToDataView()).GetColumn<float[]>("Embedding").ToArray();
     }
 
+    // The checkpoint run by TorchSharp itself, through the one frozen path (fp32 whatever precision it trained in).
     private static float[][] TorchSharpEmbeddings(string checkpoint, string images)
     {
         var (encoder, header) = Checkpoint.LoadModel(checkpoint);
         using var _ = encoder;
-        encoder.eval();
         var records = new IdxSource(images).Read().ToList();
         var pixels = records.SelectMany(r => PixelScale.ToUnit(r.PixelsChw)).ToArray();
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var features = encoder.forward(
-            header.Augmentation.Normalization.Apply(tensor(pixels, [records.Count, 1, 16, 16])));
+        var features = new FrozenModel(encoder, header.Augmentation.Normalization)
+            .Features(tensor(pixels, [records.Count, 1, 16, 16]));
         var flat = features.data<float>().ToArray();
         int size = (int)features.shape[1];
         return Enumerable.Range(0, records.Count).Select(i => flat[(i * size)..((i + 1) * size)]).ToArray();

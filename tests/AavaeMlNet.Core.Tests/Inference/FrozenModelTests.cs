@@ -42,6 +42,37 @@ public class FrozenModelTests
     }
 
     [Fact]
+    public void A_bf16_model_runs_frozen_in_fp32_and_keeps_its_training_precision()
+    {
+        var (model, frozen) = Tiny();
+        using var _ = model;
+        using var images = TrainingFixtures.Squares(4, seed: 7);
+        model.Compute.Precision = Precision.BFloat16Mixed;
+        model.Compute.ChannelsLast = true;
+        using var features = frozen.Features(images);
+        using var means = frozen.Means(images);
+        Assert.Equal(Precision.BFloat16Mixed, model.Compute.Precision);
+        Assert.True(model.Compute.ChannelsLast);
+
+        model.eval();
+        using var noGrad = no_grad();
+        using var bf16 = model.forward(ByHand(images));
+        model.Compute.Precision = Precision.Float32;
+        model.Compute.ChannelsLast = false;
+        using var fp32 = model.forward(ByHand(images));
+        using var fp32Means = model.Encode(ByHand(images)).Mu;
+        var expected = fp32.data<float>().ToArray();
+        var actual = features.data<float>().ToArray();
+        // fp32 in another layout: equal up to float rounding, where bf16 is off by its 8-bit mantissa.
+        double frozenOff = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        double bf16Off = expected.Zip(bf16.data<float>().ToArray(), (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(frozenOff <= 1e-5, $"frozen features off the fp32 forward by {frozenOff}");
+        Assert.True(bf16Off > 10 * frozenOff, $"bf16 off by {bf16Off}, frozen by {frozenOff}: the test cannot tell");
+        var meansOff = fp32Means.data<float>().ToArray().Zip(means.data<float>().ToArray(), (e, a) => Math.Abs(e - a));
+        Assert.True(meansOff.Max() <= 1e-5, $"frozen means off the fp32 encoder by {meansOff.Max()}");
+    }
+
+    [Fact]
     public void Batched_features_and_means_equal_the_whole_batch_row_by_row()
     {
         var (model, frozen) = Tiny();

@@ -93,12 +93,14 @@ public class PersistenceTests
         var test = Rows(20, seed: 9);
         var embedded = Scores(transformer, ml.Data.LoadFromEnumerable(test), "Embedding");
 
-        // By hand: mu of q(z|x) from the trained model in eval mode, on the normalized pixels.
+        // By hand: mu of q(z|x) from the trained model in eval mode and fp32 (inference is fp32 whatever the model
+        // trained in), on the normalized pixels.
         using (TorchSharp.torch.no_grad())
         using (var scope = TorchSharp.torch.NewDisposeScope())
         {
             var pixels = TorchSharp.torch.tensor(test.SelectMany(r => r.Image).ToArray(), [20, 1, 16, 16]);
             transformer.Model.eval();
+            transformer.Model.Compute.Precision = AavaeMlNet.Model.Precision.Float32;
             var (mu, _) = transformer.Model.Encode(transformer.Augmentation.Normalization.Apply(pixels));
             var values = mu.contiguous().data<float>().ToArray();
             AssertClose(Enumerable.Range(0, 20).Select(i => values[(i * 16)..((i + 1) * 16)]).ToArray(), embedded,

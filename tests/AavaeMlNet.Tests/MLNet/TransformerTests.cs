@@ -31,8 +31,10 @@ public class TransformerTests(FittedTransformerFixture fixture) : IClassFixture<
 {
     private float[][] Reference(IReadOnlyList<PixelRow> rows)
     {
-        // The bare TorchSharp forward on the same tensors: normalize, backbone features.
+        // The bare TorchSharp forward on the same tensors: normalize, backbone features, in fp32 as inference is
+        // whatever precision Auto trained in on this CPU.
         var model = fixture.Transformer.Model;
+        model.Compute.Precision = AavaeMlNet.Model.Precision.Float32;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var pixels = rows.SelectMany(r => r.Image).ToArray();
