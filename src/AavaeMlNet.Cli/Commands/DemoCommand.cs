@@ -38,7 +38,7 @@ internal static class DemoCommand
                     Labels = CommonOptions.ParseLabelBudgets(parse.GetValue(labels)),
                     Settings = settings.Read(parse),
                 };
-                var reporter = ProgressReporter.ForConsole(options.Settings.Epochs);
+                var reporter = ProgressReporter.ForConsole(options.Settings);
                 var result =
                     await FashionMnistDemoJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);
                 Console.WriteLine();

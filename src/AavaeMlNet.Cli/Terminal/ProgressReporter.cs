@@ -4,20 +4,43 @@ namespace AavaeMlNet.Cli.Terminal;
 
 /// <summary>
 /// Shows training progress: a redrawn progress bar with images/s, loss and time left on a terminal; plain lines
-/// when the output is redirected (logs, CI).
+/// when the output is redirected (logs, CI). Progress and time left follow the epochs, or the wall-time budget when
+/// that ends the run first; times are hours:minutes:seconds however many hours they span.
 /// </summary>
-internal sealed class ProgressReporter(int totalEpochs, TextWriter output, bool interactive)
+internal sealed class ProgressReporter(int totalEpochs, TimeSpan? timeLimit, TextWriter output, bool interactive)
 {
     private const int BarWidth = 24;
 
-    public static ProgressReporter ForConsole(int totalEpochs) =>
-        new(totalEpochs, Console.Out, !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null);
+    public static ProgressReporter ForConsole(AavaeSettings settings) =>
+        new(settings.Epochs, settings.TimeLimit, Console.Out,
+            !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null);
+
+    /// <summary>
+    /// Share of the run done: of its epochs, or of its wall-time budget when that share is larger (the budget will
+    /// end the run first).
+    /// </summary>
+    public static double FractionDone(double epochFraction, TimeSpan elapsed, TimeSpan? timeLimit) =>
+        Math.Clamp(timeLimit is { } limit && limit > TimeSpan.Zero
+            ? Math.Max(epochFraction, elapsed / limit)
+            : epochFraction, 0, 1);
+
+    /// <summary>Time left at the pace so far, to the second; zero before the first step.</summary>
+    public static TimeSpan TimeLeft(double fractionDone, TimeSpan elapsed)
+    {
+        if (fractionDone <= 0) return TimeSpan.Zero;
+        double seconds = elapsed.TotalSeconds * (1 - fractionDone) / fractionDone;
+        return TimeSpan.FromSeconds(Math.Round(Math.Min(seconds, TimeSpan.MaxValue.TotalSeconds / 2)));
+    }
+
+    private static string Format(TimeSpan t) =>
+        FormattableString.Invariant($"{(long)t.TotalHours:D2}:{t.Minutes:D2}:{t.Seconds:D2}");
 
     public void Report(TrainingProgress progress)
     {
-        double done = (progress.Epoch + progress.StepInEpoch / (double)Math.Max(1, progress.StepsPerEpoch))
+        double epochs = (progress.Epoch + progress.StepInEpoch / (double)Math.Max(1, progress.StepsPerEpoch))
             / totalEpochs;
-        var left = done > 0 ? TimeSpan.FromSeconds(progress.Elapsed.TotalSeconds * (1 - done) / done) : TimeSpan.Zero;
+        double done = FractionDone(epochs, progress.Elapsed, timeLimit);
+        string left = Format(TimeLeft(done, progress.Elapsed));
         string stats = $"epoch {progress.Epoch + 1}/{totalEpochs} " +
                        $"step {progress.StepInEpoch}/{progress.StepsPerEpoch} " +
                        $"loss {progress.Loss:F1} KL {progress.Kl:F1} logvar {progress.LogVariance:F2} " +
@@ -26,13 +49,13 @@ internal sealed class ProgressReporter(int totalEpochs, TextWriter output, bool 
         {
             int filled = (int)Math.Round(done * BarWidth);
             output.Write($"\r[{new string('#', filled)}{new string('-', BarWidth - filled)}] " +
-                $"{done,4:P0} {stats} left {left:mm\\:ss}   ");
+                $"{done,4:P0} {stats} left {left}   ");
             if (progress.IsEpochEnd) output.WriteLine();
         }
         else if (progress.IsEpochEnd || progress.StepInEpoch % 50 == 0)
         {
             output.WriteLine($"{(progress.IsEpochEnd ? "epoch done:" : "training:")} {stats}, " +
-                $"elapsed {progress.Elapsed:hh\\:mm\\:ss}, left {left:hh\\:mm\\:ss}");
+                $"elapsed {Format(progress.Elapsed)}, left {left}");
         }
     }
 }
