@@ -15,15 +15,6 @@ internal sealed class ProgressReporter(int totalEpochs, TimeSpan? timeLimit, Tex
         new(settings.Epochs, settings.TimeLimit, Console.Out,
             !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null);
 
-    /// <summary>
-    /// Share of the run done: of its epochs, or of its wall-time budget when that share is larger (the budget will
-    /// end the run first).
-    /// </summary>
-    public static double FractionDone(double epochFraction, TimeSpan elapsed, TimeSpan? timeLimit) =>
-        Math.Clamp(timeLimit is { } limit && limit > TimeSpan.Zero
-            ? Math.Max(epochFraction, elapsed / limit)
-            : epochFraction, 0, 1);
-
     /// <summary>Time left at the pace so far, to the second; zero before the first step.</summary>
     public static TimeSpan TimeLeft(double fractionDone, TimeSpan elapsed)
     {
@@ -37,9 +28,9 @@ internal sealed class ProgressReporter(int totalEpochs, TimeSpan? timeLimit, Tex
 
     public void Report(TrainingProgress progress)
     {
-        double epochs = (progress.Epoch + progress.StepInEpoch / (double)Math.Max(1, progress.StepsPerEpoch))
-            / totalEpochs;
-        double done = FractionDone(epochs, progress.Elapsed, timeLimit);
+        // Share of the run done, as the trainer counts it for the schedule's end: steps, or the budget when larger.
+        double done = LearningRateSchedule.Progress(progress.Step + 1, warmupSteps: 0,
+            (long)totalEpochs * progress.StepsPerEpoch, timeLimit, progress.Elapsed);
         string left = Format(TimeLeft(done, progress.Elapsed));
         string stats = $"epoch {progress.Epoch + 1}/{totalEpochs} " +
                        $"step {progress.StepInEpoch}/{progress.StepsPerEpoch} " +

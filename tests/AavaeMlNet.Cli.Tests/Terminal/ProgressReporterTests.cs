@@ -46,19 +46,6 @@ public class ProgressReporterTests
         Assert.Contains("left 49:57:00", line);
     }
 
-    [Theory]
-    [InlineData(0.25, 10, null, 0.25)]
-    [InlineData(0.001, 30, 60.0, 0.5)]
-    [InlineData(0.9, 30, 60.0, 0.9)]
-    [InlineData(0.5, 90, 60.0, 1.0)]
-    public void Fraction_done_is_the_larger_of_epochs_and_budget(
-        double epochs, double elapsedMinutes, double? limitMinutes, double expected)
-    {
-        TimeSpan? limit = limitMinutes is { } m ? TimeSpan.FromMinutes(m) : null;
-        Assert.Equal(expected, ProgressReporter.FractionDone(epochs, TimeSpan.FromMinutes(elapsedMinutes), limit),
-            precision: 12);
-    }
-
     [Fact]
     public void Time_left_is_zero_before_the_first_step_and_finite_after_a_tiny_one()
     {
