@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Cli.Terminal;
+using AavaeMlNet.Text;
 
 namespace AavaeMlNet.Cli.Commands;
 
@@ -45,7 +46,8 @@ internal static class DemoCommand
                 Console.WriteLine($"Linear-probe test accuracy on Fashion-MNIST: AAVAE embedding " +
                                   $"{result.AavaeAccuracy:P2}, raw pixels {result.RawPixelAccuracy:P2} " +
                                   "(same run, same probe).");
-                Console.WriteLine($"Pretraining {result.PretrainTime:mm\\:ss}, total {result.TotalTime:mm\\:ss}. " +
+                Console.WriteLine($"Pretraining {Duration.Format(result.PretrainTime)}, " +
+                                  $"total {Duration.Format(result.TotalTime)}. " +
                                   $"Report: {Path.Combine(result.OutputDirectory, "report.md")}");
                 return 0;
             }));

@@ -12,6 +12,7 @@ using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Probes;
 using AavaeMlNet.MLNet;
 using AavaeMlNet.Model;
+using AavaeMlNet.Text;
 using AavaeMlNet.Training;
 using Microsoft.ML;
 
@@ -198,7 +199,7 @@ public static class ExperimentJob
             $"# Fashion-MNIST experiment: {sweep}", "",
             $"Command: `{CommandLine()}`", "",
             $"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; " +
-            $"job wall time {elapsed:hh\\:mm\\:ss}.", "",
+            $"job wall time {Duration.Format(elapsed)}.", "",
             "Probes: linear = standardize + L-BFGS maximum entropy on frozen backbone features of " +
             $"{options.ProbeTrainImages:N0} labelled " +
             "training images, kNN = cosine, k = 20, weights exp(s/0.07); both scored on the 10,000 test images; the " +
@@ -215,7 +216,8 @@ public static class ExperimentJob
             $"| {r.Name} | {r.LinearProbeAccuracy:P2} | {r.ValidationAccuracy:P2} | {r.KnnAccuracy:P2} | " +
             string.Concat(r.LabelEfficiency.Select(p => $"{p.Accuracy:P2} | ")) +
             $"{r.Steps} | {r.EpochsStarted}{(r.StoppedAtTimeLimit ? " (time limit)" : "")} | " +
-            $"{TimeSpan.FromSeconds(r.PretrainSeconds):hh\\:mm\\:ss} | {r.ImagesPerSecond:F0} | {r.FinalLoss:F1} | " +
+            $"{Duration.Format(TimeSpan.FromSeconds(r.PretrainSeconds))} | " +
+            $"{r.ImagesPerSecond:F0} | {r.FinalLoss:F1} | " +
             $"{string.Join(", ", r.OnlineProbeAccuracy.Select(a => a.ToString("P1")))} |"));
         lines.Add("");
         lines.AddRange(results.Select(r => $"- {r.Name}: {r.Settings}"));

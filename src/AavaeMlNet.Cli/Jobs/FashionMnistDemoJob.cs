@@ -11,6 +11,7 @@ using AavaeMlNet.Inference;
 using AavaeMlNet.MLNet;
 using AavaeMlNet.Model;
 using AavaeMlNet.Pixels;
+using AavaeMlNet.Text;
 using AavaeMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -67,7 +68,7 @@ public static class FashionMnistDemoJob
         var pretrainClock = Stopwatch.StartNew();
         using var aavae = ml.Transforms.PretrainAavae(estimatorOptions).Fit(data.Pretrain);
         var pretrainTime = pretrainClock.Elapsed;
-        log.WriteLine($"Pretraining took {pretrainTime:mm\\:ss}.");
+        log.WriteLine($"Pretraining took {Duration.Format(pretrainTime)}.");
 
         log.WriteLine("Fitting the linear probe (standardize + L-BFGS maximum entropy) on frozen embeddings...");
         var probeTrain = ml.Data.Cache(aavae.Transform(data.ProbeTrain));

@@ -1,3 +1,4 @@
+using AavaeMlNet.Text;
 using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Cli.Terminal;
@@ -23,15 +24,12 @@ internal sealed class ProgressReporter(int totalEpochs, TimeSpan? timeLimit, Tex
         return TimeSpan.FromSeconds(Math.Round(Math.Min(seconds, TimeSpan.MaxValue.TotalSeconds / 2)));
     }
 
-    private static string Format(TimeSpan t) =>
-        FormattableString.Invariant($"{(long)t.TotalHours:D2}:{t.Minutes:D2}:{t.Seconds:D2}");
-
     public void Report(TrainingProgress progress)
     {
         // Share of the run done, as the trainer counts it for the schedule's end: steps, or the budget when larger.
         double done = LearningRateSchedule.Progress(progress.Step + 1, warmupSteps: 0,
             (long)totalEpochs * progress.StepsPerEpoch, timeLimit, progress.Elapsed);
-        string left = Format(TimeLeft(done, progress.Elapsed));
+        string left = Duration.Format(TimeLeft(done, progress.Elapsed));
         string stats = $"epoch {progress.Epoch + 1}/{totalEpochs} " +
                        $"step {progress.StepInEpoch}/{progress.StepsPerEpoch} " +
                        $"loss {progress.Loss:F1} KL {progress.Kl:F1} logvar {progress.LogVariance:F2} " +
@@ -46,7 +44,7 @@ internal sealed class ProgressReporter(int totalEpochs, TimeSpan? timeLimit, Tex
         else if (progress.IsEpochEnd || progress.StepInEpoch % 50 == 0)
         {
             output.WriteLine($"{(progress.IsEpochEnd ? "epoch done:" : "training:")} {stats}, " +
-                $"elapsed {Format(progress.Elapsed)}, left {left}");
+                $"elapsed {Duration.Format(progress.Elapsed)}, left {left}");
         }
     }
 }

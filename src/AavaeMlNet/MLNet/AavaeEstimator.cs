@@ -1,5 +1,6 @@
 using AavaeMlNet.Augmentations;
 using AavaeMlNet.Model;
+using AavaeMlNet.Text;
 using AavaeMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -206,7 +207,7 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
                     $"lr {progress.LearningRate:G3}, {progress.ImagesPerSecond:F0} images/s";
                 if (progress.IsEpochEnd)
                     channel.Info(MessageSensitivity.None,
-                        $"Epoch summary: {line}, elapsed {progress.Elapsed:hh\\:mm\\:ss}");
+                        $"Epoch summary: {line}, elapsed {Duration.Format(progress.Elapsed)}");
                 else channel.Trace(MessageSensitivity.None, line);
             };
             trainer.CheckpointSaved += saved =>
