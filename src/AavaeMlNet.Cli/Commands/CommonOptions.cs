@@ -65,6 +65,35 @@ internal static class CommonOptions
         DefaultValueFactory = _ => string.Join(',', defaults),
     };
 
+    /// <summary>
+    /// `--probe-l2`: the linear probe's L2 weight, or several to choose from on a stratified 10% held out of the
+    /// probe's training images (per label budget too).
+    /// </summary>
+    public static Option<string> ProbeL2() => new("--probe-l2")
+    {
+        Description = "L2 weight of the linear probe (ML.NET's L-BFGS scale: against the summed loss; default the " +
+                      "trainer's own, 1 for L-BFGS), or several, comma-separated, to choose from on a stratified 10% " +
+                      "held out of the probe's training images and refit with (for example 0.1,1,10,100,1000).",
+    };
+
+    /// <summary>The weights a `--probe-l2` value names; none (the trainer's default) for an empty value.</summary>
+    public static float[] ParseProbeL2(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var weights = parts.Select(part =>
+            float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float value)
+            && value >= 0 && float.IsFinite(value)
+                ? value
+                : throw new ArgumentException(
+                    $"--probe-l2 '{text}': '{part}' is not a finite number >= 0.")).ToArray();
+        if (weights.Length == 0)
+            throw new ArgumentException($"--probe-l2 '{text}' names no weight; expected one or more, comma-separated.");
+        if (weights.Distinct().Count() != weights.Length)
+            throw new ArgumentException($"--probe-l2 '{text}' names a weight twice.");
+        return weights;
+    }
+
     /// <summary>The budgets a `--labels` value names; none for an empty value.</summary>
     public static IReadOnlyList<LabelBudget> ParseLabelBudgets(string? text) =>
         string.IsNullOrWhiteSpace(text) ? [] : LabelBudget.ParseList(text);

@@ -9,7 +9,12 @@ internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model", "-m") { Description = "ML.NET model zip.", Required = true };
+        var model = new Option<string?>("--model", "-m") { Description = "ML.NET model zip (or --checkpoint)." };
+        var checkpoint = new Option<string?>("--checkpoint")
+        {
+            Description = "TorchSharp checkpoint instead of --model (encoder.ckpt, or encoder-NAME.ckpt of " +
+                          "experiment): its backbone features, computed by TorchSharp as the experiment's probes do.",
+        };
         var train = new Option<string>("--train")
         {
             Description = "Labelled input to fit on: folder, IDX images file or MANIFEST@PART.",
@@ -38,6 +43,7 @@ internal static class EvaluateCommand
         };
         var labels = CommonOptions.LabelBudgets(
             "the label-efficiency table (for example 100/class,1%,10%,100%)", []);
+        var probeL2 = CommonOptions.ProbeL2();
         var labelSeed = new Option<ulong>("--label-seed")
         {
             Description = "Seed of the label subsets.",
@@ -55,7 +61,8 @@ internal static class EvaluateCommand
         var command = new Command("evaluate",
             "Fit a probe and kNN on the embeddings of a saved model and print the test accuracies.")
         {
-            model, train, test, trainLabels, testLabels, dataDir, probe, knn, labels, labelSeed, column, reportDir,
+            model, checkpoint, train, test, trainLabels, testLabels, dataDir, probe, probeL2, knn, labels, labelSeed,
+            column, reportDir,
             onBadImage,
         };
         command.SetAction((parse, cancellationToken) =>
@@ -63,7 +70,8 @@ internal static class EvaluateCommand
             {
                 var options = new EvaluateJobOptions
                 {
-                    ModelPath = parse.GetValue(model)!,
+                    ModelPath = parse.GetValue(model),
+                    Checkpoint = parse.GetValue(checkpoint),
                     Train = parse.GetValue(train)!,
                     Test = parse.GetValue(test)!,
                     TrainLabels = parse.GetValue(trainLabels),
@@ -72,6 +80,7 @@ internal static class EvaluateCommand
                     Probe = Enum.Parse<ProbeKind>(parse.GetValue(probe)!, ignoreCase: true),
                     KnnK = ParseList(parse.GetValue(knn)!),
                     Labels = CommonOptions.ParseLabelBudgets(parse.GetValue(labels)),
+                    ProbeL2 = CommonOptions.ParseProbeL2(parse.GetValue(probeL2)),
                     LabelSeed = parse.GetValue(labelSeed),
                     Column = parse.GetValue(column)!,
                     ReportDirectory = parse.GetValue(reportDir),

@@ -22,6 +22,7 @@ internal static class ExperimentCommand
             DefaultValueFactory = _ => defaults.OnlineProbeImages,
         };
         var labels = CommonOptions.LabelBudgets("the label-efficiency table", defaults.Labels);
+        var probeL2 = CommonOptions.ProbeL2();
         var set = new Option<string[]>("--set")
         {
             Description = "Sweep any setting: NAME=V1,V2 (a flag name without dashes, values in its own text; " +
@@ -32,7 +33,7 @@ internal static class ExperimentCommand
         var command = new Command("experiment", "Run one of the paper's analyses on Fashion-MNIST (variants, beta, " +
                                                 "log-scale, batch-size, latent, or one AAVAE run).")
         {
-            sweep, onlineImages, labels, set,
+            sweep, onlineImages, labels, probeL2, set,
         };
         job.AddTo(command);
         settings.AddTo(command);
@@ -47,6 +48,7 @@ internal static class ExperimentCommand
                     ProbeTrainImages = parse.GetValue(job.ProbeTrainImages),
                     OnlineProbeImages = parse.GetValue(onlineImages),
                     Labels = CommonOptions.ParseLabelBudgets(parse.GetValue(labels)),
+                    ProbeL2 = CommonOptions.ParseProbeL2(parse.GetValue(probeL2)),
                     Settings = settings.Read(parse),
                     Set = parse.GetValue(set) ?? [],
                 };

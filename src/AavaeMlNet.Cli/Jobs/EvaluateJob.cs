@@ -1,3 +1,4 @@
+using System.Globalization;
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Evaluation.Knn;
@@ -6,6 +7,7 @@ using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Probes;
 using AavaeMlNet.Evaluation.Reports;
 using AavaeMlNet.Io;
+using AavaeMlNet.Training;
 using Microsoft.ML;
 
 namespace AavaeMlNet.Cli.Jobs;
@@ -26,7 +28,13 @@ public enum ProbeKind
 /// <summary>Settings of `aavae evaluate`.</summary>
 public sealed record EvaluateJobOptions
 {
-    public required string ModelPath { get; init; }
+    /// <summary>The ML.NET model zip to embed with (its ONNX encoder); null: <see cref="Checkpoint"/>.</summary>
+    public string? ModelPath { get; init; }
+    /// <summary>
+    /// A TorchSharp checkpoint (encoder.ckpt of pretrain, encoder-NAME.ckpt of experiment) to embed with instead: its
+    /// backbone features h computed by TorchSharp, as the experiment's probes compute them.
+    /// </summary>
+    public string? Checkpoint { get; init; }
     /// <summary>Labelled input to fit the probe on (see <see cref="ImageInputs"/>).</summary>
     public required string Train { get; init; }
     /// <summary>Labelled input to measure on.</summary>
@@ -42,6 +50,11 @@ public sealed record EvaluateJobOptions
     /// empty: none. With the paper probe the table uses the L-BFGS linear probe.
     /// </summary>
     public IReadOnlyList<LabelBudget> Labels { get; init; } = [];
+    /// <summary>
+    /// L2 weight of the linear probes, or several to choose from on a held-out 10% of the train input (per label
+    /// budget too; see <see cref="LinearProbe.Options.L2Candidates"/>); none: the trainer's default.
+    /// </summary>
+    public IReadOnlyList<float> ProbeL2 { get; init; } = [];
     /// <summary>Seed of the label subsets.</summary>
     public ulong LabelSeed { get; init; }
     public string Column { get; init; } = "Embedding";
@@ -61,8 +74,22 @@ public static class EvaluateJob
     public static EvaluationReport Run(EvaluateJobOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         if (options.KnnK.Any(k => k < 1)) throw new ArgumentException("--knn-k values must be positive.");
-        var ml = new MLContext(0);
-        var embedder = ModelEmbedder.Load(ml, options.ModelPath, options.Column);
+        if (options.Probe == ProbeKind.FastTree && options.ProbeL2.Count > 0)
+            throw new ArgumentException(
+                "--probe-l2 applies to the linear probes (lbfgs, sdca, and the label-efficiency table of paper); " +
+                "fasttree has no L2 weight.");
+        if ((options.ModelPath is null) == (options.Checkpoint is null))
+            throw new ArgumentException("Give exactly one of --model model.zip and --checkpoint encoder.ckpt.");
+        string modelPath = (options.ModelPath ?? options.Checkpoint)!;
+        string modelName = Path.GetFileName(modelPath);
+        if (options.Checkpoint is not null && options.Column != "Embedding")
+            throw new ArgumentException(
+                $"--column '{options.Column}' names a column of a model zip; a checkpoint gives its backbone " +
+                "features (the Embedding column).");
+        var embedder = options.Checkpoint is { } checkpoint
+            ? CheckpointEmbedder(checkpoint)
+            : ModelEmbedderOf(ModelEmbedder.Load(new MLContext(0), modelPath, options.Column), options.ChunkSize);
+        using var owned = embedder.Owned;
         var trainRejects = options.OnBadImage == UndecodableImagePolicy.Skip ? new RejectsFile() : null;
         var testRejects = trainRejects is null ? null : new RejectsFile();
         var (train, trainLabels, trainInfo) =
@@ -80,15 +107,25 @@ public static class EvaluateJob
 
         var results = new List<EvaluationResult>();
         string probeName = ProbeName(options.Probe);
-        double probeAccuracy = options.Probe == ProbeKind.Paper
-            ? RunPaperProbe(train, trainLabels, test, testLabels, cancellationToken)
-            : LinearProbe.TrainAndEvaluate(train, trainLabels, test, testLabels,
-                new LinearProbe.Options { Trainer = TrainerOf(options.Probe) }).Accuracy;
-        results.Add(new EvaluationResult(Path.GetFileName(options.ModelPath), probeName, probeAccuracy));
+        var linear = new LinearProbe.Options { Trainer = TrainerOf(options.Probe) }.WithL2(options.ProbeL2);
+        double probeAccuracy;
+        string l2 = "";
+        if (options.Probe == ProbeKind.Paper)
+        {
+            probeAccuracy = RunPaperProbe(train, trainLabels, test, testLabels, cancellationToken);
+        }
+        else
+        {
+            var fitted = LinearProbe.TrainAndEvaluate(train, trainLabels, test, testLabels, linear);
+            probeAccuracy = fitted.Accuracy;
+            l2 = LinearProbe.DescribeL2(fitted);
+            log.WriteLine($"{probeName}: {l2}.");
+        }
+        results.Add(new EvaluationResult(modelName, probeName, probeAccuracy));
         var budgets = LabelEfficiencyProbe.Run(train, trainLabels, test, testLabels, options.Labels,
-            new LinearProbe.Options { Trainer = TrainerOf(options.Probe) }, options.LabelSeed, cancellationToken);
+            linear, options.LabelSeed, cancellationToken);
         foreach (var point in budgets)
-            results.Add(new EvaluationResult(Path.GetFileName(options.ModelPath),
+            results.Add(new EvaluationResult(modelName,
                 $"linear probe, {point.Budget} labels ({point.Images:N0} images)", point.Accuracy));
         foreach (int k in options.KnnK)
         {
@@ -96,23 +133,26 @@ public static class EvaluateJob
                 KnnClassifier.Accuracy(train, trainLabels, test, testLabels, new KnnClassifier.Options { K = k },
                 cancellationToken);
             results.Add(
-                new EvaluationResult(Path.GetFileName(options.ModelPath), $"kNN k={k} (cosine, weighted, T=0.07)",
+                new EvaluationResult(modelName, $"kNN k={k} (cosine, weighted, T=0.07)",
                 accuracy));
         }
 
         var report = new EvaluationReport(
-            $"Evaluation of {Path.GetFileName(options.ModelPath)}",
+            $"Evaluation of {modelName}",
             $"{options.Test} ({test.Count:N0} images, {trainInfo.ClassNames.Count} classes)",
             results,
             results.ToDictionary(r => MetricName(r.Protocol), r => r.Accuracy),
             new Dictionary<string, string>
             {
-                ["model"] = Path.GetFullPath(options.ModelPath),
+                ["model"] = Path.GetFullPath(modelPath),
                 ["train"] = options.Train,
                 ["test"] = options.Test,
                 ["train_images"] = train.Count.ToString(),
                 ["embedding_size"] = embedder.Size.ToString(),
                 ["probe"] = probeName,
+                ["probe_l2"] = l2,
+                ["label_budget_l2"] = string.Join(", ", budgets.Select(p =>
+                    $"{p.Budget}: {p.L2Regularization?.ToString(CultureInfo.InvariantCulture)}")),
             });
         if (options.ReportDirectory is { } directory)
         {
@@ -120,13 +160,39 @@ public static class EvaluateJob
             ReportWriter.WriteMarkdown(Path.Combine(directory, "report.md"), report);
             if (budgets.Count > 0)
                 LabelEfficiencyPlot.Write(Path.Combine(directory, "label-efficiency.png"),
-                    [(Path.GetFileName(options.ModelPath), [.. budgets.Select(p => (p.Images, p.Accuracy))])],
+                    [(modelName, [.. budgets.Select(p => (p.Images, p.Accuracy))])],
                     $"Label efficiency, {options.Test}");
         }
         return report;
     }
 
-    private static (EmbeddingMatrix Embeddings, int[] Labels, ImageSetInfo Info) EmbedLabelled(ModelEmbedder embedder,
+    /// <summary>What embeds the labelled inputs: a model zip or a checkpoint.</summary>
+    private sealed record Embedder((int Channels, int Height, int Width) Shape, int Size,
+        Func<ImageSource, CancellationToken, (EmbeddingMatrix Embeddings, int[] Labels)> EmbedAll,
+        IDisposable? Owned = null);
+
+    private static Embedder ModelEmbedderOf(ModelEmbedder embedder, int chunkSize) =>
+        new(embedder.Shape, embedder.Size, (source, cancellationToken) =>
+        {
+            var (values, labels, count) = embedder.EmbedAll(source, chunkSize, cancellationToken);
+            return (new EmbeddingMatrix(values, count, embedder.Size), labels);
+        });
+
+    private static Embedder CheckpointEmbedder(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
+        var (model, header) = Checkpoint.LoadModel(path);
+        return new((model.Config.Channels, model.Config.Height, model.Config.Width), model.Config.FeatureDim,
+            (source, cancellationToken) =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var pixels = LabelledPixels.Read(source);
+                return (FrozenFeatures.Compute(model, header.Augmentation.Normalization, pixels.Pixels, pixels.Count),
+                    pixels.Labels);
+            }, model);
+    }
+
+    private static (EmbeddingMatrix Embeddings, int[] Labels, ImageSetInfo Info) EmbedLabelled(Embedder embedder,
         string input, string? labels, EvaluateJobOptions options, RejectsFile? rejects,
         CancellationToken cancellationToken)
     {
@@ -135,9 +201,9 @@ public static class EvaluateJob
             throw new ArgumentException(
                 $"Input '{input}' has no labels: evaluation needs a labelled folder (class subfolders), " +
                 "IDX labels or a labelled manifest part.");
-        var (values, classes, count) = embedder.EmbedAll(source, options.ChunkSize, cancellationToken);
-        if (count == 0) throw new ArgumentException($"Input '{input}' holds no images.");
-        return (new EmbeddingMatrix(values, count, embedder.Size), classes, source.Info);
+        var (embeddings, classes) = embedder.EmbedAll(source, cancellationToken);
+        if (embeddings.Count == 0) throw new ArgumentException($"Input '{input}' holds no images.");
+        return (embeddings, classes, source.Info);
     }
 
     private static double RunPaperProbe(EmbeddingMatrix train, int[] trainLabels, EmbeddingMatrix test,

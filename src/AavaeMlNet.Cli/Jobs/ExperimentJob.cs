@@ -26,6 +26,8 @@ public sealed record ExperimentResult(
 {
     /// <summary>The final linear probe scored on the 5,000-image validation split: the figure to tune on.</summary>
     public double ValidationAccuracy { get; init; } = double.NaN;
+    /// <summary>The L2 weight of the final linear probe (chosen on a held-out part under several candidates).</summary>
+    public float? LinearProbeL2 { get; init; }
     /// <summary>The linear probe per label budget, on the test set.</summary>
     public IReadOnlyList<LabelEfficiencyPoint> LabelEfficiency { get; init; } = [];
 }
@@ -57,10 +59,12 @@ public static class ExperimentJob
         log.WriteLine("Raw-pixel baseline: linear probe on the same probe-train and test images...");
         var rawTrain = new EmbeddingMatrix(probeTrain.Pixels, probeTrain.Count, 784);
         var rawTest = new EmbeddingMatrix(test.Pixels, test.Count, 784);
-        double raw = LinearProbe.TrainAndEvaluate(rawTrain, probeTrain.Labels, rawTest, test.Labels).Accuracy;
+        var probeOptions = new LinearProbe.Options().WithL2(options.ProbeL2);
+        var rawProbe = LinearProbe.TrainAndEvaluate(rawTrain, probeTrain.Labels, rawTest, test.Labels, probeOptions);
+        double raw = rawProbe.Accuracy;
         var rawCurve = LabelEfficiencyProbe.Run(rawTrain, probeTrain.Labels, rawTest, test.Labels, options.Labels,
-            seed: (ulong)options.Settings.Seed, cancellationToken: cancellationToken);
-        log.WriteLine($"Raw pixels: {raw:P2}" +
+            probeOptions, (ulong)options.Settings.Seed, cancellationToken);
+        log.WriteLine($"Raw pixels: {raw:P2} ({LinearProbe.DescribeL2(rawProbe)})" +
             string.Concat(rawCurve.Select(p => $", {p.Budget} labels {p.Accuracy:P2}")));
 
         var results = new List<ExperimentResult>();
@@ -124,17 +128,18 @@ public static class ExperimentJob
             var trainFeatures =
                 FrozenFeatures.Compute(transformer.Model, normalization, probeTrain.Pixels, probeTrain.Count);
             var testFeatures = FrozenFeatures.Compute(transformer.Model, normalization, test.Pixels, test.Count);
-            double linear = LinearProbe.TrainAndEvaluate(trainFeatures, probeTrain.Labels, testFeatures, test.Labels)
-                .Accuracy;
+            var linearProbe = LinearProbe.TrainAndEvaluate(trainFeatures, probeTrain.Labels, testFeatures, test.Labels,
+                probeOptions);
+            double linear = linearProbe.Accuracy;
             double knn = KnnClassifier.Accuracy(trainFeatures, probeTrain.Labels, testFeatures, test.Labels,
                 new KnnClassifier.Options { K = 20 });
             var validationFeatures =
                 FrozenFeatures.Compute(transformer.Model, normalization, validation.Pixels, validation.Count);
-            double validationLinear = LinearProbe.TrainAndEvaluate(trainFeatures, probeTrain.Labels, validationFeatures,
-                validation.Labels).Accuracy;
+            double validationLinear = LinearProbe.Score(linearProbe, validationFeatures, validation.Labels);
             var curve = LabelEfficiencyProbe.Run(trainFeatures, probeTrain.Labels, testFeatures, test.Labels,
-                options.Labels, seed: (ulong)options.Settings.Seed, cancellationToken: cancellationToken);
-            log.WriteLine($"Run '{run.Name}': linear probe {linear:P2} (validation {validationLinear:P2}), " +
+                options.Labels, probeOptions, (ulong)options.Settings.Seed, cancellationToken);
+            log.WriteLine($"Run '{run.Name}': linear probe {linear:P2} (validation {validationLinear:P2}; " +
+                          $"{LinearProbe.DescribeL2(linearProbe)}), " +
                           $"kNN(20) {knn:P2}" +
                           string.Concat(curve.Select(p => $", {p.Budget} labels {p.Accuracy:P2}")) +
                           $", {steps} steps in {pretrainSeconds:F0} s");
@@ -142,6 +147,7 @@ public static class ExperimentJob
                 imagesPerSecond, finalLoss, online, Describe(estimatorOptions))
             {
                 ValidationAccuracy = validationLinear,
+                LinearProbeL2 = linearProbe.L2Regularization,
                 LabelEfficiency = curve,
             });
             string slug = new string(
@@ -150,10 +156,23 @@ public static class ExperimentJob
                 LossCurvePlot.Write(Path.Combine(options.OutputDirectory, $"loss-{slug}.png"), losses,
                     $"Training loss: {run.Name}");
             transformer.SaveCheckpoint(Path.Combine(options.OutputDirectory, $"encoder-{slug}.ckpt"));
-            WriteOutputs(sweep, options, (raw, rawCurve), results, clock.Elapsed);
+            AtomicFile.Write(Path.Combine(options.OutputDirectory, $"model-{slug}.zip"),
+                stream => ml.Model.Save(transformer, data.Pretrain.Schema, stream));
+            WriteOutputs(sweep, options, (raw, rawProbe.L2Regularization, rawCurve), results, clock.Elapsed);
         }
         return results;
     }
+
+    private static string L2Text(float? l2) => l2?.ToString("G4", CultureInfo.InvariantCulture) ?? "";
+
+    private static string ProbeL2Text(IReadOnlyList<float> weights) => weights.Count switch
+    {
+        0 => $"the linear probes' L2 weight is L-BFGS's default, {L2Text(LinearProbe.DefaultLbfgsL2)}.",
+        1 => $"the linear probes' L2 weight is {L2Text(weights[0])}.",
+        _ => "each linear probe (raw pixels, every run, every label budget) chooses its L2 weight from " +
+             string.Join(", ", weights.Select(w => L2Text(w))) + " on a stratified 10% held out of its own " +
+             "training images and is refitted on all of them with it (per-budget choices in results.json).",
+    };
 
     private static string Expanded(AavaeEstimator.Options o) =>
         o.ExpandFeatures is { } h ? FormattableString.Invariant($" expanded to h = {h}") : "";
@@ -172,7 +191,8 @@ public static class ExperimentJob
     }
 
     private static void WriteOutputs(string sweep, ExperimentOptions options,
-        (double Accuracy, IReadOnlyList<LabelEfficiencyPoint> Curve) baseline, List<ExperimentResult> results,
+        (double Accuracy, float? L2, IReadOnlyList<LabelEfficiencyPoint> Curve) baseline,
+        List<ExperimentResult> results,
         TimeSpan elapsed)
     {
         double raw = baseline.Accuracy;
@@ -180,6 +200,7 @@ public static class ExperimentJob
         {
             sweep,
             rawPixelLinearProbe = raw,
+            rawPixelLinearProbeL2 = baseline.L2,
             rawPixelLabelEfficiency = baseline.Curve,
             results,
             options = options with { DataDirectory = "" },
@@ -204,16 +225,19 @@ public static class ExperimentJob
             $"{options.ProbeTrainImages:N0} labelled " +
             "training images, kNN = cosine, k = 20, weights exp(s/0.07); both scored on the 10,000 test images; the " +
             "validation column is the same linear probe scored on the 5,000-image validation split (tune on it); " +
-            "label budgets are stratified, seeded subsets of the probe-train images, scored on the test images.", "",
-            "| run | linear probe | validation | kNN (k=20) | " +
+            "label budgets are stratified, seeded subsets of the probe-train images, scored on the test images; " +
+            ProbeL2Text(options.ProbeL2), "",
+            "| run | linear probe | validation | probe L2 | kNN (k=20) | " +
             string.Concat(options.Labels.Select(b => $"{b} labels | ")) +
             "steps | epochs | pretrain time | images/s | final loss | online probe by epoch |",
-            "|---|---|---|---|" + string.Concat(options.Labels.Select(_ => "---|")) + "---|---|---|---|---|---|",
-            "| " + string.Join(" | ", (string[])["raw pixels (baseline, same run)", $"{raw:P2}", "", "",
+            "|---|---|---|---|---|" + string.Concat(options.Labels.Select(_ => "---|")) + "---|---|---|---|---|---|",
+            "| " + string.Join(" | ", (string[])["raw pixels (baseline, same run)", $"{raw:P2}", "",
+                L2Text(baseline.L2), "",
                 .. baseline.Curve.Select(p => $"{p.Accuracy:P2}"), "", "", "", "", "", ""]) + " |",
         };
         lines.AddRange(results.Select(r =>
-            $"| {r.Name} | {r.LinearProbeAccuracy:P2} | {r.ValidationAccuracy:P2} | {r.KnnAccuracy:P2} | " +
+            $"| {r.Name} | {r.LinearProbeAccuracy:P2} | {r.ValidationAccuracy:P2} | {L2Text(r.LinearProbeL2)} | " +
+            $"{r.KnnAccuracy:P2} | " +
             string.Concat(r.LabelEfficiency.Select(p => $"{p.Accuracy:P2} | ")) +
             $"{r.Steps} | {r.EpochsStarted}{(r.StoppedAtTimeLimit ? " (time limit)" : "")} | " +
             $"{Duration.Format(TimeSpan.FromSeconds(r.PretrainSeconds))} | " +

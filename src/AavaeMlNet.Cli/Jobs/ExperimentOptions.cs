@@ -1,4 +1,5 @@
 using AavaeMlNet.Evaluation.LabelEfficiency;
+using AavaeMlNet.Evaluation.Probes;
 using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Cli.Jobs;
@@ -24,6 +25,12 @@ public sealed record ExperimentOptions
     /// Label budgets of the label-efficiency table (on the probe-train images, scored on the test set).
     /// </summary>
     public IReadOnlyList<LabelBudget> Labels { get; init; } = LabelBudget.ParseList("100/class,1%,10%");
+    /// <summary>
+    /// L2 weight of the final linear probes (raw pixels, full labels and each budget), or several to choose from on a
+    /// stratified 10% held out of the probe's training images (<see cref="LinearProbe.Options.L2Candidates"/>);
+    /// none: L-BFGS's default, <see cref="LinearProbe.DefaultLbfgsL2"/>.
+    /// </summary>
+    public IReadOnlyList<float> ProbeL2 { get; init; } = [];
     /// <summary>
     /// <c>--set NAME=V1,V2</c> texts: every run of the sweep is repeated at each combination of these values
     /// (<see cref="SettingGrid"/>).

@@ -9,12 +9,17 @@ namespace AavaeMlNet.Evaluation.LabelEfficiency;
 /// <param name="Budget">The budget as asked for.</param>
 /// <param name="Images">Labelled images the probe was fitted on.</param>
 /// <param name="Accuracy">Top-1 accuracy in [0, 1] on the whole test set.</param>
-public sealed record LabelEfficiencyPoint(LabelBudget Budget, int Images, double Accuracy);
+public sealed record LabelEfficiencyPoint(LabelBudget Budget, int Images, double Accuracy)
+{
+    /// <summary>The probe's L2 weight at this budget (chosen per budget under L2 selection).</summary>
+    public float? L2Regularization { get; init; }
+}
 
 /// <summary>
 /// The label-efficiency table of self-supervised learning: the same <see cref="LinearProbe"/> fitted on a stratified,
-/// seeded subset of the labelled training embeddings per budget (<see cref="LabelSubset"/>; standardization fitted on
-/// the subset only), each measured on the whole test set.
+/// seeded subset of the labelled training embeddings per budget (<see cref="LabelSubset"/>; standardization, and the
+/// L2 weight under <see cref="LinearProbe.Options.L2Candidates"/>, chosen on the subset only), each measured on the
+/// whole test set.
 /// </summary>
 public static class LabelEfficiencyProbe
 {
@@ -34,7 +39,10 @@ public static class LabelEfficiencyProbe
             int[] labels = [.. subset.Select(i => trainLabels[i])];
             var result = LinearProbe.TrainAndEvaluate(train.Rows(subset), labels, test, testLabels,
                 probe ?? new LinearProbe.Options());
-            points.Add(new LabelEfficiencyPoint(budget, subset.Length, result.Accuracy));
+            points.Add(new LabelEfficiencyPoint(budget, subset.Length, result.Accuracy)
+            {
+                L2Regularization = result.L2Regularization,
+            });
         }
         return points;
     }

@@ -55,6 +55,72 @@ public class EvaluateCommandTests(PretrainedModel model)
     }
 
     [Fact]
+    public void Evaluate_probe_l2_chooses_the_weight_on_a_held_out_part_for_the_probe_and_each_budget()
+    {
+        string directory = TinyData.NewDirectory("evaluate-l2");
+        var result = CliProcess.Succeed(directory, "evaluate", "--model", model.ModelPath, "--train", model.TrainImages,
+            "--test", model.TestImages, "--knn-k", "", "--labels", "50%", "--probe-l2", "0.01,100",
+            "--report-dir", "report");
+
+        Assert.Matches(@"linear probe \(standardize \+ L-BFGS\): L2 (0\.01|100), chosen on the held-out part from " +
+                       @"0\.01 \(\d+\.\d\d ?%\), 100 \(\d+\.\d\d ?%\)\.", result.Stdout);
+        var report = ReportWriter.FromJson(File.ReadAllText(Path.Combine(directory, "report", "metrics.json")));
+        Assert.StartsWith("L2 ", report.Settings["probe_l2"]);
+        Assert.Matches(@"^50%: (0\.01|100)$", report.Settings["label_budget_l2"]);
+    }
+
+    [Fact]
+    public void Evaluate_checkpoint_embeds_with_torchsharp_and_scores_as_the_model_zip_within_one_image()
+    {
+        string directory = TinyData.NewDirectory("evaluate-checkpoint");
+        string[] inputs = ["--train", model.TrainImages, "--test", model.TestImages, "--knn-k", "5"];
+        var fromZip = CliProcess.Succeed(directory, ["evaluate", "--model", model.ModelPath, .. inputs,
+            "--report-dir", "zip"]);
+        var fromCheckpoint = CliProcess.Succeed(directory, ["evaluate", "--checkpoint", model.CheckpointPath,
+            .. inputs, "--report-dir", "ckpt"]);
+
+        Assert.Contains("Embedded 64 train and 32 test images (64 dimensions).", fromZip.Stdout);
+        Assert.Contains("Embedded 64 train and 32 test images (64 dimensions).", fromCheckpoint.Stdout);
+        var zip = ReportWriter.FromJson(File.ReadAllText(Path.Combine(directory, "zip", "metrics.json")));
+        var ckpt = ReportWriter.FromJson(File.ReadAllText(Path.Combine(directory, "ckpt", "metrics.json")));
+        Assert.Equal(zip.Metrics.Keys.Order(), ckpt.Metrics.Keys.Order());
+        // The same encoder through ONNX and through TorchSharp: the accuracies over 32 images differ by one at most.
+        Assert.All(zip.Metrics, m => Assert.InRange(ckpt.Metrics[m.Key], m.Value - 1.01 / 32, m.Value + 1.01 / 32));
+        Assert.Equal("encoder.ckpt", ckpt.Results[0].Model);
+    }
+
+    [Fact]
+    public void Evaluate_needs_exactly_one_of_model_and_checkpoint()
+    {
+        string directory = TinyData.NewDirectory("evaluate-model-or-checkpoint");
+        string[] inputs = ["--train", model.TrainImages, "--test", model.TestImages];
+
+        CliProcess.AssertUserError(CliProcess.Run(directory, ["evaluate", .. inputs]),
+            "Give exactly one of --model model.zip and --checkpoint encoder.ckpt.");
+        CliProcess.AssertUserError(CliProcess.Run(directory, ["evaluate", "--model", model.ModelPath,
+            "--checkpoint", model.CheckpointPath, .. inputs]), "Give exactly one of");
+        CliProcess.AssertUserError(CliProcess.Run(directory, ["evaluate", "--checkpoint", "missing.ckpt", .. inputs]),
+            "Checkpoint 'missing.ckpt' does not exist.");
+        CliProcess.AssertUserError(CliProcess.Run(directory, ["evaluate", "--checkpoint", model.CheckpointPath,
+            "--column", "Mean", .. inputs]), "a checkpoint gives its backbone features");
+    }
+
+    [Fact]
+    public void Evaluate_refuses_a_probe_l2_that_is_not_a_list_of_weights_or_does_not_apply()
+    {
+        string directory = TinyData.NewDirectory("evaluate-l2-bad");
+        string[] common = ["evaluate", "--model", model.ModelPath, "--train", model.TrainImages,
+            "--test", model.TestImages];
+
+        CliProcess.AssertUserError(CliProcess.Run(directory, [.. common, "--probe-l2", "1,-2"]),
+            "--probe-l2 '1,-2': '-2' is not a finite number >= 0.");
+        CliProcess.AssertUserError(CliProcess.Run(directory, [.. common, "--probe-l2", "1,1"]),
+            "--probe-l2 '1,1' names a weight twice.");
+        CliProcess.AssertUserError(CliProcess.Run(directory, [.. common, "--probe", "fasttree", "--probe-l2", "1"]),
+            "fasttree has no L2 weight");
+    }
+
+    [Fact]
     public void Evaluate_refuses_an_unlabelled_input()
     {
         string directory = TinyData.NewDirectory("evaluate-unlabelled");

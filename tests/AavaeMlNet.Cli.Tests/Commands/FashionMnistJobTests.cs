@@ -54,10 +54,10 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
     }
 
     [Fact]
-    public void Experiment_runs_one_aavae_run_and_writes_results_the_report_table_figures_and_the_checkpoint()
+    public void Experiment_runs_one_aavae_run_and_writes_results_the_report_table_figures_and_the_models()
     {
         var result = CliProcess.Succeed(directory, ["experiment", "aavae", .. data.TinyJob,
-            "--online-probe-images", "20", "--labels", "2/class", "--output", "experiment"]);
+            "--online-probe-images", "20", "--labels", "2/class", "--probe-l2", "0.1,10", "--output", "experiment"]);
 
         string output = Path.Combine(directory, "experiment");
         Assert.Contains($"Report: {Path.Combine(output, "report.md")}", result.Stdout);
@@ -73,7 +73,12 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
         Assert.Equal(4, run.GetProperty("Steps").GetInt64()); // 64 images in batches of 16, one epoch
         Assert.Equal(1, run.GetProperty("EpochsStarted").GetInt32());
         Assert.Single(run.GetProperty("OnlineProbeAccuracy").EnumerateArray()); // one per epoch
-        Assert.Single(run.GetProperty("LabelEfficiency").EnumerateArray());
+        var budget = Assert.Single(run.GetProperty("LabelEfficiency").EnumerateArray().ToList());
+        // --probe-l2 with two weights: every probe (raw pixels, the run, each budget) chose one of them.
+        float[] weights = [0.1f, 10f];
+        Assert.Contains(root.GetProperty("rawPixelLinearProbeL2").GetSingle(), weights);
+        Assert.Contains(run.GetProperty("LinearProbeL2").GetSingle(), weights);
+        Assert.Contains(budget.GetProperty("L2Regularization").GetSingle(), weights);
         string[] report = File.ReadAllLines(Path.Combine(output, "report.md"));
         Assert.Equal("# Fashion-MNIST experiment: aavae", report[0]);
         Assert.Contains(report, line => line.StartsWith($"| raw pixels (baseline, same run) | {raw:P2} |",
@@ -81,7 +86,16 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
         Assert.Contains(report, line => line.StartsWith($"| AAVAE | {linear:P2} |", StringComparison.Ordinal));
         foreach (string figure in new[] { "accuracy.png", "label-efficiency.png" })
             Assert.Equal(PngSignature.Bytes, File.ReadAllBytes(Path.Combine(output, figure))[..8]);
-        Assert.Equal(16, Checkpoint.ReadHeader(Path.Combine(output, "encoder-aavae.ckpt")).Config.LatentDim);
+        Assert.Contains(report, line => line.Contains("chooses its L2 weight from 0.1, 10 on a stratified 10% held out",
+            StringComparison.Ordinal));
+        var config = Checkpoint.ReadHeader(Path.Combine(output, "encoder-aavae.ckpt")).Config;
+        Assert.Equal(16, config.LatentDim);
+        // model-aavae.zip is the ML.NET model of the run, for `aavae evaluate` with other probes: the checkpoint's
+        // backbone features h as its Embedding column.
+        var embeddings = new MLContext(0).Model.Load(Path.Combine(output, "model-aavae.zip"), out _)
+            .Transform(new IdxSource(data.TestImages).ToDataView()).GetColumn<float[]>("Embedding").ToList();
+        Assert.Equal(100, embeddings.Count);
+        Assert.All(embeddings, e => Assert.True(e.Length == config.FeatureDim && e.All(float.IsFinite)));
     }
 
     [Fact]
