@@ -1,4 +1,3 @@
-using System.Globalization;
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Evaluation.Knn;
@@ -152,7 +151,7 @@ public static class EvaluateJob
                 ["probe"] = probeName,
                 ["probe_l2"] = l2,
                 ["label_budget_l2"] = string.Join(", ", budgets.Select(p =>
-                    $"{p.Budget}: {p.L2Regularization?.ToString(CultureInfo.InvariantCulture)}")),
+                    $"{p.Budget}: {LinearProbe.FormatL2(p.L2Regularization)}")),
             });
         if (options.ReportDirectory is { } directory)
         {

@@ -163,14 +163,13 @@ public static class ExperimentJob
         return results;
     }
 
-    private static string L2Text(float? l2) => l2?.ToString("G4", CultureInfo.InvariantCulture) ?? "";
-
     private static string ProbeL2Text(IReadOnlyList<float> weights) => weights.Count switch
     {
-        0 => $"the linear probes' L2 weight is L-BFGS's default, {L2Text(LinearProbe.DefaultLbfgsL2)}.",
-        1 => $"the linear probes' L2 weight is {L2Text(weights[0])}.",
+        0 => $"the linear probes' L2 weight is L-BFGS's default, {LinearProbe.FormatL2(LinearProbe.DefaultLbfgsL2)}.",
+        1 => $"the linear probes' L2 weight is {LinearProbe.FormatL2(weights[0])}.",
         _ => "each linear probe (raw pixels, every run, every label budget) chooses its L2 weight from " +
-             string.Join(", ", weights.Select(w => L2Text(w))) + " on a stratified 10% held out of its own " +
+             string.Join(", ", weights.Select(w => LinearProbe.FormatL2(w))) +
+             " on a stratified 10% held out of its own " +
              "training images and is refitted on all of them with it (per-budget choices in results.json).",
     };
 
@@ -232,11 +231,12 @@ public static class ExperimentJob
             "steps | epochs | pretrain time | images/s | final loss | online probe by epoch |",
             "|---|---|---|---|---|" + string.Concat(options.Labels.Select(_ => "---|")) + "---|---|---|---|---|---|",
             "| " + string.Join(" | ", (string[])["raw pixels (baseline, same run)", $"{raw:P2}", "",
-                L2Text(baseline.L2), "",
+                LinearProbe.FormatL2(baseline.L2), "",
                 .. baseline.Curve.Select(p => $"{p.Accuracy:P2}"), "", "", "", "", "", ""]) + " |",
         };
         lines.AddRange(results.Select(r =>
-            $"| {r.Name} | {r.LinearProbeAccuracy:P2} | {r.ValidationAccuracy:P2} | {L2Text(r.LinearProbeL2)} | " +
+            $"| {r.Name} | {r.LinearProbeAccuracy:P2} | {r.ValidationAccuracy:P2} | " +
+            $"{LinearProbe.FormatL2(r.LinearProbeL2)} | " +
             $"{r.KnnAccuracy:P2} | " +
             string.Concat(r.LabelEfficiency.Select(p => $"{p.Accuracy:P2} | ")) +
             $"{r.Steps} | {r.EpochsStarted}{(r.StoppedAtTimeLimit ? " (time limit)" : "")} | " +

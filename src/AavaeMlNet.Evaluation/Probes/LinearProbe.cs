@@ -101,14 +101,13 @@ public static class LinearProbe
         public Options WithL2(IReadOnlyList<float> weights)
         {
             ArgumentNullException.ThrowIfNull(weights);
-            var copy = Clone();
+            var copy = (Options)MemberwiseClone();
             if (weights.Count == 0) return copy;
             copy.L2Regularization = weights.Count == 1 ? weights[0] : null;
             copy.L2Candidates = weights.Count == 1 ? null : [.. weights];
             return copy;
         }
 
-        internal Options Clone() => (Options)MemberwiseClone();
     }
 
     /// <summary>ML.NET's default L2 weight of L-BFGS maximum entropy, kept when none is set.</summary>
@@ -139,15 +138,15 @@ public static class LinearProbe
                 $"expected Vector<Single, {train.Dimension}>, got Vector<Single, {test.Dimension}>.");
 
         var ml = new MLContext(options.Seed);
-        if (options.L2Candidates is not { Count: > 0 } candidates)
-            return TrainAndEvaluate(ml, ToDataView(ml, train, trainLabels), ToDataView(ml, test, testLabels),
-                FeaturesColumn, LabelColumn, options);
-
-        var selection = SelectL2(ml, train, trainLabels, candidates, options);
-        var best = selection.OrderByDescending(c => c.Accuracy).ThenByDescending(c => c.L2Regularization).First();
-        var chosen = Copy(options, best.L2Regularization);
+        List<L2Choice> selection = options.L2Candidates is { Count: > 0 } candidates
+            ? SelectL2(ml, train, trainLabels, candidates, options)
+            : [];
+        var fitted = selection.Count == 0
+            ? options
+            : options.WithL2([selection.OrderByDescending(c => c.Accuracy)
+                .ThenByDescending(c => c.L2Regularization).First().L2Regularization]);
         return TrainAndEvaluate(ml, ToDataView(ml, train, trainLabels), ToDataView(ml, test, testLabels),
-            FeaturesColumn, LabelColumn, chosen) with { Selection = selection };
+            FeaturesColumn, LabelColumn, fitted) with { Selection = selection };
     }
 
     /// <summary>Top-1 accuracy of a fitted probe (<see cref="ProbeResult.Model"/>) on other labelled embeddings.
@@ -167,15 +166,16 @@ public static class LinearProbe
     public static string DescribeL2(ProbeResult probe)
     {
         ArgumentNullException.ThrowIfNull(probe);
-        string weight = probe.L2Regularization is { } l2 ? Number(l2) : "the trainer's default";
+        string weight = probe.L2Regularization is { } l2 ? FormatL2(l2) : "the trainer's default";
         return probe.Selection.Count == 0
             ? $"L2 {weight}"
             : $"L2 {weight}, chosen on the held-out part from " +
               string.Join(", ", probe.Selection.Select(c =>
-                  $"{Number(c.L2Regularization)} ({c.Accuracy.ToString("P2", CultureInfo.InvariantCulture)})"));
+                  $"{FormatL2(c.L2Regularization)} ({c.Accuracy.ToString("P2", CultureInfo.InvariantCulture)})"));
     }
 
-    private static string Number(float value) => value.ToString("G4", CultureInfo.InvariantCulture);
+    /// <summary>An L2 weight as the reports write it (4 significant digits, invariant); "" for none.</summary>
+    public static string FormatL2(float? weight) => weight?.ToString("G4", CultureInfo.InvariantCulture) ?? "";
 
     private static List<L2Choice> SelectL2(MLContext ml, EmbeddingMatrix train, IReadOnlyList<int> trainLabels,
         IReadOnlyList<float> candidates, Options options)
@@ -203,15 +203,7 @@ public static class LinearProbe
         var fitView = ToDataView(ml, train.Rows(fit), [.. fit.Select(i => trainLabels[i])]);
         var heldOutView = ToDataView(ml, train.Rows(heldOut), [.. heldOut.Select(i => trainLabels[i])]);
         return [.. candidates.Select(l2 => new L2Choice(l2,
-            TrainAndEvaluate(ml, fitView, heldOutView, FeaturesColumn, LabelColumn, Copy(options, l2)).Accuracy))];
-    }
-
-    private static Options Copy(Options options, float l2)
-    {
-        var copy = options.Clone();
-        copy.L2Regularization = l2;
-        copy.L2Candidates = null;
-        return copy;
+            TrainAndEvaluate(ml, fitView, heldOutView, FeaturesColumn, LabelColumn, options.WithL2([l2])).Accuracy))];
     }
 
     /// <summary>
