@@ -29,8 +29,8 @@ internal static class TrainingStepBench
         using var model = new AavaeModel(configuration.Model);
         using (var initial = new Generator(0)) WeightInitialization.Apply(model, initial);
         model.train();
-        using var optimizer = optim.Adam(model.parameters(), lr: 1e-4);
-        using var encoderOptimizer = optim.Adam(model.Encoder.parameters(), lr: 1e-4);
+        using var optimizer = new Adam(model.parameters(), lr: 1e-4);
+        using var encoderOptimizer = new Adam(model.Encoder.parameters(), lr: 1e-4);
         var augmentation = new SimClrAugmentation(configuration.Augmentation);
         using var generator = new Generator(1);
         var c = configuration.Model;

@@ -51,7 +51,7 @@ public sealed class AavaeTrainer : IDisposable
         PrecisionSupport.Configure(Model, options, device, cpu);
         using (var initial = new Generator((ulong)options.Seed)) WeightInitialization.Apply(Model, initial);
         Model.to(device);
-        optimizer = optim.Adam(Model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        optimizer = new Adam(Model.parameters(), options.LearningRate, options.WeightDecay);
         generator = new Generator((ulong)options.Seed);
         samplingGenerator = device.type == DeviceType.CPU ? generator : new Generator((ulong)options.Seed, device);
     }
