@@ -289,6 +289,7 @@ public static class EncoderOnnxExporter
                 new("aavae.normalization.std", Join(normalization.Std)),
                 // The graph is fp32 whatever the model trained in; this records the training arithmetic.
                 new("aavae.trained_precision", encoder.Compute.Precision.ToString()),
+                .. options.Metadata,
             ]);
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Evaluation.LabelEfficiency;
+using AavaeMlNet.Text;
 
 namespace AavaeMlNet.Cli.Commands;
 
@@ -35,23 +36,13 @@ internal static class CommonOptions
         _ => throw new ArgumentException($"--on-bad-image '{text}' must be fail or skip."),
     };
 
-    /// <summary>
-    /// A duration: a number with s, m or h (30s, 10m, 1.5h; a bare number is minutes, as --minutes), or off (null).
-    /// </summary>
+    /// <summary>A duration in the one grammar of every setting (<see cref="Duration.TryParse"/>), or off (null).</summary>
     public static TimeSpan? ParseDuration(string text, string flag)
     {
-        if (text == "off") return null;
-        string trimmed = text.Trim();
-        (string number, double unit) = trimmed[^1] switch
-        {
-            's' => (trimmed[..^1], 1.0),
-            'm' => (trimmed[..^1], 60.0),
-            'h' => (trimmed[..^1], 3600.0),
-            _ => (trimmed, 60.0),
-        };
-        if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0)
-            return TimeSpan.FromSeconds(value * unit);
-        throw new ArgumentException($"{flag} '{text}' must be a positive duration such as 30s, 10m or 1h, or off.");
+        if (text.Trim() == "off") return null;
+        return Duration.TryParse(text)
+            ?? throw new ArgumentException(
+                $"{flag} '{text}' must be a positive duration such as 30s, 10m or 1h, or off.");
     }
 
     /// <summary>

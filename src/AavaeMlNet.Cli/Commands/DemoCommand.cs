@@ -39,7 +39,7 @@ internal static class DemoCommand
                     Labels = CommonOptions.ParseLabelBudgets(parse.GetValue(labels)),
                     Settings = settings.Read(parse),
                 };
-                var reporter = ProgressReporter.ForConsole(options.Settings);
+                var reporter = ProgressReporter.ForConsole();
                 var result =
                     await FashionMnistDemoJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);
                 Console.WriteLine();

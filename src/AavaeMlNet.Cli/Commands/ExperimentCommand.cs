@@ -54,7 +54,7 @@ internal static class ExperimentCommand
                 };
                 string name = parse.GetValue(sweep)!;
                 ExperimentSweeps.Get(name, options.Settings, options.Set); // reject bad sweeps before loading data
-                var reporter = ProgressReporter.ForConsole(options.Settings);
+                var reporter = ProgressReporter.ForConsole();
                 await ExperimentJob.RunAsync(name, options, Console.Out, reporter.Report, cancellationToken);
                 Console.WriteLine($"Report: {Path.Combine(Path.GetFullPath(options.OutputDirectory), "report.md")}");
                 return 0;

@@ -108,7 +108,7 @@ internal static class PretrainCommand
                         CommonOptions.ParseDuration(parse.GetValue(checkpointEvery)!, "--checkpoint-every"),
                     CheckpointEverySteps = parse.GetValue(checkpointSteps),
                 };
-                var reporter = ProgressReporter.ForConsole(options.Settings);
+                var reporter = ProgressReporter.ForConsole();
                 var result = await PretrainJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);
                 Console.WriteLine($"Model: {result.ModelPath} ({result.EmbeddingSize}-dimensional embedding). " +
                                   $"TorchSharp checkpoint: {result.CheckpointPath}.");

@@ -20,7 +20,7 @@ namespace AavaeMlNet.Cli.Jobs;
 
 /// <summary>What one run of a sweep measured.</summary>
 public sealed record ExperimentResult(
-    string Name, double LinearProbeAccuracy, double KnnAccuracy, long Steps, int EpochsStarted, bool StoppedAtTimeLimit,
+    string Name, double LinearProbeAccuracy, double KnnAccuracy, long Steps, int EpochsStarted, bool StoppedAtBudget,
     double PretrainSeconds, double ImagesPerSecond, double FinalLoss, IReadOnlyList<double> OnlineProbeAccuracy,
     string Settings)
 {
@@ -109,11 +109,11 @@ public static class ExperimentJob
                         $"(fitted on {options.OnlineProbeImages:N0}, validation {validation.Count:N0} images)");
                 };
             }
-            log.WriteLine($"Run '{run.Name}': {Describe(estimatorOptions)}");
+            log.WriteLine($"Run '{run.Name}':");
+            estimatorOptions.Log = line => log.WriteLine($"  [{run.Name}] {line}");
             var pretrainClock = Stopwatch.StartNew();
             long steps = 0;
             int epochs = 0;
-            bool stoppedAtLimit = false;
             estimatorOptions.Progress += p =>
             {
                 steps = p.Step + 1;
@@ -121,8 +121,8 @@ public static class ExperimentJob
             };
             using var transformer = ml.Transforms.PretrainAavae(estimatorOptions).Fit(data.Pretrain);
             double pretrainSeconds = pretrainClock.Elapsed.TotalSeconds;
-            stoppedAtLimit = settings.TimeLimit is { } limit && pretrainSeconds >= limit.TotalSeconds
-                && epochs < settings.Epochs;
+            var training = transformer.Training;
+            bool stoppedAtBudget = training.TimeBudget is not null && epochs < (training.Epochs ?? int.MaxValue);
 
             var normalization = transformer.Augmentation.Normalization;
             var trainFeatures =
@@ -143,8 +143,8 @@ public static class ExperimentJob
                           $"kNN(20) {knn:P2}" +
                           string.Concat(curve.Select(p => $", {p.Budget} labels {p.Accuracy:P2}")) +
                           $", {steps} steps in {pretrainSeconds:F0} s");
-            results.Add(new ExperimentResult(run.Name, linear, knn, steps, epochs, stoppedAtLimit, pretrainSeconds,
-                imagesPerSecond, finalLoss, online, Describe(estimatorOptions))
+            results.Add(new ExperimentResult(run.Name, linear, knn, steps, epochs, stoppedAtBudget, pretrainSeconds,
+                imagesPerSecond, finalLoss, online, Describe(transformer.Config, training))
             {
                 ValidationAccuracy = validationLinear,
                 LinearProbeL2 = linearProbe.L2Regularization,
@@ -173,20 +173,20 @@ public static class ExperimentJob
              "training images and is refitted on all of them with it (per-budget choices in results.json).",
     };
 
-    private static string Expanded(AavaeEstimator.Options o) =>
-        o.ExpandFeatures is { } h ? FormattableString.Invariant($" expanded to h = {h}") : "";
-
-    private static string Describe(AavaeEstimator.Options o)
+    private static string Describe(AavaeConfig c, TrainingOptions t)
     {
-        string budget = o.TimeLimit is { } t ? FormattableString.Invariant($" or {t.TotalMinutes:F0} min") : "";
-        string beta = o.Beta?.ToString(CultureInfo.InvariantCulture) ?? "default";
-        string logScale = o.LearnLogScale ? "learned" : "fixed";
+        string budget = t.TimeBudget is { } b ? $", budget {Duration.ToText(b)}" : "";
+        string epochs = t.Epochs is { } e ? $", {e} epochs" : "";
+        string expanded = c.ExpandFeatures is { } h ? FormattableString.Invariant($" expanded to h = {h}") : "";
+        string beta = c.Beta?.ToString(CultureInfo.InvariantCulture) ?? "default";
+        string logScale = c.LearnLogScale ? "learned" : "fixed";
+        string warmup = t.WarmupEpochs is { } w ? FormattableString.Invariant($"{w} epochs") : $"{t.WarmupShare:P0}";
         return FormattableString.Invariant(
-                $"{o.Variant}, ResNet-18 x{o.WidthMultiplier}{Expanded(o)}, latent {o.LatentDim}, beta {beta}, ")
-            + FormattableString.Invariant(
-                $"log scale {logScale}, batch {o.BatchSize}, lr {o.LearningRate:G3}, ")
-            + FormattableString.Invariant($"warmup {o.WarmupEpochs} epochs, {o.Epochs} epochs{budget}")
-            + $", compute {PrecisionSupport.Describe(o.ToTraining())}";
+                $"{c.Variant}, ResNet-{(int)c.Depth} x{c.WidthMultiplier}{expanded}, latent {c.LatentDim}, ")
+            + FormattableString.Invariant($"beta {beta}, log scale {logScale}, batch {t.BatchSize}, ")
+            + FormattableString.Invariant($"lr {t.LearningRate:G3}, {t.Decay} rate, warmup {warmup}{epochs}{budget}, ")
+            + FormattableString.Invariant($"clean BatchNorm images {t.CleanBatchNormImages}, ")
+            + $"compute {PrecisionSupport.Describe(t)}";
     }
 
     private static void WriteOutputs(string sweep, ExperimentOptions options,
@@ -239,7 +239,7 @@ public static class ExperimentJob
             $"{LinearProbe.FormatL2(r.LinearProbeL2)} | " +
             $"{r.KnnAccuracy:P2} | " +
             string.Concat(r.LabelEfficiency.Select(p => $"{p.Accuracy:P2} | ")) +
-            $"{r.Steps} | {r.EpochsStarted}{(r.StoppedAtTimeLimit ? " (time limit)" : "")} | " +
+            $"{r.Steps} | {r.EpochsStarted}{(r.StoppedAtBudget ? " (budget)" : "")} | " +
             $"{Duration.Format(TimeSpan.FromSeconds(r.PretrainSeconds))} | " +
             $"{r.ImagesPerSecond:F0} | {r.FinalLoss:F1} | " +
             $"{string.Join(", ", r.OnlineProbeAccuracy.Select(a => a.ToString("P1")))} |"));

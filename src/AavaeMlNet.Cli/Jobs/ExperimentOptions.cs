@@ -37,16 +37,8 @@ public sealed record ExperimentOptions
     /// </summary>
     public IReadOnlyList<string> Set { get; init; } = [];
     /// <summary>
-    /// The settings every run starts from (a sweep departs from them): the demo's recipe with 10 epochs and one
-    /// epoch of warmup. <see cref="AavaeSettings.TimeLimit"/> is the per-run wall-time budget.
+    /// The settings every run starts from (a sweep departs from them): the library's defaults, the CPU recipe.
+    /// <see cref="AavaeSettings.TimeBudget"/> is the per-run wall-time budget.
     /// </summary>
-    public AavaeSettings Settings { get; init; } = Baseline();
-
-    private static AavaeSettings Baseline()
-    {
-        var settings = FashionMnistDemoOptions.Recipe();
-        settings.Epochs = 10;
-        settings.WarmupEpochs = 1;
-        return settings;
-    }
+    public AavaeSettings Settings { get; init; } = new();
 }

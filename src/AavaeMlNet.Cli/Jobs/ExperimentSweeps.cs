@@ -46,12 +46,16 @@ public static class ExperimentSweeps
             new("log scale fixed at 0", o => o.LearnLogScale = false),
             new("log scale learned", o => o.LearnLogScale = true),
         ],
-        "batch-size" => // Fig. 4a: lr and warmup scale linearly with the batch size (the paper scales both)
+        "batch-size" => // Fig. 4a: lr and warmup scale linearly with the batch size (the paper scales both; the recipe
+                        // scales an unset rate itself)
         [.. new[] { 64, 128, 256 }.Select(b => new ExperimentRun($"batch {b}", o =>
         {
             o.BatchSize = b;
-            o.LearningRate = baseline.LearningRate * b / baseline.BatchSize;
-            o.WarmupEpochs = baseline.WarmupEpochs * b / baseline.BatchSize;
+            if (baseline.BatchSize is { } b0)
+            {
+                if (baseline.LearningRate is { } rate) o.LearningRate = rate * b / b0;
+                if (baseline.WarmupEpochs is { } warmup) o.WarmupEpochs = warmup * b / b0;
+            }
         }))],
         "latent" => // Fig. 4b
             [.. new[] { 32, 128, 512 }.Select(d => new ExperimentRun($"latent {d}", o => o.LatentDim = d))],

@@ -52,23 +52,23 @@ public static class FashionMnistDemoJob
             CheckpointDirectory = Path.Combine(options.OutputDirectory, "checkpoints"),
             CancellationToken = cancellationToken,
             ProgressEverySteps = 10,
+            Log = log.WriteLine,
             Progress = p =>
             {
                 if (!p.IsEpochEnd) losses.Add((p.Step, p.Loss));
                 progress?.Invoke(p);
             },
         };
-        string variant = settings.Variant.ToString().ToUpperInvariant();
-        string model = $"ResNet-{(int)settings.Depth} x{settings.WidthMultiplier}" +
-                       (settings.ExpandFeatures is { } h ? $", expanded to h = {h}" : "");
-        log.WriteLine($"Pretraining {variant} ({model}, latent {settings.LatentDim}) for {settings.Epochs} " +
-                      $"epochs, batch {settings.BatchSize}, lr {settings.LearningRate}.");
-        string compute = PrecisionSupport.Describe(settings.ToTraining());
-        log.WriteLine($"Compute: {compute}.");
         var pretrainClock = Stopwatch.StartNew();
         using var aavae = ml.Transforms.PretrainAavae(estimatorOptions).Fit(data.Pretrain);
         var pretrainTime = pretrainClock.Elapsed;
         log.WriteLine($"Pretraining took {Duration.Format(pretrainTime)}.");
+        var config = aavae.Config;
+        var training = aavae.Training;
+        string variant = config.Variant.ToString().ToUpperInvariant();
+        string model = $"ResNet-{(int)config.Depth} x{config.WidthMultiplier}" +
+                       (config.ExpandFeatures is { } h ? $", expanded to h = {h}" : "");
+        string compute = PrecisionSupport.Describe(training);
 
         log.WriteLine("Fitting the linear probe (standardize + L-BFGS maximum entropy) on frozen embeddings...");
         var probeTrain = ml.Data.Cache(aavae.Transform(data.ProbeTrain));
@@ -124,7 +124,7 @@ public static class FashionMnistDemoJob
             "AAVAE on Fashion-MNIST (main job)", "Fashion-MNIST",
             [
                 new EvaluationResult($"{variant} ({model})", "linear probe (standardize + L-BFGS)", probe.Accuracy,
-                    $"{settings.Epochs} epochs on {options.PretrainImages:N0} images"),
+                    $"{Duration.Format(pretrainTime)} of pretraining on {options.PretrainImages:N0} images"),
                 new EvaluationResult("raw pixels", "linear probe (standardize + L-BFGS)", raw.Accuracy,
                     "baseline measured in the same run"),
                 .. budgetResults,
@@ -142,16 +142,18 @@ public static class FashionMnistDemoJob
                 ["command"] = "./build.sh demo " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2)),
                 ["pretrain_images"] = options.PretrainImages.ToString(),
                 ["probe_train_images"] = options.ProbeTrainImages.ToString(),
-                ["epochs"] = settings.Epochs.ToString(),
-                ["batch_size"] = settings.BatchSize.ToString(),
-                ["learning_rate"] = settings.LearningRate.ToString("G"),
-                ["width_multiplier"] = settings.WidthMultiplier.ToString("G"),
-                ["expand_features"] = settings.ExpandFeatures?.ToString() ?? "none",
+                ["budget"] = training.TimeBudget is { } budget ? Duration.ToText(budget) : "none",
+                ["epochs"] = training.Epochs?.ToString() ?? "unbounded (the budget ends the run)",
+                ["batch_size"] = training.BatchSize.ToString(),
+                ["learning_rate"] = training.LearningRate.ToString("G"),
+                ["width_multiplier"] = config.WidthMultiplier.ToString("G"),
+                ["expand_features"] = config.ExpandFeatures?.ToString() ?? "none",
                 ["seed"] = settings.Seed.ToString(),
                 ["compute"] = compute,
-                ["decay"] = settings.Decay.ToString(),
+                ["decay"] = training.Decay.ToString(),
                 ["view"] = View(settings),
-                ["clean_bn_images"] = settings.CleanBatchNormImages.ToString(),
+                ["clean_bn_images"] = training.CleanBatchNormImages.ToString(),
+                ["recipe"] = string.Join("; ", training.Recipe),
                 ["label_budgets"] = string.Join(",", options.Labels),
                 ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
             })

@@ -50,16 +50,12 @@ public static class PretrainJob
                 $"step {saved.StepInEpoch}/{saved.StepsPerEpoch}, {saved.Step} steps in all, {saved.Bytes:N0} bytes)"),
             ProgressEverySteps = 10,
             Progress = progress,
+            Log = log.WriteLine,
             CancellationToken = cancellationToken,
         };
         var ml = new MLContext((int)settings.Seed);
         var data = source.ToDataView();
-        log.WriteLine(resumeFrom is null
-            ? $"Pretraining {settings.Variant} ({settings.Depth}, width x{settings.WidthMultiplier}, latent " +
-              $"{settings.LatentDim}) on {source.Count:N0} {info.Channels}x{info.Height}x{info.Width} images for " +
-              $"{settings.Epochs} epochs; checkpoints in {checkpoints}."
-            : $"Resuming from {resumeFrom} up to epoch {settings.Epochs}.");
-        log.WriteLine($"Compute: {PrecisionSupport.Describe(settings.ToTraining())}.");
+        log.WriteLine($"Checkpoints in {checkpoints}.");
         using var transformer = ml.Transforms.PretrainAavae(estimatorOptions).Fit(data);
 
         string output = Path.GetFullPath(options.Output);

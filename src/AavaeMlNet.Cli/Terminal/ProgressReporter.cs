@@ -5,16 +5,15 @@ namespace AavaeMlNet.Cli.Terminal;
 
 /// <summary>
 /// Shows training progress: a redrawn progress bar with images/s, loss and time left on a terminal; plain lines
-/// when the output is redirected (logs, CI). Progress and time left follow the epochs, or the wall-time budget when
-/// that ends the run first; times are hours:minutes:seconds however many hours they span.
+/// when the output is redirected (logs, CI). Progress and time left follow the run's plan (its epochs, or the steps
+/// its budget allows); times are hours:minutes:seconds however many hours they span.
 /// </summary>
-internal sealed class ProgressReporter(int totalEpochs, TimeSpan? timeLimit, TextWriter output, bool interactive)
+internal sealed class ProgressReporter(TextWriter output, bool interactive)
 {
     private const int BarWidth = 24;
 
-    public static ProgressReporter ForConsole(AavaeSettings settings) =>
-        new(settings.Epochs, settings.TimeLimit, Console.Out,
-            !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null);
+    public static ProgressReporter ForConsole() =>
+        new(Console.Out, !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null);
 
     /// <summary>Time left at the pace so far, to the second; zero before the first step.</summary>
     public static TimeSpan TimeLeft(double fractionDone, TimeSpan elapsed)
@@ -26,11 +25,15 @@ internal sealed class ProgressReporter(int totalEpochs, TimeSpan? timeLimit, Tex
 
     public void Report(TrainingProgress progress)
     {
-        // Share of the run done, as the trainer counts it for the schedule's end: steps, or the budget when larger.
-        double done = LearningRateSchedule.Progress(progress.Step + 1, warmupSteps: 0,
-            (long)totalEpochs * progress.StepsPerEpoch, timeLimit, progress.Elapsed);
-        string left = Duration.Format(TimeLeft(done, progress.Elapsed));
-        string stats = $"epoch {progress.Epoch + 1}/{totalEpochs} " +
+        // Share of the run done, as the trainer's plan counts it (0 until a budgeted run has measured its pace).
+        double done = progress.PlannedSteps > 0
+            ? LearningRateSchedule.Progress(progress.Step + 1, warmupSteps: 0, progress.PlannedSteps)
+            : 0;
+        string left = done > 0 ? Duration.Format(TimeLeft(done, progress.Elapsed)) : "?";
+        string epochs = progress.PlannedSteps > 0
+            ? $"/{Math.Ceiling((double)progress.PlannedSteps / progress.StepsPerEpoch):F0}"
+            : "";
+        string stats = $"epoch {progress.Epoch + 1}{epochs} " +
                        $"step {progress.StepInEpoch}/{progress.StepsPerEpoch} " +
                        $"loss {progress.Loss:F1} KL {progress.Kl:F1} logvar {progress.LogVariance:F2} " +
                        $"lr {progress.LearningRate:G2} {progress.ImagesPerSecond:F0} img/s";

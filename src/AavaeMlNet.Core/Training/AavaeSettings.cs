@@ -6,10 +6,11 @@ using AavaeMlNet.Settings;
 namespace AavaeMlNet.Training;
 
 /// <summary>
-/// Every model, view and training setting of a pretraining run, each declared once here with its default (the
-/// paper's unless noted), its doc comment and its command-line flag. <c>AavaeEstimator.Options</c> derives from this
+/// Every model, view and training setting of a pretraining run, each declared once here with its doc comment and its
+/// command-line flag. A setting left null is chosen by the <see cref="Recipe"/> (<see cref="Resolve"/>) from the image
+/// shape, the number of images and the device; a value set here always wins over the recipe. <c>AavaeEstimator.Options</c> derives from this
 /// class, the CLI binds its flags from it, and the records the trainer consumes come from the conversions at the end
-/// (<see cref="ToConfig"/>, <see cref="ToAugmentation"/>, <see cref="ToTraining"/>). <see cref="All"/> lists the
+/// (<see cref="Resolve"/>, <see cref="ToAugmentation"/>). <see cref="All"/> lists the
 /// settings by flag name and <see cref="With"/> applies a text value to a copy, for sweeps over any setting.
 /// </summary>
 public class AavaeSettings
@@ -24,15 +25,34 @@ public class AavaeSettings
         foreach (var property in Declared) property.SetValue(this, property.GetValue(other));
     }
 
+    // The budget and the recipe that fills in what is not set.
+
+    /// <summary>
+    /// Wall-time budget of pretraining, the final BatchNorm recomputation included (the main setting: say how long
+    /// you can wait). The run stops within it and its schedule is laid out against it. Null: the recipe's (10 minutes
+    /// on the CPU unless <see cref="Epochs"/> is set; none for the paper's recipe).
+    /// </summary>
+    [Setting("--budget", "Wall-time budget of pretraining: 30s, 10m, 1h (default: 10m on the CPU unless --epochs " +
+                         "is set).")]
+    public TimeSpan? TimeBudget { get; set; }
+
+    /// <summary>
+    /// The defaults of every setting left null: Auto (the CPU recipe on the CPU, the paper's on a CUDA device), Cpu or
+    /// Paper.
+    /// </summary>
+    [Setting("--recipe", "Defaults of the settings you leave unset: auto (cpu on the CPU, paper on CUDA), cpu " +
+                         "(measured on two CPU cores) or paper (the paper's GPU settings).")]
+    public Recipe Recipe { get; set; } = Recipe.Auto;
+
     // Model (layer 1).
 
     /// <summary>Which of the paper's models to train (Table 1): AAVAE by default.</summary>
     [Setting("--variant", "Model of the paper's Table 1.")]
     public Variant Variant { get; set; } = Variant.Aavae;
 
-    /// <summary>Encoder depth; the paper uses ResNet-50, ResNet-18 suits a CPU.</summary>
-    [Setting("--depth", "ResNet depth of the encoder.")]
-    public Depth Depth { get; set; } = Depth.ResNet18;
+    /// <summary>Encoder depth; null: the recipe's (ResNet-18 on the CPU, the paper's ResNet-50 otherwise).</summary>
+    [Setting("--depth", "ResNet depth of the encoder (default: the recipe's).")]
+    public Depth? Depth { get; set; }
 
     /// <summary>
     /// Encoder stem; null picks by image size (up to 64: CIFAR stem, up to 160: STL stem, else ImageNet).
@@ -40,16 +60,18 @@ public class AavaeSettings
     [Setting("--stem", "Encoder stem (default: by image size).")]
     public Stem? Stem { get; set; }
 
-    /// <summary>Width multiplier on the ResNet widths (1 = 64..512 channels); 0.25 fits a CPU budget.</summary>
-    [Setting("--width", "Width multiplier of the encoder.")]
-    public double WidthMultiplier { get; set; } = 1.0;
+    /// <summary>
+    /// Width multiplier on the ResNet widths (1 = 64..512 channels); null: the recipe's (0.25 on the CPU, 1 otherwise).
+    /// </summary>
+    [Setting("--width", "Width multiplier of the encoder (default: the recipe's).")]
+    public double? WidthMultiplier { get; set; }
 
     /// <summary>
-    /// Size h of the representation through a 1x1 conv + BatchNorm + ReLU after the last stage; null (the paper's
-    /// ResNet): no such layer. See <see cref="AavaeConfig.ExpandFeatures"/>.
+    /// Size h of the representation through a 1x1 conv + BatchNorm + ReLU after the last stage; 0: no such layer (the
+    /// paper's ResNet); null: the recipe's (1024 on the CPU, none otherwise). See <see cref="AavaeConfig.ExpandFeatures"/>.
     /// </summary>
     [Setting("--expand-features", "Expand the last stage to this many features (1x1 conv + BatchNorm + ReLU) " +
-                                  "before pooling (default: none, the paper's ResNet).")]
+                                  "before pooling; 0: none, the paper's ResNet (default: the recipe's).")]
     public int? ExpandFeatures { get; set; }
 
     /// <summary>Size of z (paper: 128; Fig. 4b: 64..512 makes no difference).</summary>
@@ -104,26 +126,35 @@ public class AavaeSettings
 
     // Training (layer 3).
 
-    /// <summary>Passes over the data (the paper trains 400..3200 epochs on GPUs).</summary>
-    [Setting("--epochs", "Passes over the data.")]
-    public int Epochs { get; set; } = 10;
+    /// <summary>
+    /// Passes over the data, for a fixed amount of work (with a <see cref="TimeBudget"/> too, whichever ends first);
+    /// null: the budget alone bounds the run (the paper's recipe: 800 epochs).
+    /// </summary>
+    [Setting("--epochs", "Passes over the data (default: as many as the budget allows).")]
+    public int? Epochs { get; set; }
 
-    /// <summary>Images per step (paper, CIFAR-10: 256).</summary>
-    [Setting("--batch-size", "Images per step.")]
-    public int BatchSize { get; set; } = 256;
+    /// <summary>Images per step; null: the recipe's (64 on the CPU, fewer for small data; paper: 256).</summary>
+    [Setting("--batch-size", "Images per step (default: the recipe's).")]
+    public int? BatchSize { get; set; }
 
-    /// <summary>Adam learning rate after warmup (paper, CIFAR-10: 2.5e-4).</summary>
-    [Setting("--lr", "Adam learning rate after warmup.")]
-    public double LearningRate { get; set; } = 2.5e-4;
+    /// <summary>Adam learning rate after warmup; null: the recipe's (1e-3 per 64 images on the CPU; paper 2.5e-4).</summary>
+    [Setting("--lr", "Adam learning rate after warmup (default: the recipe's).")]
+    public double? LearningRate { get; set; }
 
-    /// <summary>Linear warmup length in epochs (paper: 10).</summary>
-    [Setting("--warmup-epochs", "Linear warmup in epochs.")]
-    public double WarmupEpochs { get; set; } = 10;
+    /// <summary>
+    /// Linear warmup length in epochs; null: the recipe's (on the CPU 5 % of the planned run, at most 1,000 steps;
+    /// paper: 10 epochs).
+    /// </summary>
+    [Setting("--warmup-epochs", "Linear warmup in epochs (default: the recipe's, 5% of the run on the CPU).")]
+    public double? WarmupEpochs { get; set; }
 
-    /// <summary>Rate after warmup: Constant (paper), or Cosine / Linear decay to zero at the end of the run.</summary>
+    /// <summary>
+    /// Rate after warmup: Constant, or Cosine / Linear decay to zero at the end of the run; null: the recipe's
+    /// (constant, as the paper).
+    /// </summary>
     [Setting("--decay", "Learning rate after warmup: constant (paper), or cosine / linear decay to zero at the end " +
-                        "of the run (its last step, or its --minutes budget when that ends it first).")]
-    public LearningRateDecay Decay { get; set; } = LearningRateDecay.Constant;
+                        "of the run (its last step, or its budget when that ends it first).")]
+    public LearningRateDecay? Decay { get; set; }
 
     /// <summary>Adam weight decay (paper: 0).</summary>
     [Setting("--weight-decay", "Adam weight decay.")]
@@ -132,10 +163,6 @@ public class AavaeSettings
     /// <summary>Seed of the weights, data order, augmentations and latent noise.</summary>
     [Setting("--seed", "Seed of everything random.")]
     public long Seed { get; set; } = 42;
-
-    /// <summary>Wall-time budget of pretraining: stops after the step that crosses it (null: all epochs).</summary>
-    [Setting("--minutes", "Wall-time budget of pretraining in minutes (default: none, all epochs).")]
-    public TimeSpan? TimeLimit { get; set; }
 
     /// <summary>Device for training and in-process embedding.</summary>
     [Setting("--device", "Where to train.")]
@@ -161,12 +188,13 @@ public class AavaeSettings
 
     /// <summary>
     /// Recompute the BatchNorm statistics on up to this many clean training images after pretraining (training
-    /// shows the encoder only augmented views); 0 keeps the statistics of the views.
+    /// shows the encoder only augmented views); 0 keeps the statistics of the views; null: the recipe's (5,000 on the
+    /// CPU, 0 for the paper's).
     /// </summary>
     [Setting("--clean-bn-images", "After pretraining, recompute the encoder's BatchNorm statistics on up to N " +
                                   "clean training images (training shows it only augmented views); 0 keeps the " +
-                                  "statistics of the views.")]
-    public int CleanBatchNormImages { get; set; }
+                                  "statistics of the views (default: the recipe's).")]
+    public int? CleanBatchNormImages { get; set; }
 
     /// <summary>Every setting with a flag, in declaration order.</summary>
     public static IReadOnlyList<Setting> All => SettingCatalog.Of(typeof(AavaeSettings));
@@ -187,27 +215,14 @@ public class AavaeSettings
         return copy;
     }
 
-    /// <summary>The architecture for images of this shape; the stem by size unless <see cref="Stem"/> is set.</summary>
-    public AavaeConfig ToConfig(int channels, int height, int width) => new()
-    {
-        Channels = channels,
-        Height = height,
-        Width = width,
-        Depth = Depth,
-        Stem = Stem ?? Math.Max(height, width) switch
-        {
-            <= 64 => Model.Stem.Cifar,
-            <= 160 => Model.Stem.Stl,
-            _ => Model.Stem.ImageNet,
-        },
-        WidthMultiplier = WidthMultiplier,
-        ExpandFeatures = ExpandFeatures,
-        LatentDim = LatentDim,
-        Variant = Variant,
-        Beta = Beta,
-        LogScale = LogScale,
-        LearnLogScale = LearnLogScale,
-    };
+    /// <summary>
+    /// The run for <paramref name="images"/> images of this shape: every setting left null filled in by the
+    /// <see cref="Recipe"/>, the architecture (the stem by size unless <see cref="Stem"/> is set), the view
+    /// distribution and the training settings, with one <see cref="RecipeChoice"/> per setting saying why.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting out of its range (named as here).</exception>
+    public ResolvedSettings Resolve(int channels, int height, int width, long images) =>
+        RecipeResolver.Resolve(this, channels, height, width, images);
 
     /// <summary>
     /// The view distribution for images of this shape: <see cref="Augmentation"/>, else <see cref="Preset"/>, else the
@@ -229,24 +244,6 @@ public class AavaeSettings
         view.Validate();
         return view;
     }
-
-    /// <summary>The optimisation settings; checkpointing and progress cadence stay TrainingOptions' defaults.</summary>
-    public TrainingOptions ToTraining() => new()
-    {
-        Epochs = Epochs,
-        BatchSize = BatchSize,
-        LearningRate = LearningRate,
-        WarmupEpochs = WarmupEpochs,
-        Decay = Decay,
-        WeightDecay = WeightDecay,
-        Seed = Seed,
-        TimeLimit = TimeLimit,
-        Device = Device,
-        Threads = Threads,
-        Precision = Precision,
-        ChannelsLast = ChannelsLast,
-        CleanBatchNormImages = CleanBatchNormImages,
-    };
 
     private static readonly PropertyInfo[] Declared =
         typeof(AavaeSettings).GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);

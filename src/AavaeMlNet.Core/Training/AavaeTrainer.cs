@@ -21,8 +21,12 @@ public sealed class AavaeTrainer : IDisposable
     private int epoch;
     private int stepInEpoch;
     private long step;
+    private readonly TimeProvider time;
     private string? lastCheckpoint;
-    private long lastCheckpointTimestamp = Stopwatch.GetTimestamp();
+    private long lastCheckpointTimestamp;
+    private RunPlan? plan;
+    private TimeSpan budgetSpent;
+    private readonly HashSet<string> warned = [];
 
     /// <summary>
     /// Creates a trainer with freshly initialized weights (seeded by <see cref="TrainingOptions.Seed"/>).
@@ -32,10 +36,15 @@ public sealed class AavaeTrainer : IDisposable
     {
     }
 
-    /// <summary>As the public constructor, with the CPU's bf16 features given (tests run bf16 on any CPU).</summary>
+    /// <summary>
+    /// As the public constructor, with the CPU's bf16 features given (tests run bf16 on any CPU) and the clock of the
+    /// budget (tests advance one by a fixed time per step, which makes a budgeted run repeatable).
+    /// </summary>
     internal AavaeTrainer(AavaeConfig config, AugmentationOptions augmentation, TrainingOptions options,
-        CpuBf16Features cpu)
+        CpuBf16Features cpu, TimeProvider? time = null)
     {
+        this.time = time ?? TimeProvider.System;
+        lastCheckpointTimestamp = this.time.GetTimestamp();
         config.Validate();
         options.Validate();
         if (augmentation.Normalization.Channels != config.Channels)
@@ -60,11 +69,13 @@ public sealed class AavaeTrainer : IDisposable
     /// Continues the run saved in <paramref name="checkpointPath"/> exactly where it stopped: same weights, optimizer
     /// moments, step, data order and random streams. <paramref name="epochs"/> may extend the run.
     /// </summary>
+    /// A budgeted run continues against what is left of its budget, with its plan (warmup and schedule) unchanged.
     public static AavaeTrainer Resume(string checkpointPath, int? epochs = null, DeviceKind? device = null) =>
         Resume(checkpointPath, epochs, device, CpuBf16Features.Current);
 
-    /// <summary>As the public <c>Resume</c>, with the CPU's bf16 features given.</summary>
-    internal static AavaeTrainer Resume(string checkpointPath, int? epochs, DeviceKind? device, CpuBf16Features cpu)
+    /// <summary>As the public <c>Resume</c>, with the CPU's bf16 features and the budget's clock given.</summary>
+    internal static AavaeTrainer Resume(string checkpointPath, int? epochs, DeviceKind? device, CpuBf16Features cpu,
+        TimeProvider? time = null)
     {
         var header = Checkpoint.ReadHeader(checkpointPath);
         var options = header.Training with
@@ -72,7 +83,7 @@ public sealed class AavaeTrainer : IDisposable
             Epochs = epochs ?? header.Training.Epochs,
             Device = device ?? header.Training.Device,
         };
-        var trainer = new AavaeTrainer(header.Config, header.Augmentation, options, cpu);
+        var trainer = new AavaeTrainer(header.Config, header.Augmentation, options, cpu, time);
         try
         {
             trainer.Model.to(CPU);
@@ -88,6 +99,8 @@ public sealed class AavaeTrainer : IDisposable
         trainer.stepInEpoch = header.StepInEpoch;
         trainer.step = header.Step;
         trainer.lastCheckpoint = Path.GetFullPath(checkpointPath);
+        trainer.plan = header.Plan;
+        trainer.budgetSpent = header.BudgetSpent;
         return trainer;
     }
 
@@ -115,9 +128,18 @@ public sealed class AavaeTrainer : IDisposable
     public int Epoch => epoch;
 
     /// <summary>
-    /// True when the last <c>Fit</c> stopped at <see cref="TrainingOptions.TimeLimit"/> before its last epoch.
+    /// True when the last <c>Fit</c> stopped at <see cref="TrainingOptions.TimeBudget"/> before its last epoch.
     /// </summary>
-    public bool StoppedAtTimeLimit { get; private set; }
+    public bool StoppedAtBudget { get; private set; }
+
+    /// <summary>The run's plan (null before the first <c>Fit</c>); see <see cref="RunPlan"/>.</summary>
+    public RunPlan? Plan => plan;
+
+    /// <summary>
+    /// Wall time of the budget spent before this trainer's <c>Fit</c> began (reading the data, building the model);
+    /// the estimator sets it so that the whole <c>Fit</c> call stays within the budget.
+    /// </summary>
+    public TimeSpan SpentBeforeFit { get; set; }
 
     /// <summary>Adam's first and second moments of every parameter (for tests of their precision).</summary>
     internal IEnumerable<Tensor> OptimizerMoments() => optimizer.state_dict().State
@@ -136,11 +158,18 @@ public sealed class AavaeTrainer : IDisposable
     /// <summary>Raised after each epoch with the 0-based epoch number, before its checkpoint is written.</summary>
     public event Action<int>? EpochCompleted;
 
+    /// <summary>Raised when the plan is settled: at the start, or once a budgeted run has measured its step rate.</summary>
+    public event Action<RunPlan>? PlanSettled;
+
+    /// <summary>Raised once per warning about settings that defeat the run (<see cref="RunPlan.Warnings"/>).</summary>
+    public event Action<string>? Warning;
+
     private IReadOnlyList<Generator> Generators =>
         ReferenceEquals(generator, samplingGenerator) ? [generator] : [generator, samplingGenerator];
 
     /// <summary>
-    /// Trains until <see cref="TrainingOptions.Epochs"/> epochs are done. On cancellation a checkpoint of the exact
+    /// Trains until <see cref="TrainingOptions.Epochs"/> epochs are done or the <see cref="TrainingOptions.TimeBudget"/>
+    /// leaves only the time the run needs to finish. On cancellation a checkpoint of the exact
     /// position is written (when a checkpoint directory is set) and <see cref="OperationCanceledException"/> is thrown.
     /// </summary>
     public void Fit(IImageBatchSource data, CancellationToken cancellationToken = default)
@@ -156,36 +185,39 @@ public sealed class AavaeTrainer : IDisposable
         if (stepsPerEpoch == 0)
             throw new ArgumentException(
                 $"The data holds {data.Count} image(s): at least 2 are needed for one training step.", nameof(data));
-        long warmupSteps = (long)Math.Round(Options.WarmupEpochs * stepsPerEpoch);
-        long totalSteps = (long)Options.Epochs * stepsPerEpoch;
-        TimeSpan warmupEnded = TimeSpan.Zero;
+        plan ??= RunPlan.Initial(Options, stepsPerEpoch);
+        if (plan.Settled) PlanSettled?.Invoke(plan);
+        Warn(plan.Warnings(Options, data.Count));
         double rate = Options.LearningRate;
+        int epochs = Options.Epochs ?? int.MaxValue;
 
         Model.train();
-        StoppedAtTimeLimit = false;
-        var clock = Stopwatch.StartNew();
-        lastCheckpointTimestamp = Stopwatch.GetTimestamp();
+        StoppedAtBudget = false;
+        long fitStart = time.GetTimestamp();
+        TimeSpan spentBefore = budgetSpent + SpentBeforeFit;
+        TimeSpan Elapsed() => spentBefore + time.GetElapsedTime(fitStart);
+        lastCheckpointTimestamp = fitStart;
+        long fitSteps = 0;
+        (long Step, TimeSpan At) measuredFrom = default;
         bool checkpointDue = false;
-        while (epoch < Options.Epochs && !StoppedAtTimeLimit)
+        while (epoch < epochs && !StoppedAtBudget)
         {
-            var window = new ProgressWindow(clock.Elapsed);
-            var epochWindow = new ProgressWindow(clock.Elapsed);
+            var window = new ProgressWindow(Elapsed());
+            var epochWindow = new ProgressWindow(Elapsed());
             var batches = data.Batches(epoch, batchSize, Options.Seed, stepInEpoch, cancellationToken);
             foreach (var batch in UntilCancelled(batches, cancellationToken))
             {
                 // Written before this step's dispose scope opens (a device move inside it could hand the weights to
                 // the scope); the position is the one right after the previous step.
-                if (checkpointDue) WriteCheckpoint(stepsPerEpoch, numbered: false);
+                if (checkpointDue) WriteCheckpoint(stepsPerEpoch, numbered: false, Elapsed());
                 checkpointDue = false;
                 using var scope = NewDisposeScope();
                 scope.Attach(batch);
                 if (batch.shape[0] < 2) break; // BatchNorm needs two samples: a trailing single image is dropped
                 if (cancellationToken.IsCancellationRequested) break;
 
-                if (step == warmupSteps) warmupEnded = clock.Elapsed;
-                double progress = LearningRateSchedule.Progress(
-                    step, warmupSteps, totalSteps, Options.TimeLimit, clock.Elapsed, warmupEnded);
-                rate = LearningRateSchedule.At(step, Options.LearningRate, warmupSteps, Options.Decay, progress);
+                double progress = LearningRateSchedule.Progress(step, plan.WarmupSteps, plan.PlannedSteps);
+                rate = LearningRateSchedule.At(step, Options.LearningRate, plan.WarmupSteps, Options.Decay, progress);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
 
                 var images = batch.to(device);
@@ -202,52 +234,86 @@ public sealed class AavaeTrainer : IDisposable
 
                 double reconstruction = loss.Reconstruction.item<float>(), kl = loss.Kl.item<float>();
                 double logVariance = loss.LogVariance.item<float>();
+                var now = time.GetElapsedTime(fitStart);
                 window.Add(total, reconstruction, kl, logVariance, batch.shape[0]);
                 epochWindow.Add(total, reconstruction, kl, logVariance, batch.shape[0]);
                 step++;
                 stepInEpoch++;
+                fitSteps++;
                 checkpointDue = MidEpochCheckpointDue();
+                if (Options.TimeBudget is { } budget)
+                {
+                    if (fitSteps == RunPlan.CalibrationSkipSteps) measuredFrom = (step, now);
+                    bool calibrated = fitSteps == RunPlan.CalibrationEndStep;
+                    if (calibrated || (fitSteps > RunPlan.CalibrationEndStep && step % Options.LogEverySteps == 0))
+                        Replan(data.Count, budget, Elapsed(),
+                            (now - measuredFrom.At).TotalSeconds / (step - measuredFrom.Step));
+                }
                 if (stepInEpoch % Options.LogEverySteps == 0 && stepInEpoch < stepsPerEpoch)
                 {
                     Progress?.Invoke(window.Report(
-                        epoch, step - 1, stepInEpoch, stepsPerEpoch, rate, clock.Elapsed, epochEnd: false));
-                    window = new ProgressWindow(clock.Elapsed);
+                        epoch, step - 1, stepInEpoch, stepsPerEpoch, rate, Elapsed(), epochEnd: false, Planned));
+                    window = new ProgressWindow(Elapsed());
                 }
-                if (Options.TimeLimit is { } limit && clock.Elapsed >= limit && stepInEpoch < stepsPerEpoch)
+                if (Options.TimeBudget is { } limit
+                    && Elapsed() >= limit - RunPlan.Reserve(Options, plan.SecondsPerStep)
+                    && stepInEpoch < stepsPerEpoch)
                 {
-                    StoppedAtTimeLimit = true;
+                    StoppedAtBudget = true;
                     break;
                 }
             }
 
-            if (StoppedAtTimeLimit)
+            if (StoppedAtBudget)
             {
                 if (epochWindow.Steps > 0)
                     Progress?.Invoke(epochWindow.Report(epoch, step - 1, stepInEpoch, stepsPerEpoch,
-                        rate, clock.Elapsed, epochEnd: true));
+                        rate, Elapsed(), epochEnd: true, Planned));
                 EpochCompleted?.Invoke(epoch);
-                WriteCheckpoint(stepsPerEpoch, numbered: false);
+                WriteCheckpoint(stepsPerEpoch, numbered: false, Elapsed());
                 break;
             }
 
             if (cancellationToken.IsCancellationRequested)
             {
-                WriteCheckpoint(stepsPerEpoch, numbered: false);
+                WriteCheckpoint(stepsPerEpoch, numbered: false, Elapsed());
                 cancellationToken.ThrowIfCancellationRequested();
             }
             if (epochWindow.Steps > 0)
                 Progress?.Invoke(epochWindow.Report(epoch, step - 1, stepInEpoch, stepsPerEpoch,
-                    rate, clock.Elapsed, epochEnd: true));
+                    rate, Elapsed(), epochEnd: true, Planned));
             EpochCompleted?.Invoke(epoch);
             Model.train();
             epoch++;
             stepInEpoch = 0;
-            checkpointDue = false;
-            if (epoch % Options.CheckpointEveryEpochs == 0 || epoch == Options.Epochs || checkpointDue)
-                WriteCheckpoint(stepsPerEpoch, numbered: Options.KeepEpochCheckpoints);
+            bool budgetSpentUp = Options.TimeBudget is { } end
+                && Elapsed() >= end - RunPlan.Reserve(Options, plan.SecondsPerStep);
+            if (budgetSpentUp) StoppedAtBudget = epoch < epochs;
+            if (epoch % Options.CheckpointEveryEpochs == 0 || epoch == epochs || budgetSpentUp)
+                WriteCheckpoint(stepsPerEpoch, numbered: Options.KeepEpochCheckpoints, Elapsed());
         }
         if (Options.CleanBatchNormImages > 0) RecalibrateBatchNorm(data, cancellationToken);
         Model.eval();
+    }
+
+    // Settles the plan from the measured step time (the first time), or moves its end; the warnings that need the
+    // plan are raised once it is settled.
+    private void Replan(long images, TimeSpan budget, TimeSpan elapsed, double secondsPerStep)
+    {
+        bool settling = !plan!.Settled;
+        var left = budget - RunPlan.Reserve(Options, secondsPerStep) - elapsed;
+        plan = plan.Estimate(Options, step, secondsPerStep, left);
+        if (!settling) return;
+        PlanSettled?.Invoke(plan);
+        Warn(plan.Warnings(Options, images));
+    }
+
+    private long Planned => plan is { PlannedSteps: var planned } && planned != long.MaxValue ? planned : 0;
+
+    private void Warn(IEnumerable<string> warnings)
+    {
+        foreach (var warning in warnings)
+            if (warned.Add(warning)) Warning?.Invoke(warning);
     }
 
     // By steps: every step count that is a multiple of the setting, so the schedule survives a resume unchanged.
@@ -255,7 +321,7 @@ public sealed class AavaeTrainer : IDisposable
     private bool MidEpochCheckpointDue() =>
         Options.CheckpointDirectory is not null
         && ((Options.CheckpointEverySteps is { } steps && step % steps == 0)
-            || (Options.CheckpointEvery is { } every && Stopwatch.GetElapsedTime(lastCheckpointTimestamp) >= every));
+            || (Options.CheckpointEvery is { } every && time.GetElapsedTime(lastCheckpointTimestamp) >= every));
 
     // A source may throw on cancellation while it reads the next batch (the streaming shuffle pool reads rows as it
     // goes): that ends the epoch's loop like a cancellation seen between steps, so the checkpoint of the position is
@@ -287,7 +353,7 @@ public sealed class AavaeTrainer : IDisposable
         {
             long taken = 0;
             int batchSize = Options.BatchSize;
-            foreach (var batch in data.Batches(Options.Epochs, batchSize, Options.Seed, 0, cancellationToken))
+            foreach (var batch in data.Batches(Options.Epochs ?? epoch, batchSize, Options.Seed, 0, cancellationToken))
             {
                 using var scope = NewDisposeScope();
                 scope.Attach(batch);
@@ -300,11 +366,18 @@ public sealed class AavaeTrainer : IDisposable
     }
 
     /// <summary>Writes a checkpoint of the current position now (no-op without a checkpoint directory).</summary>
-    public string? WriteCheckpoint(int stepsPerEpoch, bool numbered)
+    public string? WriteCheckpoint(int stepsPerEpoch, bool numbered) =>
+        WriteCheckpoint(stepsPerEpoch, numbered, budgetSpent);
+
+    private string? WriteCheckpoint(int stepsPerEpoch, bool numbered, TimeSpan spent)
     {
         if (Options.CheckpointDirectory is not { } directory) return null;
         var header = new CheckpointHeader(
-            Model.Config, augmentation.Options, Options, epoch, stepInEpoch, step, stepsPerEpoch, Precision);
+            Model.Config, augmentation.Options, Options, epoch, stepInEpoch, step, stepsPerEpoch, Precision)
+        {
+            Plan = plan,
+            BudgetSpent = spent,
+        };
         bool wasTraining = Model.training;
         Model.to(CPU);
         try
@@ -313,7 +386,7 @@ public sealed class AavaeTrainer : IDisposable
             Checkpoint.Save(latest, header, Model, optimizer, Generators);
             if (numbered) File.Copy(latest, Path.Combine(directory, $"epoch-{epoch:D4}.ckpt"), overwrite: true);
             lastCheckpoint = Path.GetFullPath(latest);
-            lastCheckpointTimestamp = Stopwatch.GetTimestamp();
+            lastCheckpointTimestamp = time.GetTimestamp();
         }
         finally
         {
@@ -350,12 +423,12 @@ public sealed class AavaeTrainer : IDisposable
         }
 
         public TrainingProgress Report(int epoch, long step, int stepInEpoch, int stepsPerEpoch, double rate,
-            TimeSpan now, bool epochEnd)
+            TimeSpan now, bool epochEnd, long plannedSteps)
         {
             double seconds = Math.Max(1e-9, (now - start).TotalSeconds);
             int n = Math.Max(1, Steps);
             return new TrainingProgress(epoch, step, stepInEpoch, stepsPerEpoch, loss / n, reconstruction / n, kl / n,
-                rate, images / seconds, now, epochEnd, logVariance / n);
+                rate, images / seconds, now, epochEnd, logVariance / n, plannedSteps);
         }
     }
 }

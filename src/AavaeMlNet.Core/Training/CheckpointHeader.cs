@@ -24,6 +24,12 @@ public sealed record CheckpointHeader(
     AavaeConfig Config, AugmentationOptions Augmentation, TrainingOptions Training,
     int Epoch, int StepInEpoch, long Step, int StepsPerEpoch, Precision ComputePrecision = Precision.Float32)
 {
+    /// <summary>The run's plan when the checkpoint was written (null: none yet); a resume keeps it.</summary>
+    public RunPlan? Plan { get; init; }
+
+    /// <summary>Wall time of the <see cref="TrainingOptions.TimeBudget"/> spent up to this checkpoint.</summary>
+    public TimeSpan BudgetSpent { get; init; }
+
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         IncludeFields = true,

@@ -36,18 +36,9 @@ public static class LearningRateSchedule
     }
 
     /// <summary>
-    /// Fraction of the post-warmup run done at <paramref name="step"/> of <paramref name="totalSteps"/>, or of a
-    /// wall-time budget: with <paramref name="timeLimit"/> set, the larger of the step fraction and the fraction of
-    /// the budget spent since warmup ended (<paramref name="elapsed"/> - <paramref name="warmupEnded"/>), so that a
-    /// one-hour budget anneals at the hour and a run bounded by its epochs anneals at its last step.
+    /// Fraction of the post-warmup run done at <paramref name="step"/> of <paramref name="totalSteps"/> (the
+    /// <see cref="RunPlan.PlannedSteps"/>: a budgeted run's plan ends at its budget, so the decay does too).
     /// </summary>
-    public static double Progress(long step, long warmupSteps, long totalSteps,
-        TimeSpan? timeLimit = null, TimeSpan elapsed = default, TimeSpan warmupEnded = default)
-    {
-        double byStep = totalSteps > warmupSteps ? (double)(step - warmupSteps) / (totalSteps - warmupSteps) : 1;
-        if (timeLimit is not { } limit) return Math.Clamp(byStep, 0, 1);
-        double remaining = (limit - warmupEnded).TotalSeconds;
-        double byTime = remaining > 0 ? (elapsed - warmupEnded).TotalSeconds / remaining : 1;
-        return Math.Clamp(Math.Max(byStep, byTime), 0, 1);
-    }
+    public static double Progress(long step, long warmupSteps, long totalSteps) =>
+        totalSteps > warmupSteps ? Math.Clamp((double)(step - warmupSteps) / (totalSteps - warmupSteps), 0, 1) : 1;
 }

@@ -9,17 +9,25 @@ namespace AavaeMlNet.Training;
 /// </summary>
 public sealed record TrainingOptions
 {
-    /// <summary>Number of passes over the data.</summary>
-    public int Epochs { get; init; } = 10;
+    /// <summary>Number of passes over the data; null: the <see cref="TimeBudget"/> alone bounds the run.</summary>
+    public int? Epochs { get; init; } = 10;
     /// <summary>Images per optimisation step. A trailing batch of one image is dropped (BatchNorm needs two).</summary>
     public int BatchSize { get; init; } = 256;
     /// <summary>Adam learning rate after warmup (paper, CIFAR-10: 2.5e-4).</summary>
     public double LearningRate { get; init; } = 2.5e-4;
-    /// <summary>Length of the linear warmup in epochs (paper: 10); may be fractional.</summary>
-    public double WarmupEpochs { get; init; } = 10;
+    /// <summary>
+    /// Length of the linear warmup in epochs (paper: 10); may be fractional. Null: <see cref="WarmupShare"/> of the
+    /// planned run (<see cref="RunPlan"/>).
+    /// </summary>
+    public double? WarmupEpochs { get; init; } = 10;
+    /// <summary>
+    /// With <see cref="WarmupEpochs"/> null: the warmup's share of the planned steps, at most
+    /// <see cref="RunPlan.MaxSharedWarmupSteps"/> steps.
+    /// </summary>
+    public double WarmupShare { get; init; } = 0.05;
     /// <summary>
     /// The rate after warmup: Constant (paper), or Cosine / Linear decay to zero at the end of the run, counted in
-    /// steps when the epochs bound the run and in wall time when <see cref="TimeLimit"/> ends it first.
+    /// steps of the plan (<see cref="RunPlan"/>), or in wall time when <see cref="TimeBudget"/> ends the run first.
     /// </summary>
     public LearningRateDecay Decay { get; init; } = LearningRateDecay.Constant;
     /// <summary>Adam weight decay (paper: 0).</summary>
@@ -48,11 +56,17 @@ public sealed record TrainingOptions
     /// <summary>Report progress every this many steps (epoch ends are always reported).</summary>
     public int LogEverySteps { get; init; } = 50;
     /// <summary>
-    /// Wall-time budget of one <c>Fit</c> call: training stops after the step that crosses it, writes a checkpoint and
-    /// returns normally. A decaying <see cref="Decay"/> reaches zero at the budget (counted from this call's start).
-    /// Null trains all <see cref="Epochs"/>.
+    /// Wall-time budget of the run, the final BatchNorm recomputation included: training stops when what is left of
+    /// it is the time the run needs to finish (<see cref="RunPlan"/>), writes a checkpoint and returns normally. The
+    /// schedule (warmup, decay) is laid out against it from the step rate measured in the first steps. A resumed run
+    /// continues against what is left of the same budget. Null: <see cref="Epochs"/> bound the run.
     /// </summary>
-    public TimeSpan? TimeLimit { get; init; }
+    public TimeSpan? TimeBudget { get; init; }
+    /// <summary>
+    /// How the run's settings were chosen: one entry per setting of the recipe, the user's or the recipe's, and why
+    /// (stored in checkpoints and model metadata). Empty when the options were built by hand.
+    /// </summary>
+    public IReadOnlyList<RecipeChoice> Recipe { get; init; } = [];
     /// <summary>Intra-op CPU threads for libtorch; null keeps libtorch's default (one per core).</summary>
     public int? Threads { get; init; }
     /// <summary>
@@ -73,12 +87,15 @@ public sealed record TrainingOptions
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        Require(Epochs >= 1, nameof(Epochs), Epochs, "Epochs must be at least 1.");
+        Require(Epochs is not < 1, nameof(Epochs), Epochs, "Epochs must be at least 1.");
+        Require(Epochs is not null || TimeBudget is not null, nameof(Epochs), Epochs,
+            "Set Epochs or TimeBudget: one of them must bound the run.");
         Require(BatchSize >= 2, nameof(BatchSize), BatchSize,
             "BatchSize must be at least 2 (BatchNorm needs two samples).");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate,
             "LearningRate must be a positive number.");
-        Require(WarmupEpochs >= 0, nameof(WarmupEpochs), WarmupEpochs, "WarmupEpochs must be >= 0.");
+        Require(WarmupEpochs is not < 0, nameof(WarmupEpochs), WarmupEpochs, "WarmupEpochs must be >= 0.");
+        Require(WarmupShare is >= 0 and < 1, nameof(WarmupShare), WarmupShare, "WarmupShare must be in [0, 1).");
         Require(WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "WeightDecay must be >= 0.");
         Require(CheckpointEveryEpochs >= 1, nameof(CheckpointEveryEpochs), CheckpointEveryEpochs,
             "CheckpointEveryEpochs must be at least 1.");
@@ -87,8 +104,8 @@ public sealed record TrainingOptions
         Require(CheckpointEverySteps is not < 1, nameof(CheckpointEverySteps), CheckpointEverySteps,
             "CheckpointEverySteps must be at least 1 (or null for no checkpoints by steps).");
         Require(LogEverySteps >= 1, nameof(LogEverySteps), LogEverySteps, "LogEverySteps must be at least 1.");
-        Require(TimeLimit is not { } limit || limit > TimeSpan.Zero, nameof(TimeLimit), TimeLimit,
-            "TimeLimit must be positive.");
+        Require(TimeBudget is not { } budget || budget > TimeSpan.Zero, nameof(TimeBudget), TimeBudget,
+            "TimeBudget must be positive.");
         Require(CleanBatchNormImages >= 0, nameof(CleanBatchNormImages), CleanBatchNormImages,
             "CleanBatchNormImages must be >= 0.");
         Require(Enum.IsDefined(Decay), nameof(Decay), Decay, "Decay must be Constant, Cosine or Linear.");

@@ -14,7 +14,10 @@ namespace AavaeMlNet.Training;
 /// <param name="IsEpochEnd">True for the summary at the end of an epoch (then the means cover the whole epoch).</param>
 /// <param name="LogVariance">Mean log-variance of q(z|x+) over the same steps (see
 /// <c>AavaeLoss.LogVariance</c>).</param>
+/// <param name="PlannedSteps">Steps the run plans in all (<see cref="RunPlan.PlannedSteps"/>; 0 when unknown, before a
+/// budgeted run has measured its step rate).</param>
 public sealed record TrainingProgress(
     int Epoch, long Step, int StepInEpoch, int StepsPerEpoch,
     double Loss, double Reconstruction, double Kl, double LearningRate,
-    double ImagesPerSecond, TimeSpan Elapsed, bool IsEpochEnd, double LogVariance = double.NaN);
+    double ImagesPerSecond, TimeSpan Elapsed, bool IsEpochEnd, double LogVariance = double.NaN,
+    long PlannedSteps = 0);

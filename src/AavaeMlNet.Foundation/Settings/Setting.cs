@@ -10,7 +10,7 @@ namespace AavaeMlNet.Settings;
 /// <remarks>
 /// Texts: integers and numbers in the invariant culture; <c>true</c>/<c>false</c>; an enum member by its
 /// <see cref="SettingValueAttribute"/> spelling or lower-case name; a (Min, Max) range as <c>MIN,MAX</c>; a
-/// <see cref="TimeSpan"/> in minutes. A nullable setting takes the same texts; its null default means "chosen
+/// <see cref="TimeSpan"/> as a duration (30s, 10m, 1.5h; a bare number is minutes: <c>Duration.TryParse</c>). A nullable setting takes the same texts; its null default means "chosen
 /// elsewhere" (by the image shape or the variant), as its help says.
 /// </remarks>
 public sealed class Setting
@@ -69,9 +69,7 @@ public sealed class Setting
         if (ValueType == typeof(long) && long.TryParse(trimmed, NumberStyles.Integer, invariant, out long l)) return l;
         if (ValueType == typeof(double) && double.TryParse(trimmed, number, invariant, out double d)) return d;
         if (ValueType == typeof(bool) && bool.TryParse(trimmed, out bool b)) return b;
-        if (ValueType == typeof(TimeSpan) && double.TryParse(trimmed, number, invariant, out double minutes)
-            && minutes >= 0 && minutes <= TimeSpan.MaxValue.TotalMinutes)
-            return TimeSpan.FromMinutes(minutes);
+        if (ValueType == typeof(TimeSpan) && Text.Duration.TryParse(trimmed) is { } duration) return duration;
         if (ValueType == typeof((double, double)))
         {
             var parts = trimmed.Split(',');
@@ -94,7 +92,7 @@ public sealed class Setting
         null => null,
         Enum member => EnumText(member),
         bool flag => flag ? "true" : "false",
-        TimeSpan span => span.TotalMinutes.ToString(CultureInfo.InvariantCulture),
+        TimeSpan span => Text.Duration.ToText(span),
         ValueTuple<double, double> range => string.Create(CultureInfo.InvariantCulture, $"{range.Item1},{range.Item2}"),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
@@ -105,7 +103,7 @@ public sealed class Setting
         _ when ValueType == typeof(int) || ValueType == typeof(long) => "an integer",
         _ when ValueType == typeof(double) => "a number",
         _ when ValueType == typeof(bool) => "true or false",
-        _ when ValueType == typeof(TimeSpan) => "a number of minutes",
+        _ when ValueType == typeof(TimeSpan) => "a positive duration such as 30s, 10m or 1h (a bare number is minutes)",
         _ when ValueType == typeof((double, double)) => "two numbers MIN,MAX (for example 0.2,1)",
         _ when AllowedValues is { } names => $"one of {string.Join(", ", names)}",
         _ => $"a {ValueType.Name}",

@@ -100,6 +100,12 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public int ProgressEverySteps = 50;
         /// <summary>Receives every progress report (also written to <see cref="Context"/>'s Log when set).</summary>
         public Action<TrainingProgress>? Progress;
+        /// <summary>
+        /// Receives the run's header as lines (also written to <see cref="Context"/>'s Log): the recipe's choice for
+        /// every setting and why, the compute, the plan once it is settled, and each warning about settings that
+        /// defeat the run (prefixed "Warning: ").
+        /// </summary>
+        public Action<string>? Log;
         /// <summary>Called after each epoch with the 0-based epoch and the model (e.g. for an online probe).</summary>
         public Action<int, AavaeModel>? EpochCompleted;
         /// <summary>
@@ -146,22 +152,12 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
 
     public AavaeTransformer Fit(IDataView input)
     {
+        var budgetClock = System.Diagnostics.Stopwatch.StartNew();
         var declared = options.ImageHeight is { } h && options.ImageWidth is { } w ? (h, w) : ((int, int)?)null;
         if ((options.ImageHeight is null) != (options.ImageWidth is null))
             throw new ArgumentException("Set both ImageHeight and ImageWidth, or neither.", nameof(options));
         var image =
             ImageColumn.FromSchema(input.Schema, options.InputColumnName, options.Channels, declared, nameof(input));
-
-        var config = options.ToConfig(image.Channels, image.Height, image.Width);
-        var augmentation = options.ToAugmentation(image.Channels, image.Height, image.Width);
-        var training = options.ToTraining() with
-        {
-            CheckpointDirectory = options.CheckpointDirectory,
-            CheckpointEveryEpochs = options.CheckpointEveryEpochs,
-            CheckpointEvery = options.CheckpointEvery,
-            CheckpointEverySteps = options.CheckpointEverySteps,
-            LogEverySteps = options.ProgressEverySteps,
-        };
 
         var pixelEstimator = PixelColumns.Estimator(catalog, image, options.OutputColumnName);
         var pixelTransformer = pixelEstimator?.Fit(input);
@@ -178,15 +174,38 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
             (image.Channels, image.Height, image.Width),
             options.CacheInMemory ? (long)options.CacheBudgetMegabytes << 20 : 0, options.ShufflePoolSize, skipped);
 
-        if (source.CacheDeclined is { } reason)
-            channel?.Warning(MessageSensitivity.None, $"In-memory cache not used: {reason}; streaming instead.");
-        channel?.Info(MessageSensitivity.None,
-            $"Pretraining {config.Variant} ({config.Depth}, width x{config.WidthMultiplier}, {config.Stem} stem) " +
-            $"on {source.Count} {image.Channels}x{image.Height}x{image.Width} images " +
-            $"for {training.Epochs} epochs, batch {training.BatchSize}, " +
-            $"compute {PrecisionSupport.Describe(training)}.");
+        void Log(string line)
+        {
+            options.Log?.Invoke(line);
+            channel?.Info(MessageSensitivity.None, line);
+        }
+        void Warn(string warning)
+        {
+            options.Log?.Invoke("Warning: " + warning);
+            channel?.Warning(MessageSensitivity.None, warning);
+        }
+        if (source.CacheDeclined is { } reason) Warn($"In-memory cache not used: {reason}; streaming instead.");
 
-        var trainer = CreateTrainer(config, augmentation, training);
+        var resolved = options.Resolve(image.Channels, image.Height, image.Width, source.Count);
+        var config = resolved.Config;
+        var training = resolved.Training with
+        {
+            CheckpointDirectory = options.CheckpointDirectory,
+            CheckpointEveryEpochs = options.CheckpointEveryEpochs,
+            CheckpointEvery = options.CheckpointEvery,
+            CheckpointEverySteps = options.CheckpointEverySteps,
+            LogEverySteps = options.ProgressEverySteps,
+        };
+        if (options.ResumeFrom is null)
+        {
+            Log($"Pretraining {config.Variant} on {source.Count:N0} {image.Channels}x{image.Height}x{image.Width} " +
+                $"images ({config.Depth}, width x{config.WidthMultiplier}, h = {config.FeatureDim}, {config.Stem} " +
+                $"stem); compute {PrecisionSupport.Describe(training)}.");
+            foreach (var line in resolved.Header()) Log(line);
+        }
+        else Log($"Resuming from {options.ResumeFrom} with the settings it was written with.");
+
+        var trainer = CreateTrainer(config, resolved.Augmentation, training);
         try
         {
             if (source.ImageShape != (trainer.Model.Config.Channels, trainer.Model.Config.Height,
@@ -200,7 +219,7 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
                 options.Progress?.Invoke(progress);
                 if (channel is null) return;
                 string line =
-                    $"epoch {progress.Epoch + 1}/{training.Epochs} " +
+                    $"epoch {progress.Epoch + 1} " +
                     $"step {progress.StepInEpoch}/{progress.StepsPerEpoch}: " +
                     $"loss {progress.Loss:F2} (reconstruction {progress.Reconstruction:F2}, KL {progress.Kl:F2}, " +
                     $"mean log-variance of z {progress.LogVariance:F2}), " +
@@ -216,10 +235,16 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
                 channel?.Info(MessageSensitivity.None, $"Checkpoint written: {saved.Path} (epoch {saved.Epoch + 1}, " +
                     $"step {saved.StepInEpoch}/{saved.StepsPerEpoch}, {saved.Step} steps in all).");
             };
+            trainer.PlanSettled += plan => Log(plan.Describe(trainer.Options.BatchSize));
+            trainer.Warning += Warn;
+            trainer.SpentBeforeFit = budgetClock.Elapsed;
             if (options.EpochCompleted is { } epochCompleted)
                 trainer.EpochCompleted += epoch => epochCompleted(epoch, trainer.Model);
             options.ModelReady?.Invoke(trainer.Model);
             trainer.Fit(source, options.CancellationToken);
+            string budget = trainer.Options.TimeBudget is { } b ? $" of the {Duration.ToText(b)} budget" : "";
+            Log($"Pretrained in {Duration.Format(budgetClock.Elapsed)}{budget}: {trainer.Step:N0} steps, " +
+                $"{(trainer.StoppedAtBudget ? "stopped by the budget" : "all epochs")}.");
         }
         catch
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AavaeMlNet.Augmentations;
 using AavaeMlNet.Model;
 using AavaeMlNet.Onnx;
@@ -137,7 +138,14 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
             : $"{OutputColumnName}.Backbone",
         IncludeMu = Representation == Representation.Mu,
         MuName = outputName ?? OutputColumnName,
+        Metadata = Training.Recipe.Count == 0 ? [] : [new(RecipeMetadataKey, JsonSerializer.Serialize(Training.Recipe))],
     };
+
+    /// <summary>
+    /// Key of the ONNX metadata entry (in model.zip and <see cref="ExportOnnx"/>) that holds the run's recipe: a JSON
+    /// array of <see cref="RecipeChoice"/>, one per setting, the user's or the recipe's, and why.
+    /// </summary>
+    public const string RecipeMetadataKey = "aavae.recipe";
 
     /// <summary>
     /// Writes a native TorchSharp checkpoint of the pretrained model (weights, config, view distribution and
@@ -146,7 +154,7 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
     public void SaveCheckpoint(string path)
     {
         var header = new CheckpointHeader(
-            Config, Augmentation, Training, Training.Epochs, 0, 0, 0, model.Model.Compute.Precision);
+            Config, Augmentation, Training, Training.Epochs ?? 0, 0, 0, 0, model.Model.Compute.Precision);
         model.OnCpu(m => Checkpoint.Save(path, header, m, optimizer: null, generators: []));
     }
 

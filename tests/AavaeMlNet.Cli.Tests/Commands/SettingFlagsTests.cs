@@ -58,48 +58,40 @@ public class SettingFlagsTests
     // The flags and defaults as they were before the settings had one declaration (hand-written, not derived).
     [Theory]
     [InlineData("pretrain", "--variant", "aavae")]
-    [InlineData("pretrain", "--depth", "18")]
+    [InlineData("pretrain", "--budget", null)]
+    [InlineData("pretrain", "--recipe", "auto")]
+    [InlineData("pretrain", "--depth", null)]
     [InlineData("pretrain", "--stem", null)]
-    [InlineData("pretrain", "--width", "1")]
+    [InlineData("pretrain", "--width", null)]
     [InlineData("pretrain", "--latent", "128")]
     [InlineData("pretrain", "--expand-features", null)]
     [InlineData("pretrain", "--beta", null)]
     [InlineData("pretrain", "--log-scale", "0")]
     [InlineData("pretrain", "--learn-log-scale", "false")]
     [InlineData("pretrain", "--preset", null)]
-    [InlineData("pretrain", "--epochs", "10")]
-    [InlineData("pretrain", "--batch-size", "256")]
-    [InlineData("pretrain", "--lr", "0.00025")]
-    [InlineData("pretrain", "--warmup-epochs", "10")]
+    [InlineData("pretrain", "--epochs", null)]
+    [InlineData("pretrain", "--batch-size", null)]
+    [InlineData("pretrain", "--lr", null)]
+    [InlineData("pretrain", "--warmup-epochs", null)]
     [InlineData("pretrain", "--weight-decay", "0")]
     [InlineData("pretrain", "--seed", "42")]
     [InlineData("pretrain", "--device", "auto")]
     [InlineData("pretrain", "--threads", null)]
     [InlineData("pretrain", "--precision", "auto")]
-    [InlineData("pretrain", "--decay", "constant")]
-    [InlineData("pretrain", "--clean-bn-images", "0")]
+    [InlineData("pretrain", "--decay", null)]
+    [InlineData("pretrain", "--clean-bn-images", null)]
     [InlineData("pretrain", "--crop-scale", null)]
     [InlineData("pretrain", "--flip", null)]
-    [InlineData("demo", "--epochs", "4")]
-    [InlineData("demo", "--batch-size", "64")]
-    [InlineData("demo", "--width", "0.25")]
-    [InlineData("demo", "--expand-features", "512")]
-    [InlineData("demo", "--lr", "0.001")]
-    [InlineData("demo", "--warmup-epochs", "0.5")]
+    [InlineData("demo", "--budget", "5m")]
+    [InlineData("demo", "--recipe", "auto")]
+    [InlineData("demo", "--epochs", null)]
+    [InlineData("demo", "--width", null)]
     [InlineData("demo", "--seed", "42")]
     [InlineData("demo", "--precision", "auto")]
-    [InlineData("demo", "--decay", "constant")]
-    [InlineData("demo", "--clean-bn-images", "5000")]
-    [InlineData("demo", "--preset", "grayscale")]
-    [InlineData("experiment", "--epochs", "10")]
-    [InlineData("experiment", "--minutes", null)]
-    [InlineData("experiment", "--batch-size", "64")]
-    [InlineData("experiment", "--width", "0.25")]
-    [InlineData("experiment", "--expand-features", "512")]
+    [InlineData("experiment", "--budget", null)]
+    [InlineData("experiment", "--epochs", null)]
+    [InlineData("experiment", "--batch-size", null)]
     [InlineData("experiment", "--latent", "128")]
-    [InlineData("experiment", "--lr", "0.001")]
-    [InlineData("experiment", "--warmup-epochs", "1")]
-    [InlineData("experiment", "--clean-bn-images", "5000")]
     public void Flags_keep_their_names_and_defaults(string name, string flag, string? expected)
     {
         Assert.Equal(expected, DefaultText(Create(name), flag));
@@ -133,13 +125,13 @@ public class SettingFlagsTests
         var command = new Command("probe");
         flags.AddTo(command);
         var settings = flags.Read(command.Parse(["--latent", "7", "--precision", "bf16", "--crop-scale", "0.3,1",
-            "--learn-log-scale", "--channels-last", "false", "--minutes", "2"]));
+            "--learn-log-scale", "--channels-last", "false", "--budget", "2m"]));
         Assert.Equal(7, settings.LatentDim);
         Assert.Equal(Precision.BFloat16Mixed, settings.Precision);
         Assert.Equal((0.3, 1.0), settings.CropScale);
         Assert.True(settings.LearnLogScale);
         Assert.False(settings.ChannelsLast);
-        Assert.Equal(TimeSpan.FromMinutes(2), settings.TimeLimit);
+        Assert.Equal(TimeSpan.FromMinutes(2), settings.TimeBudget);
         Assert.Equal(3, settings.Epochs);
         Assert.Null(settings.Stem);
         Assert.Equal(128, defaults.LatentDim);

@@ -7,12 +7,9 @@ namespace AavaeMlNet.Core.Tests.Training;
 public class AavaeSettingsTests
 {
     [Fact]
-    public void The_defaults_convert_to_the_core_records_defaults_except_the_cpu_depth()
+    public void The_view_defaults_follow_the_image_shape()
     {
         var settings = new AavaeSettings();
-        Assert.Equal(new TrainingOptions(), settings.ToTraining());
-        // AavaeConfig keeps the paper's ResNet-50; the settings pick ResNet-18 for a CPU.
-        Assert.Equal(new AavaeConfig { Depth = Depth.ResNet18 }, settings.ToConfig(3, 32, 32));
         Assert.Equal(AugmentationOptions.Cifar10, settings.ToAugmentation(3, 32, 32));
         Assert.Equal(AugmentationOptions.Stl10, settings.ToAugmentation(3, 96, 96));
         Assert.Equal(AugmentationOptions.Grayscale, settings.ToAugmentation(1, 28, 28));
@@ -26,8 +23,8 @@ public class AavaeSettingsTests
     [InlineData(224, Stem.ImageNet)]
     public void The_stem_follows_the_image_size_unless_set(int side, Stem expected)
     {
-        Assert.Equal(expected, new AavaeSettings().ToConfig(3, side, side).Stem);
-        Assert.Equal(Stem.Small, new AavaeSettings { Stem = Stem.Small }.ToConfig(3, side, side).Stem);
+        Assert.Equal(expected, new AavaeSettings().Resolve(3, side, side, 1000).Config.Stem);
+        Assert.Equal(Stem.Small, new AavaeSettings { Stem = Stem.Small }.Resolve(3, side, side, 1000).Config.Stem);
     }
 
     [Fact]
@@ -64,7 +61,7 @@ public class AavaeSettingsTests
             .With("precision", "bf16")
             .With("depth", "50")
             .With("crop-scale", "0.2,1")
-            .With("minutes", "1.5")
+            .With("budget", "1.5m")
             .With("stem", "imagenet")
             .With("learn-log-scale", "true");
         Assert.Equal(128, settings.LatentDim);
@@ -73,7 +70,7 @@ public class AavaeSettingsTests
         Assert.Equal(Precision.BFloat16Mixed, changed.Precision);
         Assert.Equal(Depth.ResNet50, changed.Depth);
         Assert.Equal((0.2, 1.0), changed.CropScale);
-        Assert.Equal(TimeSpan.FromSeconds(90), changed.TimeLimit);
+        Assert.Equal(TimeSpan.FromSeconds(90), changed.TimeBudget);
         Assert.Equal(Stem.ImageNet, changed.Stem);
         Assert.True(changed.LearnLogScale);
     }
@@ -86,6 +83,10 @@ public class AavaeSettingsTests
     [InlineData("depth", "101", "--depth '101' must be one of 18, 34, 50.")]
     [InlineData("crop-scale", "0.3", "--crop-scale '0.3' must be two numbers MIN,MAX (for example 0.2,1).")]
     [InlineData("learn-log-scale", "yes", "--learn-log-scale 'yes' must be true or false.")]
+    [InlineData("budget", "10x",
+        "--budget '10x' must be a positive duration such as 30s, 10m or 1h (a bare number is minutes).")]
+    [InlineData("budget", "-5m",
+        "--budget '-5m' must be a positive duration such as 30s, 10m or 1h (a bare number is minutes).")]
     public void A_text_the_setting_does_not_read_is_an_error_naming_the_flag(string name, string text, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => new AavaeSettings().With(name, text));
@@ -97,7 +98,8 @@ public class AavaeSettingsTests
     {
         var error = Assert.Throws<ArgumentException>(() => new AavaeSettings().With("learning-rate", "1"));
         Assert.StartsWith(
-            "Unknown setting 'learning-rate': expected one of variant, depth, stem, width, expand-features, latent,",
+            "Unknown setting 'learning-rate': expected one of budget, recipe, variant, depth, stem, width, " +
+            "expand-features, latent,",
             error.Message);
     }
 

@@ -105,15 +105,15 @@ public class AavaeTrainerTests
     }
 
     [Fact]
-    public void Time_limit_stops_after_the_crossing_step_with_a_checkpoint_at_that_position()
+    public void A_budget_stops_after_the_crossing_step_with_a_checkpoint_at_that_position()
     {
         using var images = Squares(40);
         using var data = new TensorBatchSource(images);
         string directory = TempDirectory();
         using var trainer = new AavaeTrainer(TinyConfig(), Augmentation,
-            Options(directory, epochs: 50) with { TimeLimit = TimeSpan.FromTicks(1) });
+            Options(directory, epochs: 50) with { TimeBudget = TimeSpan.FromTicks(1) });
         trainer.Fit(data);
-        Assert.True(trainer.StoppedAtTimeLimit);
+        Assert.True(trainer.StoppedAtBudget);
         Assert.Equal(1, trainer.Step); // the first step already crosses a one-tick budget
         var header = Checkpoint.ReadHeader(Path.Combine(directory, Checkpoint.LatestFileName));
         Assert.Equal((0, 1, 1L), (header.Epoch, header.StepInEpoch, header.Step));

@@ -70,19 +70,12 @@ public class DecayScheduleTests
     }
 
     [Fact]
-    public void Progress_counts_steps_after_warmup_or_the_time_budget_whichever_ends_first()
+    public void Progress_counts_the_planned_steps_after_warmup()
     {
         Assert.Equal(0, LearningRateSchedule.Progress(step: 10, warmupSteps: 10, totalSteps: 110));
         Assert.Equal(0.5, LearningRateSchedule.Progress(60, 10, 110), 12);
         Assert.Equal(1, LearningRateSchedule.Progress(200, 10, 110));
-        // A 10-minute budget: warmup ended at minute 1, so minute 5.5 is half of the remaining budget.
-        var limit = TimeSpan.FromMinutes(10);
-        double p = LearningRateSchedule.Progress(
-            20, 10, 100_000, limit, TimeSpan.FromMinutes(5.5), TimeSpan.FromMinutes(1));
-        Assert.Equal(0.5, p, 12);
-        // The epochs end first: the step fraction wins.
-        Assert.Equal(
-            0.9, LearningRateSchedule.Progress(100, 10, 110, limit, TimeSpan.FromMinutes(2), TimeSpan.Zero), 12);
+        Assert.Equal(1, LearningRateSchedule.Progress(5, 10, 10)); // a run that is all warmup has no decay left
     }
 
     [Fact]
