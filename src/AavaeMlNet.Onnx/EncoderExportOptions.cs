@@ -44,6 +44,8 @@ public sealed record EncoderExportOptions
     /// <summary>Fixed input width; null as for <see cref="Height"/> (symbolic "W").</summary>
     public int? Width { get; init; }
 
-    /// <summary>Further key-value pairs for the model's metadata_props (the transformer stores its recipe here).</summary>
+    /// <summary>
+    /// Further key-value pairs for the model's metadata_props (the transformer stores its recipe here).
+    /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> Metadata { get; init; } = [];
 }

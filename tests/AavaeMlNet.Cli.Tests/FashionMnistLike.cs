@@ -26,7 +26,8 @@ public sealed class FashionMnistLike : IDisposable
     public string[] TinyJob =>
     [
         "--data-dir", Directory, "--pretrain-images", "64", "--probe-train-images", "40", "--width", "0.125",
-        "--latent", "16", "--epochs", "1", "--batch-size", "16", "--warmup-epochs", "0", "--threads", "1",
+        "--expand-features", "0", "--latent", "16", "--epochs", "1", "--batch-size", "16", "--warmup-epochs", "0",
+        "--clean-bn-images", "0", "--threads", "1",
     ];
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);

@@ -20,7 +20,8 @@ public sealed class PretrainedModel
     /// <summary>The tiny model's settings: 1/8-width ResNet-18, latent 16, one epoch of batch 16.</summary>
     public static string[] TinyArguments =>
     [
-        "--width", "0.125", "--latent", "16", "--epochs", "1", "--batch-size", "16", "--warmup-epochs", "0",
+        "--width", "0.125", "--expand-features", "0", "--latent", "16", "--epochs", "1", "--batch-size", "16",
+        "--warmup-epochs", "0", "--clean-bn-images", "0",
         "--threads", "1",
     ];
 

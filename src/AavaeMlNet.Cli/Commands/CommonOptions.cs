@@ -36,7 +36,9 @@ internal static class CommonOptions
         _ => throw new ArgumentException($"--on-bad-image '{text}' must be fail or skip."),
     };
 
-    /// <summary>A duration in the one grammar of every setting (<see cref="Duration.TryParse"/>), or off (null).</summary>
+    /// <summary>
+    /// A duration in the one grammar of every setting (<see cref="Duration.TryParse"/>), or off (null).
+    /// </summary>
     public static TimeSpan? ParseDuration(string text, string flag)
     {
         if (text.Trim() == "off") return null;

@@ -47,7 +47,11 @@ internal static class PretrainCommand
         };
         channels.AcceptOnlyFromAmong("1", "3");
         var settings = new SettingFlags(defaults.Settings);
-        var cache = new Option<bool>("--cache") { Description = "Hold the training pixels in memory (up to 2 GiB)." };
+        var cache = new Option<bool>("--cache")
+        {
+            Description = "Hold the training pixels in memory when they fit 2 GiB (false: stream them).",
+            DefaultValueFactory = _ => true,
+        };
         var output = new Option<string>("--output", "-o")
         {
             Description = "Model zip to write (encoder.ckpt goes beside it).",

@@ -38,7 +38,7 @@ public sealed record PretrainJobOptions
     /// <summary>Every model, view and training setting (library defaults).</summary>
     public AavaeSettings Settings { get; init; } = new();
     /// <summary>Hold the training pixels in memory.</summary>
-    public bool Cache { get; init; }
+    public bool Cache { get; init; } = true;
     /// <summary>The model zip to write; encoder.ckpt is written beside it.</summary>
     public string Output { get; init; } = "model.zip";
     /// <summary>Checkpoint directory; null: "checkpoints" beside <see cref="Output"/>.</summary>

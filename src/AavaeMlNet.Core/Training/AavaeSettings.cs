@@ -8,7 +8,8 @@ namespace AavaeMlNet.Training;
 /// <summary>
 /// Every model, view and training setting of a pretraining run, each declared once here with its doc comment and its
 /// command-line flag. A setting left null is chosen by the <see cref="Recipe"/> (<see cref="Resolve"/>) from the image
-/// shape, the number of images and the device; a value set here always wins over the recipe. <c>AavaeEstimator.Options</c> derives from this
+/// shape, the number of images and the device; a value set here always wins over the recipe.
+/// <c>AavaeEstimator.Options</c> derives from this
 /// class, the CLI binds its flags from it, and the records the trainer consumes come from the conversions at the end
 /// (<see cref="Resolve"/>, <see cref="ToAugmentation"/>). <see cref="All"/> lists the
 /// settings by flag name and <see cref="With"/> applies a text value to a copy, for sweeps over any setting.
@@ -68,7 +69,8 @@ public class AavaeSettings
 
     /// <summary>
     /// Size h of the representation through a 1x1 conv + BatchNorm + ReLU after the last stage; 0: no such layer (the
-    /// paper's ResNet); null: the recipe's (1024 on the CPU, none otherwise). See <see cref="AavaeConfig.ExpandFeatures"/>.
+    /// paper's ResNet); null: the recipe's (on the CPU 512 for budgets under 15 minutes, 1024 from 15 minutes or
+    /// with epochs; none otherwise). See <see cref="AavaeConfig.ExpandFeatures"/>.
     /// </summary>
     [Setting("--expand-features", "Expand the last stage to this many features (1x1 conv + BatchNorm + ReLU) " +
                                   "before pooling; 0: none, the paper's ResNet (default: the recipe's).")]
@@ -137,7 +139,9 @@ public class AavaeSettings
     [Setting("--batch-size", "Images per step (default: the recipe's).")]
     public int? BatchSize { get; set; }
 
-    /// <summary>Adam learning rate after warmup; null: the recipe's (1e-3 per 64 images on the CPU; paper 2.5e-4).</summary>
+    /// <summary>
+    /// Adam learning rate after warmup; null: the recipe's (1e-3 per 64 images on the CPU; paper 2.5e-4).
+    /// </summary>
     [Setting("--lr", "Adam learning rate after warmup (default: the recipe's).")]
     public double? LearningRate { get; set; }
 

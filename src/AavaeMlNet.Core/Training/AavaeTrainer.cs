@@ -158,7 +158,9 @@ public sealed class AavaeTrainer : IDisposable
     /// <summary>Raised after each epoch with the 0-based epoch number, before its checkpoint is written.</summary>
     public event Action<int>? EpochCompleted;
 
-    /// <summary>Raised when the plan is settled: at the start, or once a budgeted run has measured its step rate.</summary>
+    /// <summary>
+    /// Raised when the plan is settled: at the start, or once a budgeted run has measured its step rate.
+    /// </summary>
     public event Action<RunPlan>? PlanSettled;
 
     /// <summary>Raised once per warning about settings that defeat the run (<see cref="RunPlan.Warnings"/>).</summary>
@@ -168,7 +170,8 @@ public sealed class AavaeTrainer : IDisposable
         ReferenceEquals(generator, samplingGenerator) ? [generator] : [generator, samplingGenerator];
 
     /// <summary>
-    /// Trains until <see cref="TrainingOptions.Epochs"/> epochs are done or the <see cref="TrainingOptions.TimeBudget"/>
+    /// Trains until <see cref="TrainingOptions.Epochs"/> epochs are done or the
+    /// <see cref="TrainingOptions.TimeBudget"/>
     /// leaves only the time the run needs to finish. On cancellation a checkpoint of the exact
     /// position is written (when a checkpoint directory is set) and <see cref="OperationCanceledException"/> is thrown.
     /// </summary>
@@ -290,7 +293,10 @@ public sealed class AavaeTrainer : IDisposable
                 && Elapsed() >= end - RunPlan.Reserve(Options, plan.SecondsPerStep);
             if (budgetSpentUp) StoppedAtBudget = epoch < epochs;
             if (epoch % Options.CheckpointEveryEpochs == 0 || epoch == epochs || budgetSpentUp)
+            {
                 WriteCheckpoint(stepsPerEpoch, numbered: Options.KeepEpochCheckpoints, Elapsed());
+                checkpointDue = false; // the epoch's checkpoint is the one a time or step schedule asked for
+            }
         }
         if (Options.CleanBatchNormImages > 0) RecalibrateBatchNorm(data, cancellationToken);
         Model.eval();

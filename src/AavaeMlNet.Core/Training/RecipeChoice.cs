@@ -11,7 +11,9 @@ public enum Recipe
     /// time budget (10 minutes unless set).
     /// </summary>
     Cpu,
-    /// <summary>The paper's GPU settings (Sec. 4): ResNet-50, batch 256 (512 above 64 pixels), 10 warmup epochs.</summary>
+    /// <summary>
+    /// The paper's GPU settings (Sec. 4): ResNet-50, batch 256 (512 above 64 pixels), 10 warmup epochs.
+    /// </summary>
     Paper,
 }
 

@@ -17,9 +17,12 @@ namespace AavaeMlNet.Training;
 /// <param name="Settled">False until a budgeted run has measured its step rate; the warmup then climbs at the
 /// slope of the longest warmup (<see cref="MaxSharedWarmupSteps"/>) or the explicit one.</param>
 /// <param name="SecondsPerStep">The measured step time (0 until measured).</param>
-public sealed record RunPlan(int StepsPerEpoch, long WarmupSteps, long PlannedSteps, bool Settled, double SecondsPerStep = 0)
+public sealed record RunPlan(
+    int StepsPerEpoch, long WarmupSteps, long PlannedSteps, bool Settled, double SecondsPerStep = 0)
 {
-    /// <summary>The longest warmup a share of the run gives (the Fashion-MNIST hour warmed up over 860 steps).</summary>
+    /// <summary>
+    /// The longest warmup a share of the run gives (the Fashion-MNIST hour warmed up over 860 steps).
+    /// </summary>
     public const long MaxSharedWarmupSteps = 1000;
 
     /// <summary>First steps left out of the rate measurement (kernel selection and caches make them slow).</summary>
@@ -28,10 +31,14 @@ public sealed record RunPlan(int StepsPerEpoch, long WarmupSteps, long PlannedSt
     /// <summary>The step after which a budgeted run's step rate is measured and its plan settled.</summary>
     public const int CalibrationEndStep = 12;
 
-    /// <summary>Share of the budget kept for finishing the run (building the transformer, saving), at least 2 s.</summary>
+    /// <summary>
+    /// Share of the budget kept for finishing the run (building the transformer, saving), at least 2 s.
+    /// </summary>
     public const double FinishShare = 0.01;
 
-    /// <summary>Forward-only cost of a clean image in the BatchNorm recomputation, as a share of a training step's.</summary>
+    /// <summary>
+    /// Forward-only cost of a clean image in the BatchNorm recomputation, as a share of a training step's.
+    /// </summary>
     public const double CleanImageCost = 0.35;
 
     /// <summary>The plan before anything is measured.</summary>
@@ -57,7 +64,10 @@ public sealed record RunPlan(int StepsPerEpoch, long WarmupSteps, long PlannedSt
         long planned = Math.Max(step, step + more);
         if (EpochSteps(options, StepsPerEpoch) is { } bound) planned = Math.Min(planned, bound);
         long warmup = Settled ? WarmupSteps : Warmup(options, StepsPerEpoch, planned);
-        return this with { WarmupSteps = warmup, PlannedSteps = planned, Settled = true, SecondsPerStep = secondsPerStep };
+        return this with
+        {
+            WarmupSteps = warmup, PlannedSteps = planned, Settled = true, SecondsPerStep = secondsPerStep,
+        };
     }
 
     /// <summary>
@@ -114,8 +124,8 @@ public sealed record RunPlan(int StepsPerEpoch, long WarmupSteps, long PlannedSt
             ? string.Create(CultureInfo.InvariantCulture, $", measured {batchSize / SecondsPerStep:F0} images/s")
             : "";
         string epochs = string.Create(CultureInfo.InvariantCulture, $"{(double)PlannedSteps / StepsPerEpoch:0.#}");
-        return $"Plan: {PlannedSteps:N0} steps ({epochs} epochs of {StepsPerEpoch:N0}), warmup {WarmupSteps:N0} " +
-               $"steps{rate}.";
+        return $"Plan: {PlannedSteps:N0} steps ({epochs} x {StepsPerEpoch:N0}-step epochs), warmup " +
+               $"{WarmupSteps:N0} steps{rate}.";
     }
 
     private static long? EpochSteps(TrainingOptions options, int stepsPerEpoch) =>

@@ -10,7 +10,8 @@ namespace AavaeMlNet.Settings;
 /// <remarks>
 /// Texts: integers and numbers in the invariant culture; <c>true</c>/<c>false</c>; an enum member by its
 /// <see cref="SettingValueAttribute"/> spelling or lower-case name; a (Min, Max) range as <c>MIN,MAX</c>; a
-/// <see cref="TimeSpan"/> as a duration (30s, 10m, 1.5h; a bare number is minutes: <c>Duration.TryParse</c>). A nullable setting takes the same texts; its null default means "chosen
+/// <see cref="TimeSpan"/> as a duration (30s, 10m, 1.5h; a bare number is minutes: <c>Duration.TryParse</c>). A
+/// nullable setting takes the same texts; its null default means "chosen
 /// elsewhere" (by the image shape or the variant), as its help says.
 /// </remarks>
 public sealed class Setting

@@ -73,10 +73,11 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public string? InitialCheckpoint;
 
         /// <summary>
-        /// Hold all training pixels in memory as float32 when they fit <see cref="CacheBudgetMegabytes"/>
-        /// (exact shuffles, no re-decoding).
+        /// Hold all training pixels in memory as float32 when they fit <see cref="CacheBudgetMegabytes"/> (exact
+        /// shuffles, no re-decoding each epoch, which a time budget would pay for); larger data streams through a
+        /// shuffle pool. On by default.
         /// </summary>
-        public bool CacheInMemory;
+        public bool CacheInMemory = true;
         /// <summary>Memory budget of the cache in MiB.</summary>
         public int CacheBudgetMegabytes = 2048;
         /// <summary>
@@ -156,8 +157,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         var declared = options.ImageHeight is { } h && options.ImageWidth is { } w ? (h, w) : ((int, int)?)null;
         if ((options.ImageHeight is null) != (options.ImageWidth is null))
             throw new ArgumentException("Set both ImageHeight and ImageWidth, or neither.", nameof(options));
-        var image =
-            ImageColumn.FromSchema(input.Schema, options.InputColumnName, options.Channels, declared, nameof(input));
+        int? channels = options.Channels ?? (GrayscaleImages(input, options.InputColumnName) ? 1 : null);
+        var image = ImageColumn.FromSchema(input.Schema, options.InputColumnName, channels, declared, nameof(input));
 
         var pixelEstimator = PixelColumns.Estimator(catalog, image, options.OutputColumnName);
         var pixelTransformer = pixelEstimator?.Fit(input);
@@ -198,6 +199,11 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         };
         if (options.ResumeFrom is null)
         {
+            if (options.Channels is null && image.Kind == ImageColumnKind.Image)
+                Log(image.Channels == 1
+                    ? $"Channels 1: the first {GrayscaleSample} images of column '{image.ColumnName}' are grayscale " +
+                      "(equal red, green and blue); set Channels = 3 to train on RGB."
+                    : $"Channels 3: column '{image.ColumnName}' holds colour images.");
             Log($"Pretraining {config.Variant} on {source.Count:N0} {image.Channels}x{image.Height}x{image.Width} " +
                 $"images ({config.Depth}, width x{config.WidthMultiplier}, h = {config.FeatureDim}, {config.Stem} " +
                 $"stem); compute {PrecisionSupport.Describe(training)}.");
@@ -257,6 +263,45 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         var finalAugmentation = trainer.Augmentation;
         return new AavaeTransformer(catalog, model, image, options.OutputColumnName, options.Representation,
             options.InferenceBatchSize, pixelTransformer, finalAugmentation, finalTraining, device);
+    }
+
+    /// <summary>Rows of an image column looked at to tell grayscale images from colour ones.</summary>
+    private const int GrayscaleSample = 64;
+
+    // True when the column holds images and the first rows' pixels all have equal red, green and blue: grayscale
+    // photographs stored as RGB or grayscale files, which train better as one channel with the grayscale views.
+    private static bool GrayscaleImages(IDataView input, string columnName)
+    {
+        if (input.Schema.GetColumnOrNull(columnName) is not { Type: Microsoft.ML.Transforms.Image.ImageDataViewType }
+            column)
+            return false;
+        using var cursor = input.GetRowCursor([column]);
+        var getter = cursor.GetGetter<MLImage>(column);
+        MLImage? image = null;
+        int seen = 0;
+        try
+        {
+            while (seen < GrayscaleSample && cursor.MoveNext())
+            {
+                getter(ref image!);
+                if (image is null) continue;
+                if (image.PixelFormat != MLPixelFormat.Bgra32 && image.PixelFormat != MLPixelFormat.Rgba32)
+                    return false;
+                var pixels = image.Pixels;
+                for (int i = 0; i + 3 < pixels.Length; i += 4)
+                    if (pixels[i] != pixels[i + 1] || pixels[i] != pixels[i + 2]) return false;
+                seen++;
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException)
+        {
+            return false; // an unreadable row: leave the decision (and the error) to training
+        }
+        finally
+        {
+            image?.Dispose();
+        }
+        return seen > 0;
     }
 
     private AavaeTrainer CreateTrainer(AavaeConfig config, AugmentationOptions augmentation, TrainingOptions training)

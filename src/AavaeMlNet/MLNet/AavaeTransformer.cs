@@ -138,7 +138,9 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
             : $"{OutputColumnName}.Backbone",
         IncludeMu = Representation == Representation.Mu,
         MuName = outputName ?? OutputColumnName,
-        Metadata = Training.Recipe.Count == 0 ? [] : [new(RecipeMetadataKey, JsonSerializer.Serialize(Training.Recipe))],
+        Metadata = Training.Recipe.Count == 0
+            ? []
+            : [new(RecipeMetadataKey, JsonSerializer.Serialize(Training.Recipe))],
     };
 
     /// <summary>

@@ -105,7 +105,8 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
             data.Directory, "--split", "test", .. PretrainedModel.TinyArguments, "--output", "m.zip"]);
 
         Assert.Contains($"Fashion-MNIST found in '{data.Directory}'.", result.Stdout);
-        Assert.Contains("on 100 1x28x28 images for 1 epochs", result.Stdout);
+        Assert.Contains("on 100 1x28x28 images (", result.Stdout);
+        Assert.Contains("  Epochs 1 (yours)", result.Stdout);
         var header = Checkpoint.ReadHeader(Path.Combine(directory, "encoder.ckpt"));
         Assert.Equal((1, 28, 28), (header.Config.Channels, header.Config.Height, header.Config.Width));
         Assert.Equal([0.2860f], header.Augmentation.Normalization.Mean);

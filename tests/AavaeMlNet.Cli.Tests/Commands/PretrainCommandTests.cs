@@ -22,7 +22,7 @@ public class PretrainCommandTests(PretrainedModel model)
     public void Pretrain_prints_and_stores_the_precision_auto_resolved_to_on_this_cpu()
     {
         var expected = PrecisionSupport.Resolve(AavaeMlNet.Model.Precision.Auto, CpuBf16Features.Current);
-        Assert.Contains($"Compute: {expected}, channels-last (Auto: ", model.PretrainOutput.Stdout);
+        Assert.Contains($"compute {expected}, channels-last (Auto: ", model.PretrainOutput.Stdout);
         var header = Checkpoint.ReadHeader(model.CheckpointPath);
         Assert.Equal(AavaeMlNet.Model.Precision.Auto, header.Training.Precision);
         Assert.Equal(expected, header.ComputePrecision);

@@ -22,7 +22,7 @@ public sealed class PretrainInputTests : IDisposable
         var result = CliProcess.Succeed(directory, ["pretrain", "--manifest", manifest, "--data-dir", directory,
             "--split", "pretrain", .. PretrainedModel.TinyArguments, "--output", "out/m.zip"]);
 
-        Assert.Contains("on 48 1x16x16 images for 1 epochs", result.Stdout); // the 48 of the 48/16 split
+        Assert.Contains("on 48 1x16x16 images (", result.Stdout); // the 48 of the 48/16 split
         var header = Checkpoint.ReadHeader(Path.Combine(directory, "out", "checkpoints", Checkpoint.LatestFileName));
         Assert.Equal(3, header.StepsPerEpoch); // 48 images in batches of 16
         Assert.Equal([0.5f], header.Augmentation.Normalization.Mean);
@@ -38,7 +38,7 @@ public sealed class PretrainInputTests : IDisposable
         var result = CliProcess.Succeed(directory, ["pretrain", "--folder", folder, "--size", "12", "--channels", "1",
             .. PretrainedModel.TinyArguments, "--output", "m.zip"]);
 
-        Assert.Contains("on 16 1x12x12 images for 1 epochs", result.Stdout);
+        Assert.Contains("on 16 1x12x12 images (", result.Stdout);
         var header = Checkpoint.ReadHeader(Path.Combine(directory, "encoder.ckpt"));
         Assert.Equal((1, 12, 12), (header.Config.Channels, header.Config.Height, header.Config.Width));
         var source = new ImageFolderSource(folder, new ImageFolderOptions { Width = 12, Height = 12, Channels = 1 });

@@ -65,7 +65,8 @@ public class SettingGridTests
         var unknown = Assert.Throws<ArgumentException>(() => SettingGrid.Parse(["crop-min=0.2"]));
         var twice = Assert.Throws<ArgumentException>(() => SettingGrid.Parse(["lr=0.1", "lr=0.2"]));
 
-        Assert.StartsWith("Unknown setting 'crop-min': expected one of variant, depth,", unknown.Message);
+        Assert.StartsWith("Unknown setting 'crop-min': expected one of budget, recipe, variant, depth,",
+            unknown.Message);
         Assert.Equal("--set names 'lr' twice: list all its values in one --set.", twice.Message);
     }
 

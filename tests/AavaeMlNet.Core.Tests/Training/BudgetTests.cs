@@ -63,8 +63,8 @@ public class BudgetTests
             "BatchSize to at most 25 (or leave it unset: the recipe takes a quarter of a small data set) for several " +
             "steps per epoch.", warnings[0]);
         Assert.Equal("WarmupEpochs 10 is 10 steps and the run plans 2: the learning rate never reaches " +
-            "LearningRate. Set WarmupEpochs to about 0.1 (5 % of the run), leave it unset (the recipe's 5 %), or give " +
-            "the run more time.", warnings[1]);
+            "LearningRate. Set WarmupEpochs to about 0.1 (5 % of the run), leave it unset (the recipe's 5 %), or " +
+            "give the run more time.", warnings[1]);
 
         var budgeted = new TrainingOptions
         {

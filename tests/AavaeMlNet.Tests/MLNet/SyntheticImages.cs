@@ -55,8 +55,9 @@ internal static class SyntheticImages
 
     public static AavaeEstimator.Options TinyOptions(int epochs = 2) => new()
     {
-        Depth = Depth.ResNet18, WidthMultiplier = 0.125, LatentDim = 16, Epochs = epochs, BatchSize = 32,
-        LearningRate = 1e-3, WarmupEpochs = 0.5, Device = DeviceKind.Cpu, InferenceBatchSize = 16, CacheInMemory = true,
+        Depth = Depth.ResNet18, WidthMultiplier = 0.125, ExpandFeatures = 0, LatentDim = 16, Epochs = epochs,
+        BatchSize = 32, LearningRate = 1e-3, WarmupEpochs = 0.5, CleanBatchNormImages = 0, Device = DeviceKind.Cpu,
+        InferenceBatchSize = 16, CacheInMemory = true,
     };
 
     public static float[][] Column(IDataView view, string name) =>
