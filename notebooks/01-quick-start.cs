@@ -120,8 +120,8 @@ Console.WriteLine($"{trainSource.Count:N0} training and {testSource.Count:N0} te
 //
 // `ml.Transforms.PretrainAavae` is an ML.NET estimator: `Fit` trains the TorchSharp model (no labels used) and returns
 // a transformer that adds an `Embedding` column. `Progress` receives a report every few steps; the losses make the
-// training curve below. Learning rate and warmup follow the main job's CPU preset (the paper's 2.5e-4 with 10 warmup
-// epochs suits its much longer runs).
+// training curve below. The settings are fixed here so that the notebook runs the same every time; with your own
+// images, set only `TimeBudget` and the CPU recipe chooses the rest (README, "Your own images").
 
 // %% [code]
 var ml = new MLContext(seed: 1);

@@ -100,7 +100,8 @@ Console.WriteLine(string.Join(", ", trainData.Schema.Select(c => $"{c.Name}: {c.
 // %% [markdown]
 // ## One pipeline
 //
-// `PretrainAavae` with an `Options` object holds every model and training setting (defaults follow the paper). The
+// `PretrainAavae` with an `Options` object holds every model and training setting (what is left unset comes from the
+// CPU recipe; `TimeBudget` is the main setting, here fixed epochs keep the notebook's run the same every time). The
 // rest is stock ML.NET: standardize the embedding, turn the label into a key, multinomial logistic regression, and
 // map the predicted key back to the class index. `Fit` pretrains AAVAE first, then fits what follows on its embeddings.
 // `Context = ml` sends progress to `ml.Log`; here `Progress` prints the epoch summaries.

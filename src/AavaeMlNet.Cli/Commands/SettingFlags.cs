@@ -52,6 +52,7 @@ internal sealed class SettingFlags
             return new Option<bool>(setting.Flag) { Description = setting.Help, DefaultValueFactory = _ => initial };
         }
         var option = new Option<string>(setting.Flag) { Description = setting.Help };
+        if (setting.FormerFlag is { } former) option.Aliases.Add(former); // a bare number there is minutes, as before
         if (setting.Format(fallback) is { } text) option.DefaultValueFactory = _ => text;
         if (setting.AllowedValues is { } names) option.AcceptOnlyFromAmong([.. names]);
         return option;

@@ -30,6 +30,8 @@ public sealed record ExperimentResult(
     public float? LinearProbeL2 { get; init; }
     /// <summary>The linear probe per label budget, on the test set.</summary>
     public IReadOnlyList<LabelEfficiencyPoint> LabelEfficiency { get; init; } = [];
+    /// <summary>Every setting of the run as it was settled: its value, yours or the recipe's, and why.</summary>
+    public IReadOnlyList<RecipeChoice> Recipe { get; init; } = [];
 }
 
 /// <summary>
@@ -149,6 +151,7 @@ public static class ExperimentJob
                 ValidationAccuracy = validationLinear,
                 LinearProbeL2 = linearProbe.L2Regularization,
                 LabelEfficiency = curve,
+                Recipe = training.Recipe,
             });
             string slug = new string(
                 run.Name.Select(ch => char.IsLetterOrDigit(ch) ? char.ToLowerInvariant(ch) : '-').ToArray());

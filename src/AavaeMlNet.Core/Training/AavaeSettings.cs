@@ -34,7 +34,7 @@ public class AavaeSettings
     /// on the CPU unless <see cref="Epochs"/> is set; none for the paper's recipe).
     /// </summary>
     [Setting("--budget", "Wall-time budget of pretraining: 30s, 10m, 1h (default: 10m on the CPU unless --epochs " +
-                         "is set).")]
+                         "is set).", FormerFlag = "--minutes")]
     public TimeSpan? TimeBudget { get; set; }
 
     /// <summary>

@@ -22,6 +22,7 @@ public sealed class Setting
     {
         this.property = property;
         Flag = attribute.Flag;
+        FormerFlag = attribute.FormerFlag;
         Help = attribute.Help;
         ValueType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         IsNullable = ValueType != property.PropertyType;
@@ -30,6 +31,9 @@ public sealed class Setting
 
     /// <summary>The command-line flag, with its dashes (<c>--latent</c>).</summary>
     public string Flag { get; }
+
+    /// <summary>A former flag that still reads this setting, hidden from help (null: none).</summary>
+    public string? FormerFlag { get; }
 
     /// <summary>The flag without its dashes (<c>latent</c>): the name a sweep uses.</summary>
     public string Name => Flag.TrimStart('-');

@@ -15,6 +15,11 @@ public sealed class SettingAttribute(string flag, string help) : Attribute
 
     /// <summary>One line for the command's help.</summary>
     public string Help { get; } = help;
+
+    /// <summary>
+    /// A former flag that still reads this setting (hidden from help, kept so that recorded commands still run).
+    /// </summary>
+    public string? FormerFlag { get; init; }
 }
 
 /// <summary>The command-line spelling of an enum member where it is not the lower-case name (bf16, 18).</summary>

@@ -29,6 +29,8 @@ public static class SettingCatalog
         string bare = name.TrimStart('-');
         var settings = Of(type);
         return settings.FirstOrDefault(s => string.Equals(s.Name, bare, StringComparison.OrdinalIgnoreCase))
+            ?? settings.FirstOrDefault(s => string.Equals(s.FormerFlag?.TrimStart('-'), bare,
+                StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException(
                 $"Unknown setting '{name}': expected one of {string.Join(", ", settings.Select(s => s.Name))}.");
     }

@@ -117,6 +117,20 @@ public class SettingFlagsTests
         }
     }
 
+    [Theory]
+    [InlineData("--budget", "90s", 1.5)]
+    [InlineData("--budget", "1.5h", 90)]
+    [InlineData("--budget", "20", 20)]
+    [InlineData("--minutes", "60", 60)] // the former flag: recorded commands still run
+    public void The_budget_reads_the_one_duration_grammar_and_its_former_flag(string flag, string text, double minutes)
+    {
+        var flags = new SettingFlags(new AavaeSettings());
+        var command = new Command("probe");
+        flags.AddTo(command);
+        Assert.Equal(TimeSpan.FromMinutes(minutes), flags.Read(command.Parse([flag, text])).TimeBudget);
+        Assert.Equal(TimeSpan.FromMinutes(minutes), new AavaeSettings().With(flag, text).TimeBudget);
+    }
+
     [Fact]
     public void Given_flags_change_a_copy_of_the_commands_defaults_and_nothing_else()
     {
