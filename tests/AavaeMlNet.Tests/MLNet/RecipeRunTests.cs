@@ -40,6 +40,21 @@ public class RecipeRunTests
         var stored = JsonSerializer.Deserialize<List<RecipeChoice>>(json)!;
         Assert.Equal(model.Training.Recipe, stored);
         Assert.Contains(stored, c => c is { Setting: "LearningRate", Value: "0.0005", ByUser: false });
+
+        // model.zip holds the same ONNX model, metadata included, inside ML.NET's OnnxTransformer.
+        string zip = Path.Combine(SyntheticImages.TempDirectory(), "model.zip");
+        var data = SyntheticImages.Load(ml, 4);
+        ml.Model.Save(model, data.Schema, zip);
+        using var archive = System.IO.Compression.ZipFile.OpenRead(zip);
+        byte[] key = System.Text.Encoding.UTF8.GetBytes(AavaeTransformer.RecipeMetadataKey);
+        byte[] value = System.Text.Encoding.UTF8.GetBytes(json);
+        Assert.Contains(archive.Entries, entry =>
+        {
+            using var stream = new MemoryStream();
+            using (var opened = entry.Open()) opened.CopyTo(stream);
+            var bytes = stream.ToArray().AsSpan();
+            return bytes.IndexOf(key) >= 0 && bytes.IndexOf(value) >= 0;
+        });
     }
 
     [Fact]
