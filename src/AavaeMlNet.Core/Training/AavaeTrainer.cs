@@ -188,7 +188,10 @@ public sealed class AavaeTrainer : IDisposable
         if (stepsPerEpoch == 0)
             throw new ArgumentException(
                 $"The data holds {data.Count} image(s): at least 2 are needed for one training step.", nameof(data));
-        plan ??= RunPlan.Initial(Options, stepsPerEpoch);
+        // A resumed budgeted run keeps its plan (its warmup is settled); a plan bound by epochs is laid out again, so
+        // that more epochs or other data move its end.
+        if (plan is null || Options.TimeBudget is null || plan.StepsPerEpoch != stepsPerEpoch)
+            plan = RunPlan.Initial(Options, stepsPerEpoch);
         if (plan.Settled) PlanSettled?.Invoke(plan);
         Warn(plan.Warnings(Options, data.Count));
         double rate = Options.LearningRate;
@@ -300,6 +303,8 @@ public sealed class AavaeTrainer : IDisposable
         }
         if (Options.CleanBatchNormImages > 0) RecalibrateBatchNorm(data, cancellationToken);
         Model.eval();
+        budgetSpent = Elapsed();
+        SpentBeforeFit = TimeSpan.Zero;
     }
 
     // Settles the plan from the measured step time (the first time), or moves its end; the warnings that need the

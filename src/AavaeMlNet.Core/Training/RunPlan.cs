@@ -47,8 +47,9 @@ public sealed record RunPlan(
         long? epochSteps = EpochSteps(options, stepsPerEpoch);
         if (options.TimeBudget is null && epochSteps is { } total)
             return new RunPlan(stepsPerEpoch, Warmup(options, stepsPerEpoch, total), total, Settled: true);
-        long provisional = options.WarmupEpochs is { } epochs
-            ? (long)Math.Round(epochs * stepsPerEpoch)
+        // Until the rate is measured: the explicit warmup, the share of the epochs' steps, or the longest warmup.
+        long provisional = options.WarmupEpochs is not null || epochSteps is not null
+            ? Warmup(options, stepsPerEpoch, epochSteps ?? 0)
             : MaxSharedWarmupSteps;
         return new RunPlan(stepsPerEpoch, provisional, epochSteps ?? long.MaxValue, Settled: false);
     }

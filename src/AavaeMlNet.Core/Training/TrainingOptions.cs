@@ -27,7 +27,7 @@ public sealed record TrainingOptions
     public double WarmupShare { get; init; } = 0.05;
     /// <summary>
     /// The rate after warmup: Constant (paper), or Cosine / Linear decay to zero at the end of the run, counted in
-    /// steps of the plan (<see cref="RunPlan"/>), or in wall time when <see cref="TimeBudget"/> ends the run first.
+    /// the planned steps (<see cref="RunPlan"/>: the epochs' steps, or what the <see cref="TimeBudget"/> allows).
     /// </summary>
     public LearningRateDecay Decay { get; init; } = LearningRateDecay.Constant;
     /// <summary>Adam weight decay (paper: 0).</summary>

@@ -157,7 +157,10 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         var declared = options.ImageHeight is { } h && options.ImageWidth is { } w ? (h, w) : ((int, int)?)null;
         if ((options.ImageHeight is null) != (options.ImageWidth is null))
             throw new ArgumentException("Set both ImageHeight and ImageWidth, or neither.", nameof(options));
-        int? channels = options.Channels ?? (GrayscaleImages(input, options.InputColumnName) ? 1 : null);
+        // A checkpoint fixes the channels (a resumed or initial model keeps its own), so only a new model looks.
+        bool fromCheckpoint = options.ResumeFrom is not null || options.InitialCheckpoint is not null;
+        int? channels = options.Channels
+            ?? (!fromCheckpoint && GrayscaleImages(input, options.InputColumnName) ? 1 : null);
         var image = ImageColumn.FromSchema(input.Schema, options.InputColumnName, channels, declared, nameof(input));
 
         var pixelEstimator = PixelColumns.Estimator(catalog, image, options.OutputColumnName);
@@ -199,11 +202,12 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         };
         if (options.ResumeFrom is null)
         {
-            if (options.Channels is null && image.Kind == ImageColumnKind.Image)
+            if (options.Channels is null && !fromCheckpoint && image.Kind == ImageColumnKind.Image)
                 Log(image.Channels == 1
                     ? $"Channels 1: the first {GrayscaleSample} images of column '{image.ColumnName}' are grayscale " +
                       "(equal red, green and blue); set Channels = 3 to train on RGB."
-                    : $"Channels 3: column '{image.ColumnName}' holds colour images.");
+                    : $"Channels 3: column '{image.ColumnName}' is read as RGB (its first images are not all " +
+                      "grayscale).");
             Log($"Pretraining {config.Variant} on {source.Count:N0} {image.Channels}x{image.Height}x{image.Width} " +
                 $"images ({config.Depth}, width x{config.WidthMultiplier}, h = {config.FeatureDim}, {config.Stem} " +
                 $"stem); compute {PrecisionSupport.Describe(training)}.");
@@ -277,6 +281,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
             return false;
         using var cursor = input.GetRowCursor([column]);
         var getter = cursor.GetGetter<MLImage>(column);
+        // Not disposed here: LoadImages disposes the previous image itself, and an in-memory column hands out the
+        // caller's own images, which training reads again.
         MLImage? image = null;
         int seen = 0;
         try
@@ -297,17 +303,13 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         {
             return false; // an unreadable row: leave the decision (and the error) to training
         }
-        finally
-        {
-            image?.Dispose();
-        }
         return seen > 0;
     }
 
     private AavaeTrainer CreateTrainer(AavaeConfig config, AugmentationOptions augmentation, TrainingOptions training)
     {
         if (options.ResumeFrom is { } resume)
-            return AavaeTrainer.Resume(resume, training.Epochs, training.Device);
+            return AavaeTrainer.Resume(resume, options.Epochs, options.Device);
         var trainer = new AavaeTrainer(config, augmentation, training);
         if (options.InitialCheckpoint is { } initial)
         {

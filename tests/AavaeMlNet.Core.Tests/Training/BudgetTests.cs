@@ -74,7 +74,8 @@ public class BudgetTests
         Assert.Equal("TimeBudget 1m allows about 112 steps, fewer than the 1,000 of one epoch: only about 11 % of " +
             "the 64,000 images will be seen, once. One epoch takes about 00:08:20 here: raise TimeBudget above " +
             "that, or pretrain on fewer images.", Assert.Single(plan.Warnings(budgeted, 64_000)));
-        Assert.Empty(RunPlan.Initial(options with { WarmupEpochs = 0.1, BatchSize = 8 }, 50).Warnings(options, 400));
+        var fine = options with { WarmupEpochs = 0.1, BatchSize = 8 };
+        Assert.Empty(RunPlan.Initial(fine, 50).Warnings(fine, 400));
     }
 
     [Fact]
@@ -143,6 +144,25 @@ public class BudgetTests
         Assert.Equal(38, resumed.Step); // 18 more steps: what was left of the budget, not a new one
         Assert.Equal(straight.Plan, resumed.Plan);
         AssertSameWeights(straight.Model, resumed.Model);
+    }
+
+    [Fact]
+    public void An_epoch_bound_run_extended_on_resume_lays_its_decay_out_to_the_new_end()
+    {
+        using var images = Squares(40); // 5 steps an epoch
+        using var data = new TensorBatchSource(images);
+        string directory = TempDirectory();
+        var options = Options(directory, epochs: 1) with { Decay = LearningRateDecay.Linear, LogEverySteps = 1 };
+        using (var first = new AavaeTrainer(TinyConfig(), Augmentation, options)) first.Fit(data);
+        using var resumed = AavaeTrainer.Resume(Path.Combine(directory, Checkpoint.LatestFileName), epochs: 3);
+        var rates = new SortedDictionary<long, double>();
+        resumed.Progress += p => rates[p.Step] = p.LearningRate;
+        resumed.Fit(data);
+        Assert.Equal(15, resumed.Step);
+        Assert.Equal(new RunPlan(5, 2, 15, Settled: true), resumed.Plan); // warmup 0.5 epochs, rounded to even
+        // Linear from the warmup's end (step 2) to step 15: the one-epoch run's end (step 5) is no longer zero.
+        Assert.Equal(2e-3 * (1 - 3.0 / 13), rates[5], 12);
+        Assert.Equal(2e-3 * (1 - 12.0 / 13), rates[14], 12);
     }
 
     [Fact]
