@@ -1,3 +1,4 @@
+using AavaeMlNet.Evaluation.Baselines;
 using System.CommandLine;
 using System.Globalization;
 using AavaeMlNet.Data.Readers;
@@ -56,6 +57,37 @@ internal static class CommonOptions
         Description = $"Label budgets of {what}: N/class, P% or N images, comma-separated ('' for none); the " +
                       "linear probe is fitted on a stratified, seeded subset per budget.",
         DefaultValueFactory = _ => string.Join(',', defaults),
+    };
+
+    /// <summary>
+    /// `--baseline`: features every result is compared against (comma-separated identifiers of
+    /// <see cref="BaselineFeaturizer.Known"/>), with <paramref name="defaults"/> as the default.
+    /// </summary>
+    public static Option<string> Baselines(IReadOnlyList<string> defaults) => new("--baseline")
+    {
+        Description = $"Baselines scored on the same images with the same probes, comma-separated ('' for none): " +
+                      "raw (the pixels), imagenet-resnet18 (ML.NET's ImageNet ResNet-18 featurizer, about 25 " +
+                      "images/s on two cores; its features are cached, see --feature-cache).",
+        DefaultValueFactory = _ => string.Join(',', defaults),
+    };
+
+    /// <summary>The baselines a `--baseline` value names, checked against the known ones.</summary>
+    public static IReadOnlyList<string> ParseBaselines(string? text)
+    {
+        var ids = (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (string id in ids)
+            if (!BaselineFeaturizer.Known.Contains(id))
+                throw new ArgumentException(
+                    $"--baseline '{text}': '{id}' is not a baseline; expected " +
+                    $"{string.Join(", ", BaselineFeaturizer.Known)}.");
+        return [.. ids.Distinct()];
+    }
+
+    /// <summary>`--feature-cache`: the folder of cached baseline features.</summary>
+    public static Option<string> FeatureCache() => new("--feature-cache")
+    {
+        Description = "Folder where baseline features are kept between runs (keyed by the images and the featurizer).",
+        DefaultValueFactory = _ => Evaluation.Baselines.FeatureCache.DefaultDirectory,
     };
 
     /// <summary>

@@ -9,12 +9,18 @@ internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string?>("--model", "-m") { Description = "ML.NET model zip (or --checkpoint)." };
-        var checkpoint = new Option<string?>("--checkpoint")
+        var model = new Option<string[]>("--model", "-m")
         {
-            Description = "TorchSharp checkpoint instead of --model (encoder.ckpt, or encoder-NAME.ckpt of " +
-                          "experiment): its backbone features, computed by TorchSharp as the experiment's probes do.",
+            Description = "ML.NET model zip to evaluate, PATH or NAME=PATH (repeatable).",
         };
+        var checkpoint = new Option<string[]>("--checkpoint")
+        {
+            Description = "TorchSharp checkpoint to evaluate (encoder.ckpt, or encoder-NAME.ckpt of experiment), " +
+                          "PATH or NAME=PATH (repeatable): its backbone features, computed by TorchSharp as the " +
+                          "experiment's probes do.",
+        };
+        var baseline = CommonOptions.Baselines([]);
+        var featureCache = CommonOptions.FeatureCache();
         var train = new Option<string>("--train")
         {
             Description = "Labelled input to fit on: folder, IDX images file or MANIFEST@PART.",
@@ -59,19 +65,20 @@ internal static class EvaluateCommand
             "<report-dir, else the current folder>/rejects.csv");
 
         var command = new Command("evaluate",
-            "Fit a probe and kNN on the embeddings of a saved model and print the test accuracies.")
+            "Fit a probe and kNN on the embeddings of saved models and baselines; print the test accuracies.")
         {
-            model, checkpoint, train, test, trainLabels, testLabels, dataDir, probe, probeL2, knn, labels, labelSeed,
-            column, reportDir,
-            onBadImage,
+            model, checkpoint, baseline, featureCache, train, test, trainLabels, testLabels, dataDir, probe, probeL2,
+            knn, labels, labelSeed, column, reportDir, onBadImage,
         };
         command.SetAction((parse, cancellationToken) =>
             CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), () =>
             {
                 var options = new EvaluateJobOptions
                 {
-                    ModelPath = parse.GetValue(model),
-                    Checkpoint = parse.GetValue(checkpoint),
+                    Models = parse.GetValue(model) ?? [],
+                    Checkpoints = parse.GetValue(checkpoint) ?? [],
+                    Baselines = CommonOptions.ParseBaselines(parse.GetValue(baseline)),
+                    FeatureCacheDirectory = parse.GetValue(featureCache)!,
                     Train = parse.GetValue(train)!,
                     Test = parse.GetValue(test)!,
                     TrainLabels = parse.GetValue(trainLabels),

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using AavaeMlNet.Data.Readers;
+using AavaeMlNet.Evaluation.Baselines;
 using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Evaluation.Knn;
 using AavaeMlNet.Evaluation.LabelEfficiency;
@@ -27,13 +29,20 @@ public enum ProbeKind
 /// <summary>Settings of `aavae evaluate`.</summary>
 public sealed record EvaluateJobOptions
 {
-    /// <summary>The ML.NET model zip to embed with (its ONNX encoder); null: <see cref="Checkpoint"/>.</summary>
-    public string? ModelPath { get; init; }
+    /// <summary>ML.NET model zips to embed with (their ONNX encoders), each PATH or NAME=PATH.</summary>
+    public IReadOnlyList<string> Models { get; init; } = [];
     /// <summary>
-    /// A TorchSharp checkpoint (encoder.ckpt of pretrain, encoder-NAME.ckpt of experiment) to embed with instead: its
-    /// backbone features h computed by TorchSharp, as the experiment's probes compute them.
+    /// TorchSharp checkpoints (encoder.ckpt of pretrain, encoder-NAME.ckpt of experiment) to embed with, each PATH or
+    /// NAME=PATH: their backbone features h computed by TorchSharp, as the experiment's probes compute them.
     /// </summary>
-    public string? Checkpoint { get; init; }
+    public IReadOnlyList<string> Checkpoints { get; init; } = [];
+    /// <summary>
+    /// Baselines scored beside the models on the same images with the same probes (identifiers of
+    /// <see cref="BaselineFeaturizer.Known"/>: raw pixels, ML.NET's ImageNet featurizers).
+    /// </summary>
+    public IReadOnlyList<string> Baselines { get; init; } = [];
+    /// <summary>Where baseline features are kept between runs.</summary>
+    public string FeatureCacheDirectory { get; init; } = FeatureCache.DefaultDirectory;
     /// <summary>Labelled input to fit the probe on (see <see cref="ImageInputs"/>).</summary>
     public required string Train { get; init; }
     /// <summary>Labelled input to measure on.</summary>
@@ -67,7 +76,10 @@ public sealed record EvaluateJobOptions
     public UndecodableImagePolicy OnBadImage { get; init; } = UndecodableImagePolicy.Throw;
 }
 
-/// <summary>`aavae evaluate`: a probe and kNN on the embeddings of a saved model.</summary>
+/// <summary>
+/// `aavae evaluate`: a probe and kNN on the embeddings of saved models and of baselines, all on the same images, with
+/// the comparison table (accuracy per label budget, kNN, embedding size, model size, images/s) when there are several.
+/// </summary>
 public static class EvaluateJob
 {
     public static EvaluationReport Run(EvaluateJobOptions options, TextWriter log, CancellationToken cancellationToken)
@@ -77,25 +89,95 @@ public static class EvaluateJob
             throw new ArgumentException(
                 "--probe-l2 applies to the linear probes (lbfgs, sdca, and the label-efficiency table of paper); " +
                 "fasttree has no L2 weight.");
-        if ((options.ModelPath is null) == (options.Checkpoint is null))
-            throw new ArgumentException("Give exactly one of --model model.zip and --checkpoint encoder.ckpt.");
-        string modelPath = (options.ModelPath ?? options.Checkpoint)!;
-        string modelName = Path.GetFileName(modelPath);
-        if (options.Checkpoint is not null && options.Column != "Embedding")
+        if (options.Models.Count + options.Checkpoints.Count + options.Baselines.Count == 0)
+            throw new ArgumentException(
+                "Give what to evaluate: --model model.zip, --checkpoint encoder.ckpt or --baseline " +
+                $"{string.Join("|", BaselineFeaturizer.Known)} (each may be given several times).");
+        if (options.Checkpoints.Count > 0 && options.Column != "Embedding")
             throw new ArgumentException(
                 $"--column '{options.Column}' names a column of a model zip; a checkpoint gives its backbone " +
                 "features (the Embedding column).");
-        var embedder = options.Checkpoint is { } checkpoint
-            ? CheckpointEmbedder(checkpoint)
-            : ModelEmbedderOf(ModelEmbedder.Load(new MLContext(0), modelPath, options.Column), options.ChunkSize);
-        using var owned = embedder.Owned;
+        var baselines = options.Baselines.Distinct().Select(BaselineFeaturizer.Create).ToList();
+        var embedders = new List<Embedder>();
+        try
+        {
+            foreach (string spec in options.Models)
+            {
+                var (name, path) = NamedPath(spec);
+                embedders.Add(ModelEmbedderOf(name, path,
+                    ModelEmbedder.Load(new MLContext(0), path, options.Column), options.ChunkSize));
+            }
+            foreach (string spec in options.Checkpoints)
+            {
+                var (name, path) = NamedPath(spec);
+                embedders.Add(CheckpointEmbedder(name, path));
+            }
+            return Run(options, embedders, baselines, log, cancellationToken);
+        }
+        finally
+        {
+            foreach (var embedder in embedders) embedder.Owned?.Dispose();
+            foreach (var baseline in baselines) (baseline as IDisposable)?.Dispose();
+        }
+    }
+
+    private static EvaluationReport Run(EvaluateJobOptions options, IReadOnlyList<Embedder> embedders,
+        IReadOnlyList<BaselineFeaturizer> baselines, TextWriter log, CancellationToken cancellationToken)
+    {
         var trainRejects = options.OnBadImage == UndecodableImagePolicy.Skip ? new RejectsFile() : null;
         var testRejects = trainRejects is null ? null : new RejectsFile();
-        var (train, trainLabels, trainInfo) =
-            EmbedLabelled(embedder, options.Train, options.TrainLabels, options, trainRejects, cancellationToken);
-        var (test, testLabels, _) =
-            EmbedLabelled(embedder, options.Test, options.TestLabels, options, testRejects, cancellationToken);
-        log.WriteLine($"Embedded {train.Count:N0} train and {test.Count:N0} test images ({embedder.Size} dimensions).");
+        var shape = embedders.Count > 0
+            ? embedders[0].Shape
+            : ShapeOf(ImageInputs.Open(options.Train, null, options.TrainLabels, options.DataDirectory).Info);
+        var representations = new List<Representation>();
+        ImageSetInfo? trainInfo = null;
+        foreach (var embedder in embedders)
+        {
+            // The first reader of each input records the unreadable files; the others skip the same ones.
+            bool first = representations.Count == 0;
+            var (train, trainLabels, info) = EmbedLabelled(embedder, options.Train, options.TrainLabels, options,
+                first ? trainRejects : Quiet(trainRejects), cancellationToken);
+            var clock = Stopwatch.StartNew();
+            var (test, testLabels, _) = EmbedLabelled(embedder, options.Test, options.TestLabels, options,
+                first ? testRejects : Quiet(testRejects), cancellationToken);
+            double rate = test.Count / clock.Elapsed.TotalSeconds;
+            trainInfo ??= info;
+            log.WriteLine(
+                $"Embedded {train.Count:N0} train and {test.Count:N0} test images ({embedder.Size} dimensions).");
+            representations.Add(new Representation(embedder.Name, Slug(embedder.Name), train, trainLabels, test,
+                testLabels, new FileInfo(embedder.Path).Length, rate));
+        }
+        if (baselines.Count > 0)
+        {
+            bool first = representations.Count == 0;
+            var train = ReadLabelled(options.Train, options.TrainLabels, shape, options,
+                first ? trainRejects : Quiet(trainRejects));
+            var test = ReadLabelled(options.Test, options.TestLabels, shape, options,
+                first ? testRejects : Quiet(testRejects));
+            trainInfo ??= train.Info;
+            var cache = new FeatureCache(options.FeatureCacheDirectory);
+            foreach (var baseline in baselines)
+            {
+                var trainFeatures = cache.GetOrCompute(baseline, train.Pixels.Pixels, train.Pixels.Count, shape,
+                    log.WriteLine, cancellationToken);
+                var testFeatures = cache.GetOrCompute(baseline, test.Pixels.Pixels, test.Pixels.Count, shape,
+                    log.WriteLine, cancellationToken);
+                double? rate = baseline is RawPixels
+                    ? null
+                    : baseline.MeasureThroughput(test.Pixels.Pixels, test.Pixels.Count, shape,
+                        cancellationToken: cancellationToken);
+                log.WriteLine($"{baseline.Name}: {trainFeatures.Count:N0} train and {testFeatures.Count:N0} test " +
+                    $"images ({trainFeatures.Dimension} features)" + (rate is { } r ? $", {r:N1} images/s." : "."));
+                representations.Add(new Representation(baseline.Name, Slug(baseline.Id), trainFeatures,
+                    train.Pixels.Labels, testFeatures, test.Pixels.Labels, baseline.ModelBytes, rate));
+            }
+        }
+        var reference = representations[0];
+        foreach (var other in representations.Skip(1))
+            if (!other.TrainLabels.SequenceEqual(reference.TrainLabels)
+                || !other.TestLabels.SequenceEqual(reference.TestLabels))
+                throw new InvalidOperationException(
+                    $"{other.Name} read other images than {reference.Name} (the inputs changed during the run?).");
         if (trainRejects is not null && testRejects is not null)
         {
             string rejects = Path.GetFullPath(Path.Combine(options.ReportDirectory ?? ".", "rejects.csv"));
@@ -105,83 +187,115 @@ public static class EvaluateJob
         }
 
         var results = new List<EvaluationResult>();
+        var metrics = new Dictionary<string, double>();
+        var scores = new List<RepresentationScore>();
+        var l2Settings = new Dictionary<string, string>();
         string probeName = ProbeName(options.Probe);
         var linear = new LinearProbe.Options { Trainer = TrainerOf(options.Probe) }.WithL2(options.ProbeL2);
-        double probeAccuracy;
-        string l2 = "";
-        if (options.Probe == ProbeKind.Paper)
+        foreach (var r in representations)
         {
-            probeAccuracy = RunPaperProbe(train, trainLabels, test, testLabels, cancellationToken);
-        }
-        else
-        {
-            var fitted = LinearProbe.TrainAndEvaluate(train, trainLabels, test, testLabels, linear);
-            probeAccuracy = fitted.Accuracy;
-            l2 = LinearProbe.DescribeL2(fitted);
-            log.WriteLine($"{probeName}: {l2}.");
-        }
-        results.Add(new EvaluationResult(modelName, probeName, probeAccuracy));
-        var budgets = LabelEfficiencyProbe.Run(train, trainLabels, test, testLabels, options.Labels,
-            linear, options.LabelSeed, cancellationToken);
-        foreach (var point in budgets)
-            results.Add(new EvaluationResult(modelName,
-                $"linear probe, {point.Budget} labels ({point.Images:N0} images)", point.Accuracy));
-        foreach (int k in options.KnnK)
-        {
-            double accuracy =
-                KnnClassifier.Accuracy(train, trainLabels, test, testLabels, new KnnClassifier.Options { K = k },
-                cancellationToken);
-            results.Add(
-                new EvaluationResult(modelName, $"kNN k={k} (cosine, weighted, T=0.07)",
-                accuracy));
+            cancellationToken.ThrowIfCancellationRequested();
+            string prefix = r == reference ? "" : r.Key + "_";
+            double probeAccuracy;
+            string l2 = "";
+            if (options.Probe == ProbeKind.Paper)
+            {
+                probeAccuracy = RunPaperProbe(r.Train, r.TrainLabels, r.Test, r.TestLabels, cancellationToken);
+            }
+            else
+            {
+                var fitted = LinearProbe.TrainAndEvaluate(r.Train, r.TrainLabels, r.Test, r.TestLabels, linear);
+                probeAccuracy = fitted.Accuracy;
+                l2 = LinearProbe.DescribeL2(fitted);
+                log.WriteLine(r == reference ? $"{probeName}: {l2}." : $"{r.Name}, {probeName}: {l2}.");
+            }
+            var rowResults = new List<EvaluationResult> { new(r.Name, probeName, probeAccuracy) };
+            var budgets = LabelEfficiencyProbe.Run(r.Train, r.TrainLabels, r.Test, r.TestLabels, options.Labels,
+                linear, options.LabelSeed, cancellationToken);
+            rowResults.AddRange(budgets.Select(point => new EvaluationResult(r.Name,
+                $"linear probe, {point.Budget} labels ({point.Images:N0} images)", point.Accuracy)));
+            var knn = options.KnnK.Select(k => (K: k, Accuracy: KnnClassifier.Accuracy(r.Train, r.TrainLabels,
+                r.Test, r.TestLabels, new KnnClassifier.Options { K = k }, cancellationToken))).ToList();
+            rowResults.AddRange(knn.Select(point =>
+                new EvaluationResult(r.Name, $"kNN k={point.K} (cosine, weighted, T=0.07)", point.Accuracy)));
+            results.AddRange(rowResults);
+            foreach (var result in rowResults) metrics[prefix + MetricName(result.Protocol)] = result.Accuracy;
+            l2Settings[prefix + "probe_l2"] = l2;
+            l2Settings[prefix + "label_budget_l2"] = string.Join(", ", budgets.Select(p =>
+                $"{p.Budget}: {LinearProbe.FormatL2(p.L2Regularization)}"));
+            scores.Add(new RepresentationScore(r.Name, r.Train.Dimension, r.ModelBytes, r.ImagesPerSecond,
+                probeAccuracy, budgets, knn));
         }
 
+        string testDescription =
+            $"{options.Test} ({reference.Test.Count:N0} images, {trainInfo!.ClassNames.Count} classes)";
         var report = new EvaluationReport(
-            $"Evaluation of {modelName}",
-            $"{options.Test} ({test.Count:N0} images, {trainInfo.ClassNames.Count} classes)",
-            results,
-            results.ToDictionary(r => MetricName(r.Protocol), r => r.Accuracy),
+            representations.Count == 1 ? $"Evaluation of {reference.Name}" : $"Comparison on {options.Test}",
+            testDescription, results, metrics,
             new Dictionary<string, string>
             {
-                ["model"] = Path.GetFullPath(modelPath),
+                ["model"] = string.Join(", ", embedders.Select(e => Path.GetFullPath(e.Path))),
+                ["baselines"] = string.Join(", ", baselines.Select(b => b.Id)),
                 ["train"] = options.Train,
                 ["test"] = options.Test,
-                ["train_images"] = train.Count.ToString(),
-                ["embedding_size"] = embedder.Size.ToString(),
+                ["train_images"] = reference.Train.Count.ToString(),
+                ["embedding_size"] = reference.Train.Dimension.ToString(),
                 ["probe"] = probeName,
-                ["probe_l2"] = l2,
-                ["label_budget_l2"] = string.Join(", ", budgets.Select(p =>
-                    $"{p.Budget}: {LinearProbe.FormatL2(p.L2Regularization)}")),
-            });
+                ["machine"] = CpuBf16Features.Machine,
+            }.Concat(l2Settings).ToDictionary())
+        {
+            Tables = representations.Count > 1
+                ? [RepresentationScore.Table(scores, reference.Train.Count,
+                    $"Each representation with the same {probeName} and kNN on the same images; images/s measured " +
+                    "in this run.")]
+                : [],
+            Figures = options.Labels.Count > 0
+                ? [new ReportFigure("Linear probe against labelled images", "label-efficiency.png")]
+                : [],
+        };
         if (options.ReportDirectory is { } directory)
         {
             ReportWriter.WriteJson(Path.Combine(directory, "metrics.json"), report);
             ReportWriter.WriteMarkdown(Path.Combine(directory, "report.md"), report);
-            if (budgets.Count > 0)
-                LabelEfficiencyPlot.Write(Path.Combine(directory, "label-efficiency.png"),
-                    [(modelName, [.. budgets.Select(p => (p.Images, p.Accuracy))])],
-                    $"Label efficiency, {options.Test}");
+            if (options.Labels.Count > 0)
+                RepresentationScore.Plot(Path.Combine(directory, "label-efficiency.png"), scores,
+                    reference.Train.Count, $"Label efficiency, {options.Test}");
         }
         return report;
     }
 
+    /// <summary>One representation's embeddings of the labelled inputs and what it cost.</summary>
+    /// <param name="Key">Prefix of its metric names: the baseline's identifier or a slug of the model's name.</param>
+    private sealed record Representation(string Name, string Key, EmbeddingMatrix Train, int[] TrainLabels,
+        EmbeddingMatrix Test, int[] TestLabels, long ModelBytes, double? ImagesPerSecond);
+
     /// <summary>What embeds the labelled inputs: a model zip or a checkpoint.</summary>
-    private sealed record Embedder((int Channels, int Height, int Width) Shape, int Size,
+    private sealed record Embedder(string Name, string Path, (int Channels, int Height, int Width) Shape, int Size,
         Func<ImageSource, CancellationToken, (EmbeddingMatrix Embeddings, int[] Labels)> EmbedAll,
         IDisposable? Owned = null);
 
-    private static Embedder ModelEmbedderOf(ModelEmbedder embedder, int chunkSize) =>
-        new(embedder.Shape, embedder.Size, (source, cancellationToken) =>
+    // PATH or NAME=PATH; a path that exists as given is never split.
+    private static (string Name, string Path) NamedPath(string spec)
+    {
+        int equals = spec.IndexOf('=');
+        return equals > 0 && !File.Exists(spec)
+            ? (spec[..equals], spec[(equals + 1)..])
+            : (System.IO.Path.GetFileName(spec), spec);
+    }
+
+    private static Embedder ModelEmbedderOf(string name, string path, ModelEmbedder embedder, int chunkSize) =>
+        new(name, path, embedder.Shape, embedder.Size, (source, cancellationToken) =>
         {
             var (values, labels, count) = embedder.EmbedAll(source, chunkSize, cancellationToken);
             return (new EmbeddingMatrix(values, count, embedder.Size), labels);
         });
 
-    private static Embedder CheckpointEmbedder(string path)
+    private static Embedder CheckpointEmbedder(string name, string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
         var (model, header) = Checkpoint.LoadModel(path);
-        return new((model.Config.Channels, model.Config.Height, model.Config.Width), model.Config.FeatureDim,
+        return new(name, path, (model.Config.Channels, model.Config.Height, model.Config.Width),
+            model.Config.FeatureDim,
             (source, cancellationToken) =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -195,15 +309,39 @@ public static class EvaluateJob
         string input, string? labels, EvaluateJobOptions options, RejectsFile? rejects,
         CancellationToken cancellationToken)
     {
-        var source = ImageInputs.Open(input, embedder.Shape, labels, options.DataDirectory, rejects);
-        if (!source.Info.HasLabels)
-            throw new ArgumentException(
-                $"Input '{input}' has no labels: evaluation needs a labelled folder (class subfolders), " +
-                "IDX labels or a labelled manifest part.");
+        var source = OpenLabelled(input, embedder.Shape, labels, options, rejects);
         var (embeddings, classes) = embedder.EmbedAll(source, cancellationToken);
         if (embeddings.Count == 0) throw new ArgumentException($"Input '{input}' holds no images.");
         return (embeddings, classes, source.Info);
     }
+
+    private static (LabelledPixels Pixels, ImageSetInfo Info) ReadLabelled(string input, string? labels,
+        (int Channels, int Height, int Width) shape, EvaluateJobOptions options, RejectsFile? rejects)
+    {
+        var source = OpenLabelled(input, shape, labels, options, rejects);
+        var pixels = LabelledPixels.Read(source);
+        if (pixels.Count == 0) throw new ArgumentException($"Input '{input}' holds no images.");
+        return (pixels, source.Info);
+    }
+
+    private static ImageSource OpenLabelled(string input, (int Channels, int Height, int Width) shape, string? labels,
+        EvaluateJobOptions options, RejectsFile? rejects)
+    {
+        var source = ImageInputs.Open(input, shape, labels, options.DataDirectory, rejects);
+        if (!source.Info.HasLabels)
+            throw new ArgumentException(
+                $"Input '{input}' has no labels: evaluation needs a labelled folder (class subfolders), " +
+                "IDX labels or a labelled manifest part.");
+        return source;
+    }
+
+    private static RejectsFile? Quiet(RejectsFile? rejects) => rejects is null ? null : new RejectsFile();
+
+    private static (int Channels, int Height, int Width) ShapeOf(ImageSetInfo info) =>
+        (info.Channels, info.Height, info.Width);
+
+    private static string Slug(string name) =>
+        string.Concat(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')).Trim('_');
 
     private static double RunPaperProbe(EmbeddingMatrix train, int[] trainLabels, EmbeddingMatrix test,
         int[] testLabels, CancellationToken cancellationToken)

@@ -206,7 +206,7 @@ public static class ExperimentJob
             rawPixelLabelEfficiency = baseline.Curve,
             results,
             options = options with { DataDirectory = "" },
-            machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+            machine = CpuBf16Features.Machine,
             command = CommandLine(),
             elapsedSeconds = elapsed.TotalSeconds,
         }, new JsonSerializerOptions
@@ -221,7 +221,7 @@ public static class ExperimentJob
         {
             $"# Fashion-MNIST experiment: {sweep}", "",
             $"Command: `{CommandLine()}`", "",
-            $"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; " +
+            $"Machine: {CpuBf16Features.Machine}; " +
             $"job wall time {Duration.Format(elapsed)}.", "",
             "Probes: linear = standardize + L-BFGS maximum entropy on frozen backbone features of " +
             $"{options.ProbeTrainImages:N0} labelled " +

@@ -155,7 +155,7 @@ public static class FashionMnistDemoJob
                 ["clean_bn_images"] = training.CleanBatchNormImages.ToString(),
                 ["recipe"] = string.Join("; ", training.Recipe),
                 ["label_budgets"] = string.Join(",", options.Labels),
-                ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+                ["machine"] = CpuBf16Features.Machine,
             })
         {
             Figures =

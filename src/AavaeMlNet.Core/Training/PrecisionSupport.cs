@@ -18,6 +18,12 @@ public sealed record CpuBf16Features(string Model, bool Avx512, bool NativeBf16)
     /// <summary>This machine's CPU: /proc/cpuinfo on Linux, the runtime's instruction-set checks elsewhere.</summary>
     public static CpuBf16Features Current { get; } = Detect();
 
+    /// <summary>This machine in the words of a report: cores, processor, and what it runs bf16 with.</summary>
+    public static string Machine =>
+        $"{Environment.ProcessorCount} cores, {Current.Model}, " +
+        (Current.NativeBf16 ? "AVX-512 with native bf16"
+            : Current.Avx512 ? "AVX-512 without native bf16" : "no AVX-512");
+
     /// <summary>Reads the features from the text of /proc/cpuinfo (its first processor).</summary>
     public static CpuBf16Features FromCpuInfo(string cpuInfo)
     {

@@ -12,6 +12,13 @@ public sealed record EvaluationResult(string Model, string Protocol, double Accu
 /// <param name="File">Path of the image relative to the report.</param>
 public sealed record ReportFigure(string Caption, string File);
 
+/// <summary>A table shown in the markdown summary after the results.</summary>
+/// <param name="Caption">The line above the table.</param>
+/// <param name="Columns">Column headers.</param>
+/// <param name="Rows">Cells, one list per row, as many as <paramref name="Columns"/>.</param>
+public sealed record ReportTable(string Caption, IReadOnlyList<string> Columns,
+    IReadOnlyList<IReadOnlyList<string>> Rows);
+
 /// <summary>Everything a run reports: results, scalar metrics (e.g. block contrast) and the settings used.</summary>
 /// <param name="Title">Heading of the markdown summary.</param>
 /// <param name="Dataset">The evaluated data set, e.g. "Fashion-MNIST test (10,000)".</param>
@@ -27,4 +34,7 @@ public sealed record EvaluationReport(
 {
     /// <summary>Plots shown after the results table, in order; may be empty.</summary>
     public IReadOnlyList<ReportFigure> Figures { get; init; } = [];
+
+    /// <summary>Tables shown between the results and the figures (for example a comparison); may be empty.</summary>
+    public IReadOnlyList<ReportTable> Tables { get; init; } = [];
 }

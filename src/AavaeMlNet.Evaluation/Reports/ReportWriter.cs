@@ -32,7 +32,7 @@ public static class ReportWriter
 
     /// <summary>
     /// The markdown summary: a title, the data set, a results table (accuracy in % with two decimals, invariant
-    /// culture), the figures as images, then the other metrics and the settings as bullet lists.
+    /// culture), the other tables, the figures as images, then the other metrics and the settings as bullet lists.
     /// </summary>
     public static string ToMarkdown(EvaluationReport report)
     {
@@ -52,6 +52,14 @@ public static class ReportWriter
                 .Append(" | ").Append((result.Accuracy * 100).ToString("F2", CultureInfo.InvariantCulture))
                 .Append(" | ").Append(Cell(result.Notes ?? ""))
                 .AppendLine(" |");
+        }
+        foreach (var table in report.Tables)
+        {
+            text.AppendLine().AppendLine(table.Caption).AppendLine();
+            text.Append("| ").AppendJoin(" | ", table.Columns.Select(Cell)).AppendLine(" |");
+            text.Append('|').AppendJoin("", table.Columns.Select((_, i) => i == 0 ? "---|" : "---:|")).AppendLine();
+            foreach (var row in table.Rows)
+                text.Append("| ").AppendJoin(" | ", row.Select(Cell)).AppendLine(" |");
         }
         foreach (var figure in report.Figures)
             text.AppendLine().Append("![").Append(figure.Caption).Append("](").Append(figure.File).AppendLine(")");

@@ -90,15 +90,15 @@ public class EvaluateCommandTests(PretrainedModel model)
     }
 
     [Fact]
-    public void Evaluate_needs_exactly_one_of_model_and_checkpoint()
+    public void Evaluate_needs_something_to_evaluate_and_names_what_is_wrong_with_it()
     {
         string directory = TinyData.NewDirectory("evaluate-model-or-checkpoint");
         string[] inputs = ["--train", model.TrainImages, "--test", model.TestImages];
 
         CliProcess.AssertUserError(CliProcess.Run(directory, ["evaluate", .. inputs]),
-            "Give exactly one of --model model.zip and --checkpoint encoder.ckpt.");
-        CliProcess.AssertUserError(CliProcess.Run(directory, ["evaluate", "--model", model.ModelPath,
-            "--checkpoint", model.CheckpointPath, .. inputs]), "Give exactly one of");
+            "Give what to evaluate: --model model.zip, --checkpoint encoder.ckpt or --baseline raw|imagenet-resnet18");
+        CliProcess.AssertUserError(CliProcess.Run(directory, ["evaluate", "--baseline", "raw,resnet", .. inputs]),
+            "--baseline 'raw,resnet': 'resnet' is not a baseline; expected raw, imagenet-resnet18.");
         CliProcess.AssertUserError(CliProcess.Run(directory, ["evaluate", "--checkpoint", "missing.ckpt", .. inputs]),
             "Checkpoint 'missing.ckpt' does not exist.");
         CliProcess.AssertUserError(CliProcess.Run(directory, ["evaluate", "--checkpoint", model.CheckpointPath,
@@ -129,5 +129,59 @@ public class EvaluateCommandTests(PretrainedModel model)
         var result = CliProcess.Run(directory, "evaluate", "--model", model.ModelPath,
             "--train", model.TrainImages, "--test", images);
         CliProcess.AssertUserError(result, "has no labels");
+    }
+
+    [Fact]
+    public void Evaluate_scores_models_and_baselines_on_the_same_images_and_tabulates_what_each_costs()
+    {
+        string directory = TinyData.NewDirectory("evaluate-baselines");
+        string[] args = ["evaluate", "--model", $"tiny={model.ModelPath}", "--checkpoint", model.CheckpointPath,
+            "--baseline", "raw,imagenet-resnet18", "--feature-cache", "cache", "--train", model.TrainImages,
+            "--test", model.TestImages, "--knn-k", "5", "--labels", "2/class", "--report-dir", "report"];
+
+        var first = CliProcess.Succeed(directory, args);
+        var second = CliProcess.Succeed(directory, args);
+
+        Assert.Contains("ImageNet ResNet-18 (ML.NET featurizer): computing the features of 64 images", first.Stdout);
+        Assert.Contains("ImageNet ResNet-18 (ML.NET featurizer): features of 64 images read from", second.Stdout);
+        Assert.Contains("raw pixels: 64 train and 32 test images (256 features).", first.Stdout);
+        Assert.Contains("ImageNet ResNet-18 (ML.NET featurizer): 64 train and 32 test images (512 features), ",
+            first.Stdout);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(directory, "cache")).Length);
+        var report = ReportWriter.FromJson(File.ReadAllText(Path.Combine(directory, "report", "metrics.json")));
+        // Four representations, each with the probe, one label budget and one kNN.
+        Assert.Equal(["tiny", "encoder.ckpt", "raw pixels", "ImageNet ResNet-18 (ML.NET featurizer)"],
+            report.Results.Select(r => r.Model).Distinct());
+        Assert.Equal(12, report.Results.Count);
+        var table = Assert.Single(report.Tables);
+        Assert.Equal(["representation", "8 labels", "64 labels (all)", "kNN k=5", "embedding size", "model size",
+            "images/s"], table.Columns);
+        Assert.Equal(["raw pixels", "256", "-", "-"], [table.Rows[2][0], .. table.Rows[2].TakeLast(3)]);
+        Assert.Equal("512", table.Rows[3][4]);
+        Assert.Matches(@"^\d+\.\d MiB$", table.Rows[3][5]);
+        Assert.Equal($"{report.Metrics["raw_probe_accuracy"] * 100:F2} %", table.Rows[2][2]);
+        Assert.True(report.Metrics.ContainsKey("imagenet_resnet18_knn_5_accuracy"));
+        Assert.Contains("| representation | 8 labels |",
+            File.ReadAllText(Path.Combine(directory, "report", "report.md")));
+    }
+
+    [Fact]
+    public void Evaluate_raw_pixels_alone_scores_what_the_probe_scores_on_the_pixels()
+    {
+        string directory = TinyData.NewDirectory("evaluate-raw");
+        var result = CliProcess.Succeed(directory, "evaluate", "--baseline", "raw", "--train", model.TrainImages,
+            "--test", model.TestImages, "--knn-k", "", "--report-dir", "report");
+
+        var train = Data.Readers.LabelledPixels.Read(Data.Readers.ImageInputs.Open(model.TrainImages, null));
+        var test = Data.Readers.LabelledPixels.Read(Data.Readers.ImageInputs.Open(model.TestImages, null));
+        int side = TinyData.Side * TinyData.Side;
+        double expected = Evaluation.Probes.LinearProbe.TrainAndEvaluate(
+            new Evaluation.Embeddings.EmbeddingMatrix(train.Pixels, train.Count, side), train.Labels,
+            new Evaluation.Embeddings.EmbeddingMatrix(test.Pixels, test.Count, side), test.Labels,
+            new Evaluation.Probes.LinearProbe.Options()).Accuracy;
+        var report = ReportWriter.FromJson(File.ReadAllText(Path.Combine(directory, "report", "metrics.json")));
+        Assert.Equal("Evaluation of raw pixels", report.Title);
+        Assert.Equal(expected, report.Metrics["probe_accuracy"]);
+        Assert.Contains($"linear probe (standardize + L-BFGS): {expected:P2}", result.Stdout);
     }
 }
