@@ -37,6 +37,8 @@ internal static class DemoCommand
                     PretrainImages = parse.GetValue(job.PretrainImages),
                     ProbeTrainImages = parse.GetValue(job.ProbeTrainImages),
                     Labels = CommonOptions.ParseLabelBudgets(parse.GetValue(labels)),
+                    Baselines = CommonOptions.ParseBaselines(parse.GetValue(job.Baselines)),
+                    FeatureCacheDirectory = parse.GetValue(job.FeatureCache)!,
                     Settings = settings.Read(parse),
                 };
                 var reporter = ProgressReporter.ForConsole();
@@ -44,8 +46,9 @@ internal static class DemoCommand
                     await FashionMnistDemoJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);
                 Console.WriteLine();
                 Console.WriteLine($"Linear-probe test accuracy on Fashion-MNIST: AAVAE embedding " +
-                                  $"{result.AavaeAccuracy:P2}, raw pixels {result.RawPixelAccuracy:P2} " +
-                                  "(same run, same probe).");
+                                  $"{result.AavaeAccuracy:P2}" + string.Concat(result.Comparison.Skip(1)
+                                      .Select(s => $", {s.Name} {s.ProbeAccuracy:P2}")) +
+                                  " (same run, same probe).");
                 Console.WriteLine($"Pretraining {Duration.Format(result.PretrainTime)}, " +
                                   $"total {Duration.Format(result.TotalTime)}. " +
                                   $"Report: {Path.Combine(result.OutputDirectory, "report.md")}");

@@ -49,6 +49,8 @@ internal static class ExperimentCommand
                     OnlineProbeImages = parse.GetValue(onlineImages),
                     Labels = CommonOptions.ParseLabelBudgets(parse.GetValue(labels)),
                     ProbeL2 = CommonOptions.ParseProbeL2(parse.GetValue(probeL2)),
+                    Baselines = CommonOptions.ParseBaselines(parse.GetValue(job.Baselines)),
+                    FeatureCacheDirectory = parse.GetValue(job.FeatureCache)!,
                     Settings = settings.Read(parse),
                     Set = parse.GetValue(set) ?? [],
                 };

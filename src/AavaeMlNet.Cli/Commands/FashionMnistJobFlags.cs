@@ -3,7 +3,8 @@ using System.CommandLine;
 namespace AavaeMlNet.Cli.Commands;
 
 /// <summary>
-/// The flags that the Fashion-MNIST jobs (`demo`, `experiment`) share: where, from what, how many images.
+/// The flags that the Fashion-MNIST jobs (`demo`, `experiment`) share: where, from what, how many images, against
+/// which baselines.
 /// </summary>
 internal sealed class FashionMnistJobFlags(
     string output, string dataDirectory, int pretrainImages, int probeImages)
@@ -32,10 +33,15 @@ internal sealed class FashionMnistJobFlags(
         DefaultValueFactory = _ => probeImages,
     };
 
+    public Option<string> Baselines { get; } = CommonOptions.Baselines(["raw"]);
+
+    public Option<string> FeatureCache { get; } = CommonOptions.FeatureCache();
+
     /// <summary>Adds every flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in (Option[])[Output, DataDirectory, PretrainImages, ProbeTrainImages])
+        foreach (var option in (Option[])[Output, DataDirectory, PretrainImages, ProbeTrainImages, Baselines,
+                     FeatureCache])
             command.Options.Add(option);
     }
 }

@@ -10,6 +10,7 @@ using AavaeMlNet.Evaluation.Knn;
 using AavaeMlNet.Evaluation.LabelEfficiency;
 using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Probes;
+using AavaeMlNet.Evaluation.Reports;
 using AavaeMlNet.MLNet;
 using AavaeMlNet.Model;
 using AavaeMlNet.Text;
@@ -32,6 +33,12 @@ public sealed record ExperimentResult(
     public IReadOnlyList<LabelEfficiencyPoint> LabelEfficiency { get; init; } = [];
     /// <summary>Every setting of the run as it was settled: its value, yours or the recipe's, and why.</summary>
     public IReadOnlyList<RecipeChoice> Recipe { get; init; } = [];
+    /// <summary>Test images per second embedded by the frozen backbone (TorchSharp), measured after the run.</summary>
+    public double EmbeddingImagesPerSecond { get; init; } = double.NaN;
+    /// <summary>Bytes of the run's model-NAME.zip.</summary>
+    public long ModelBytes { get; init; }
+    /// <summary>Length of the run's embedding (backbone features).</summary>
+    public int EmbeddingSize { get; init; }
 }
 
 /// <summary>
@@ -58,16 +65,10 @@ public static class ExperimentJob
             LabelledPixels.Read(data.TrainSource.Subset(data.PretrainIndices.Take(options.OnlineProbeImages)));
         var validation = LabelledPixels.Read(data.TrainSource.Subset(data.ValidationIndices));
 
-        log.WriteLine("Raw-pixel baseline: linear probe on the same probe-train and test images...");
-        var rawTrain = new EmbeddingMatrix(probeTrain.Pixels, probeTrain.Count, 784);
-        var rawTest = new EmbeddingMatrix(test.Pixels, test.Count, 784);
+        log.WriteLine($"Baselines ({string.Join(", ", options.Baselines)}): the same probes on the same images...");
         var probeOptions = new LinearProbe.Options().WithL2(options.ProbeL2);
-        var rawProbe = LinearProbe.TrainAndEvaluate(rawTrain, probeTrain.Labels, rawTest, test.Labels, probeOptions);
-        double raw = rawProbe.Accuracy;
-        var rawCurve = LabelEfficiencyProbe.Run(rawTrain, probeTrain.Labels, rawTest, test.Labels, options.Labels,
-            probeOptions, (ulong)options.Settings.Seed, cancellationToken);
-        log.WriteLine($"Raw pixels: {raw:P2} ({LinearProbe.DescribeL2(rawProbe)})" +
-            string.Concat(rawCurve.Select(p => $", {p.Budget} labels {p.Accuracy:P2}")));
+        var baselines = FashionMnistBaselines.Score(options.Baselines, data, options.ProbeTrainImages, options.Labels,
+            probeOptions, (ulong)options.Settings.Seed, [20], options.FeatureCacheDirectory, log, cancellationToken);
 
         var results = new List<ExperimentResult>();
         foreach (var run in runs)
@@ -129,7 +130,9 @@ public static class ExperimentJob
             var normalization = transformer.Augmentation.Normalization;
             var trainFeatures =
                 FrozenFeatures.Compute(transformer.Model, normalization, probeTrain.Pixels, probeTrain.Count);
+            var embedClock = Stopwatch.StartNew();
             var testFeatures = FrozenFeatures.Compute(transformer.Model, normalization, test.Pixels, test.Count);
+            double embeddingRate = test.Count / embedClock.Elapsed.TotalSeconds;
             var linearProbe = LinearProbe.TrainAndEvaluate(trainFeatures, probeTrain.Labels, testFeatures, test.Labels,
                 probeOptions);
             double linear = linearProbe.Accuracy;
@@ -159,9 +162,14 @@ public static class ExperimentJob
                 LossCurvePlot.Write(Path.Combine(options.OutputDirectory, $"loss-{slug}.png"), losses,
                     $"Training loss: {run.Name}");
             transformer.SaveCheckpoint(Path.Combine(options.OutputDirectory, $"encoder-{slug}.ckpt"));
-            AtomicFile.Write(Path.Combine(options.OutputDirectory, $"model-{slug}.zip"),
-                stream => ml.Model.Save(transformer, data.Pretrain.Schema, stream));
-            WriteOutputs(sweep, options, (raw, rawProbe.L2Regularization, rawCurve), results, clock.Elapsed);
+            string modelPath = Path.Combine(options.OutputDirectory, $"model-{slug}.zip");
+            AtomicFile.Write(modelPath, stream => ml.Model.Save(transformer, data.Pretrain.Schema, stream));
+            results[^1] = results[^1] with
+            {
+                EmbeddingImagesPerSecond = embeddingRate, ModelBytes = new FileInfo(modelPath).Length,
+                EmbeddingSize = testFeatures.Dimension,
+            };
+            WriteOutputs(sweep, options, baselines, results, clock.Elapsed);
         }
         return results;
     }
@@ -193,17 +201,17 @@ public static class ExperimentJob
     }
 
     private static void WriteOutputs(string sweep, ExperimentOptions options,
-        (double Accuracy, float? L2, IReadOnlyList<LabelEfficiencyPoint> Curve) baseline,
-        List<ExperimentResult> results,
-        TimeSpan elapsed)
+        IReadOnlyList<RepresentationScore> baselines, List<ExperimentResult> results, TimeSpan elapsed)
     {
-        double raw = baseline.Accuracy;
         var json = JsonSerializer.Serialize(new
         {
             sweep,
-            rawPixelLinearProbe = raw,
-            rawPixelLinearProbeL2 = baseline.L2,
-            rawPixelLabelEfficiency = baseline.Curve,
+            baselines = baselines.Select(b => new
+            {
+                b.Id, b.Name, LinearProbeAccuracy = b.ProbeAccuracy, LinearProbeL2 = b.ProbeL2, b.LabelEfficiency,
+                KnnAccuracy = b.Knn.FirstOrDefault().Accuracy, EmbeddingImagesPerSecond = b.ImagesPerSecond,
+                b.ModelBytes, b.EmbeddingSize,
+            }),
             results,
             options = options with { DataDirectory = "" },
             machine = CpuBf16Features.Machine,
@@ -233,10 +241,10 @@ public static class ExperimentJob
             string.Concat(options.Labels.Select(b => $"{b} labels | ")) +
             "steps | epochs | pretrain time | images/s | final loss | online probe by epoch |",
             "|---|---|---|---|---|" + string.Concat(options.Labels.Select(_ => "---|")) + "---|---|---|---|---|---|",
-            "| " + string.Join(" | ", (string[])["raw pixels (baseline, same run)", $"{raw:P2}", "",
-                LinearProbe.FormatL2(baseline.L2), "",
-                .. baseline.Curve.Select(p => $"{p.Accuracy:P2}"), "", "", "", "", "", ""]) + " |",
         };
+        lines.AddRange(baselines.Select(b => "| " + string.Join(" | ", (string[])[$"{b.Name} (baseline, same run)",
+            $"{b.ProbeAccuracy:P2}", "", LinearProbe.FormatL2(b.ProbeL2), $"{b.Knn.FirstOrDefault().Accuracy:P2}",
+            .. b.LabelEfficiency.Select(p => $"{p.Accuracy:P2}"), "", "", "", "", "", ""]) + " |"));
         lines.AddRange(results.Select(r =>
             $"| {r.Name} | {r.LinearProbeAccuracy:P2} | {r.ValidationAccuracy:P2} | " +
             $"{LinearProbe.FormatL2(r.LinearProbeL2)} | " +
@@ -248,23 +256,30 @@ public static class ExperimentJob
             $"{string.Join(", ", r.OnlineProbeAccuracy.Select(a => a.ToString("P1")))} |"));
         lines.Add("");
         lines.AddRange(results.Select(r => $"- {r.Name}: {r.Settings}"));
+        var comparison = Comparison(options, baselines, results);
+        var table = RepresentationScore.Table(comparison, options.ProbeTrainImages,
+            "As embeddings: each run's frozen backbone and each baseline, same probes, same images; images/s of " +
+            "embedding the test images, measured in this job.");
+        lines.AddRange(["", table.Caption, "", "| " + string.Join(" | ", table.Columns) + " |",
+            "|---|" + string.Concat(table.Columns.Skip(1).Select(_ => "---:|")),
+            .. table.Rows.Select(row => "| " + string.Join(" | ", row) + " |")]);
         AtomicFile.WriteAllText(Path.Combine(options.OutputDirectory, "report.md"), string.Join('\n', lines) + "\n");
-        var bars = new List<(string Name, double Accuracy)> { ("raw pixels", raw) };
-        bars.AddRange(results.Select(r => (r.Name, r.LinearProbeAccuracy)));
-        AccuracyBarPlot.Write(Path.Combine(options.OutputDirectory, "accuracy.png"), bars,
-            $"Linear probe, Fashion-MNIST test ({sweep})");
+        AccuracyBarPlot.Write(Path.Combine(options.OutputDirectory, "accuracy.png"),
+            [.. comparison.Select(s => (s.Name, s.ProbeAccuracy))], $"Linear probe, Fashion-MNIST test ({sweep})");
         if (options.Labels.Count == 0) return;
-        int all = options.ProbeTrainImages;
-        var series = new List<(string Name, IReadOnlyList<(int Images, double Accuracy)> Points)>
-        {
-            ("raw pixels", [.. baseline.Curve.Select(p => (p.Images, p.Accuracy)), (all, raw)]),
-        };
-        series.AddRange(results.Select(r =>
-            (r.Name, (IReadOnlyList<(int, double)>)
-                [.. r.LabelEfficiency.Select(p => (p.Images, p.Accuracy)), (all, r.LinearProbeAccuracy)])));
-        LabelEfficiencyPlot.Write(Path.Combine(options.OutputDirectory, "label-efficiency.png"), series,
-            $"Linear probe against labelled images, Fashion-MNIST test ({sweep})");
+        RepresentationScore.Plot(Path.Combine(options.OutputDirectory, "label-efficiency.png"), comparison,
+            options.ProbeTrainImages, $"Linear probe against labelled images, Fashion-MNIST test ({sweep})");
     }
+
+    // The baselines, then every run as an embedding.
+    private static IReadOnlyList<RepresentationScore> Comparison(ExperimentOptions options,
+        IReadOnlyList<RepresentationScore> baselines, IReadOnlyList<ExperimentResult> results) =>
+    [
+        .. baselines,
+        .. results.Select(r => new RepresentationScore(r.Name, r.EmbeddingSize, r.ModelBytes,
+            double.IsNaN(r.EmbeddingImagesPerSecond) ? null : r.EmbeddingImagesPerSecond, r.LinearProbeAccuracy,
+            r.LabelEfficiency, [(20, r.KnnAccuracy)]) { ProbeL2 = r.LinearProbeL2 }),
+    ];
 
     private static string CommandLine() => "aavae " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
 }

@@ -1,3 +1,4 @@
+using AavaeMlNet.Evaluation.Baselines;
 using AavaeMlNet.Evaluation.LabelEfficiency;
 using AavaeMlNet.Evaluation.Probes;
 using AavaeMlNet.Training;
@@ -31,6 +32,11 @@ public sealed record ExperimentOptions
     /// none: L-BFGS's default, <see cref="LinearProbe.DefaultLbfgsL2"/>.
     /// </summary>
     public IReadOnlyList<float> ProbeL2 { get; init; } = [];
+    /// <summary>Baselines scored beside the runs (<see cref="BaselineFeaturizer.Known"/>); raw pixels by default.
+    /// </summary>
+    public IReadOnlyList<string> Baselines { get; init; } = ["raw"];
+    /// <summary>Where baseline features are kept between runs.</summary>
+    public string FeatureCacheDirectory { get; init; } = FeatureCache.DefaultDirectory;
     /// <summary>
     /// <c>--set NAME=V1,V2</c> texts: every run of the sweep is repeated at each combination of these values
     /// (<see cref="SettingGrid"/>).

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AavaeMlNet.Augmentations;
 using AavaeMlNet.Data.Splits;
 using AavaeMlNet.Io;
+using AavaeMlNet.Evaluation.Baselines;
 using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Evaluation.LabelEfficiency;
 using AavaeMlNet.Evaluation.Plots;
@@ -21,16 +22,19 @@ namespace AavaeMlNet.Cli.Jobs;
 
 /// <summary>What the Fashion-MNIST demo measured.</summary>
 /// <param name="LabelEfficiency">Per label budget: the AAVAE and raw-pixel points (full-label probe excluded).</param>
-public sealed record FashionMnistDemoResult(double AavaeAccuracy, double RawPixelAccuracy, TimeSpan PretrainTime,
-    TimeSpan TotalTime, string OutputDirectory)
+/// <param name="Comparison">The AAVAE embedding, then each baseline: accuracies, sizes and images/s.</param>
+public sealed record FashionMnistDemoResult(double AavaeAccuracy, TimeSpan PretrainTime, TimeSpan TotalTime,
+    string OutputDirectory, IReadOnlyList<RepresentationScore> Comparison)
 {
-    public IReadOnlyList<(LabelEfficiencyPoint Aavae, LabelEfficiencyPoint RawPixels)> LabelEfficiency { get; init; }
-        = [];
+    /// <summary>The raw-pixel probe with all labels; NaN when raw pixels were not among the baselines.</summary>
+    public double RawPixelAccuracy => Comparison.FirstOrDefault(s => s.Id == RawPixels.Instance.Id)?.ProbeAccuracy
+        ?? double.NaN;
 }
 
 /// <summary>
 /// The Fashion-MNIST demo: pretrain AAVAE on Fashion-MNIST, fit a linear probe on the frozen embeddings and, in the
-/// same run, the same probe on raw pixels, both also on label budgets; write model.zip, metrics.json, report.md,
+/// same run, the same probe on the baselines (raw pixels, and ML.NET's ImageNet featurizer where asked), all also on
+/// label budgets; write model.zip, metrics.json, report.md,
 /// loss.png, reconstructions.png, accuracy.png and label-efficiency.png.
 /// </summary>
 public static class FashionMnistDemoJob
@@ -73,20 +77,20 @@ public static class FashionMnistDemoJob
         log.WriteLine("Fitting the linear probe (standardize + L-BFGS maximum entropy) on frozen embeddings...");
         var probeTrain = ml.Data.Cache(aavae.Transform(data.ProbeTrain));
         var test = ml.Data.Cache(aavae.Transform(data.Test));
+        var embedClock = Stopwatch.StartNew();
+        var testEmbeddings = EmbeddingMatrix.FromDataView(test, aavae.OutputColumnName);
+        double aavaeRate = testEmbeddings.Count / embedClock.Elapsed.TotalSeconds;
         var probe = LinearProbe.TrainAndEvaluate(ml, probeTrain, test, aavae.OutputColumnName, "Label");
-        log.WriteLine($"AAVAE linear probe: {probe.Accuracy:P2} top-1 on the test set.");
-
-        log.WriteLine("Fitting the same probe on raw pixels (the baseline, same images, same run)...");
-        var rawTrain = ml.Data.Cache(data.ProbeTrain);
-        var rawTest = ml.Data.Cache(data.Test);
-        var raw = LinearProbe.TrainAndEvaluate(ml, rawTrain, rawTest, "Image", "Label");
-        log.WriteLine($"Raw-pixel linear probe: {raw.Accuracy:P2} top-1.");
-
-        log.WriteLine($"Label efficiency: both probes on stratified subsets ({string.Join(", ", options.Labels)})...");
+        log.WriteLine($"AAVAE linear probe: {probe.Accuracy:P2} top-1 on the test set " +
+            $"(embedding {aavaeRate:N0} images/s).");
         var aavaeCurve = LabelCurve(probeTrain, test, aavae.OutputColumnName, options, cancellationToken);
-        var rawCurve = LabelCurve(rawTrain, rawTest, "Image", options, cancellationToken);
-        foreach (var (a, r) in aavaeCurve.Zip(rawCurve))
-            log.WriteLine($"  {a.Budget} ({a.Images:N0} labelled): AAVAE {a.Accuracy:P2}, raw pixels {r.Accuracy:P2}");
+        log.WriteLine("AAVAE label efficiency: " +
+            string.Join(", ", aavaeCurve.Select(p => $"{p.Budget} ({p.Images:N0} labelled) {p.Accuracy:P2}")));
+
+        log.WriteLine($"Baselines ({string.Join(", ", options.Baselines)}): the same probe on the same images...");
+        var baselines = FashionMnistBaselines.Score(options.Baselines, data, options.ProbeTrainImages, options.Labels,
+            new LinearProbe.Options(), (ulong)settings.Seed, [], options.FeatureCacheDirectory, log,
+            cancellationToken);
 
         string modelPath = Path.Combine(options.OutputDirectory, "model.zip");
         var pipeline = new TransformerChain<ITransformer>(aavae, probe.Model);
@@ -97,46 +101,37 @@ public static class FashionMnistDemoJob
             LossCurvePlot.Write(Path.Combine(options.OutputDirectory, "loss.png"), losses,
                 "AAVAE training loss (-log p(x|z) per image)");
         WriteReconstructions(aavae, data, Path.Combine(options.OutputDirectory, "reconstructions.png"));
+        var aavaeScore = new RepresentationScore("AAVAE embedding", testEmbeddings.Dimension,
+            new FileInfo(modelPath).Length, aavaeRate, probe.Accuracy, aavaeCurve, []);
+        IReadOnlyList<RepresentationScore> comparison = [aavaeScore, .. baselines];
         AccuracyBarPlot.Write(Path.Combine(options.OutputDirectory, "accuracy.png"),
-            [("raw pixels", raw.Accuracy), ("AAVAE embedding", probe.Accuracy)],
-            "Linear probe, Fashion-MNIST test set");
+            [.. comparison.Select(s => (s.Name, s.ProbeAccuracy))], "Linear probe, Fashion-MNIST test set");
         int allLabels = options.ProbeTrainImages;
-        LabelEfficiencyPlot.Write(Path.Combine(options.OutputDirectory, "label-efficiency.png"),
-        [
-            ("AAVAE embedding", [.. aavaeCurve.Select(p => (p.Images, p.Accuracy)), (allLabels, probe.Accuracy)]),
-            ("raw pixels", [.. rawCurve.Select(p => (p.Images, p.Accuracy)), (allLabels, raw.Accuracy)]),
-        ], "Linear probe against labelled images, Fashion-MNIST test set");
-        var budgetResults = aavaeCurve.Zip(rawCurve).SelectMany(pair => new[]
-        {
-            new EvaluationResult($"{variant} ({model})",
-                $"linear probe, {pair.First.Budget} labels", pair.First.Accuracy,
-                $"{pair.First.Images:N0} labelled images"),
-            new EvaluationResult("raw pixels", $"linear probe, {pair.Second.Budget} labels", pair.Second.Accuracy,
-                $"{pair.Second.Images:N0} labelled images"),
-        });
-        var budgetMetrics = aavaeCurve.Zip(rawCurve).SelectMany(pair => new[]
-        {
-            ($"aavae_test_accuracy_{pair.First.Images}_labels", pair.First.Accuracy),
-            ($"raw_pixel_test_accuracy_{pair.Second.Images}_labels", pair.Second.Accuracy),
-        });
+        RepresentationScore.Plot(Path.Combine(options.OutputDirectory, "label-efficiency.png"), comparison, allLabels,
+            "Linear probe against labelled images, Fashion-MNIST test set");
+        var budgetResults = comparison.SelectMany(score => score.LabelEfficiency.Select(point =>
+            new EvaluationResult(score == aavaeScore ? $"{variant} ({model})" : score.Name,
+                $"linear probe, {point.Budget} labels", point.Accuracy, $"{point.Images:N0} labelled images")));
+        var budgetMetrics = comparison.SelectMany(score => score.LabelEfficiency.Select(point =>
+            ($"{MetricPrefix(score)}_test_accuracy_{point.Images}_labels", point.Accuracy)));
 
         var report = new EvaluationReport(
             "AAVAE on Fashion-MNIST (main job)", "Fashion-MNIST",
             [
                 new EvaluationResult($"{variant} ({model})", "linear probe (standardize + L-BFGS)", probe.Accuracy,
                     $"{Duration.Format(pretrainTime)} of pretraining on {options.PretrainImages:N0} images"),
-                new EvaluationResult("raw pixels", "linear probe (standardize + L-BFGS)", raw.Accuracy,
-                    "baseline measured in the same run"),
+                .. baselines.Select(score => new EvaluationResult(score.Name, "linear probe (standardize + L-BFGS)",
+                    score.ProbeAccuracy, "baseline measured in the same run")),
                 .. budgetResults,
             ],
             new Dictionary<string, double>
             {
-                ["aavae_test_accuracy"] = probe.Accuracy,
-                ["raw_pixel_test_accuracy"] = raw.Accuracy,
                 ["pretrain_seconds"] = pretrainTime.TotalSeconds,
                 ["total_seconds"] = total.Elapsed.TotalSeconds,
                 ["final_loss"] = losses.Count > 0 ? losses[^1].Loss : double.NaN,
-            }.Concat(budgetMetrics.Select(m => KeyValuePair.Create(m.Item1, m.Item2))).ToDictionary(),
+            }.Concat(comparison.Select(score => KeyValuePair.Create($"{MetricPrefix(score)}_test_accuracy",
+                    score.ProbeAccuracy)))
+                .Concat(budgetMetrics.Select(m => KeyValuePair.Create(m.Item1, m.Item2))).ToDictionary(),
             new Dictionary<string, string>
             {
                 ["command"] = "./build.sh demo " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2)),
@@ -155,12 +150,20 @@ public static class FashionMnistDemoJob
                 ["clean_bn_images"] = training.CleanBatchNormImages.ToString(),
                 ["recipe"] = string.Join("; ", training.Recipe),
                 ["label_budgets"] = string.Join(",", options.Labels),
+                ["baselines"] = string.Join(",", options.Baselines),
                 ["machine"] = CpuBf16Features.Machine,
             })
         {
+            Tables =
+            [
+                RepresentationScore.Table(comparison, allLabels,
+                    "The AAVAE embedding and each baseline, same probe, same images; images/s measured in this run " +
+                    $"on {CpuBf16Features.Machine}."),
+            ],
             Figures =
             [
-                new ReportFigure("Linear probe against labelled images, AAVAE and raw pixels", "label-efficiency.png"),
+                new ReportFigure("Linear probe against labelled images, AAVAE and the baselines",
+                    "label-efficiency.png"),
                 new ReportFigure("Linear probe with all labels", "accuracy.png"),
                 .. losses.Count > 0 ? [new ReportFigure("Training loss", "loss.png")] : Array.Empty<ReportFigure>(),
                 new ReportFigure("Test images (top) and their reconstructions", "reconstructions.png"),
@@ -168,9 +171,17 @@ public static class FashionMnistDemoJob
         };
         ReportWriter.WriteJson(Path.Combine(options.OutputDirectory, "metrics.json"), report);
         ReportWriter.WriteMarkdown(Path.Combine(options.OutputDirectory, "report.md"), report);
-        return new FashionMnistDemoResult(probe.Accuracy, raw.Accuracy, pretrainTime, total.Elapsed,
-            Path.GetFullPath(options.OutputDirectory)) { LabelEfficiency = [.. aavaeCurve.Zip(rawCurve)] };
+        return new FashionMnistDemoResult(probe.Accuracy, pretrainTime, total.Elapsed,
+            Path.GetFullPath(options.OutputDirectory), comparison);
     }
+
+    // Metric names of a representation: aavae_..., raw_pixel_... (as before there were other baselines), then ids.
+    private static string MetricPrefix(RepresentationScore score) => score.Id switch
+    {
+        null => "aavae",
+        "raw" => "raw_pixel",
+        var id => id.Replace('-', '_'),
+    };
 
     // The label-efficiency points of one representation: the features column of the probe's train and test views.
     private static IReadOnlyList<LabelEfficiencyPoint> LabelCurve(IDataView train, IDataView test, string column,

@@ -22,19 +22,31 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
     [Fact]
     public void Main_runs_the_demo_and_writes_a_pipeline_that_scores_as_reported_the_metrics_report_and_figures()
     {
-        var result =
-            CliProcess.Succeed(directory, ["main", .. data.TinyJob, "--labels", "2/class", "--output", "demo"]);
+        var result = CliProcess.Succeed(directory, ["main", .. data.TinyJob, "--labels", "2/class", "--output", "demo",
+            "--baseline", "raw,imagenet-resnet18", "--feature-cache", "cache"]);
 
         string output = Path.Combine(directory, "demo");
         var report = ReportWriter.FromJson(File.ReadAllText(Path.Combine(output, "metrics.json")));
         double aavae = report.Metrics["aavae_test_accuracy"];
         double raw = report.Metrics["raw_pixel_test_accuracy"];
-        Assert.Contains($"AAVAE embedding {aavae:P2}, raw pixels {raw:P2} (same run, same probe).", result.Stdout);
+        double imageNet = report.Metrics["imagenet_resnet18_test_accuracy"];
+        Assert.Contains($"AAVAE embedding {aavae:P2}, raw pixels {raw:P2}, ImageNet ResNet-18 (ML.NET featurizer) " +
+            $"{imageNet:P2} (same run, same probe).", result.Stdout);
         Assert.Contains($"Report: {Path.Combine(output, "report.md")}", result.Stdout);
         // 2/class of the 4 classes: one budget of 8 labelled images, for the embedding and for raw pixels.
         Assert.InRange(report.Metrics["aavae_test_accuracy_8_labels"], 0, 1);
         Assert.InRange(report.Metrics["raw_pixel_test_accuracy_8_labels"], 0, 1);
-        Assert.Equal(4, report.Results.Count);
+        Assert.InRange(report.Metrics["imagenet_resnet18_test_accuracy_8_labels"], 0, 1);
+        Assert.Equal(6, report.Results.Count);
+        // The comparison: the embedding and both baselines, with what each costs (the tiny model embeds 100 images).
+        var table = Assert.Single(report.Tables);
+        Assert.Equal(["AAVAE embedding", "raw pixels", "ImageNet ResNet-18 (ML.NET featurizer)"],
+            table.Rows.Select(row => row[0]));
+        Assert.Equal(["8 labels", "40 labels (all)"], table.Columns.Skip(1).Take(2));
+        Assert.Equal(["784", "-", "-"], table.Rows[1].TakeLast(3));
+        Assert.Equal("512", table.Rows[2][3]);
+        Assert.All(new[] { table.Rows[0][5], table.Rows[2][5] }, rate => Assert.Matches(@"^[\d,]+$", rate));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(directory, "cache")).Length);
         Assert.Equal("64", report.Settings["pretrain_images"]);
         string markdown = File.ReadAllText(Path.Combine(output, "report.md"));
         Assert.StartsWith("# AAVAE on Fashion-MNIST (main job)", markdown);
@@ -64,7 +76,9 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
         var root = json.RootElement;
         Assert.Equal("aavae", root.GetProperty("sweep").GetString());
-        double raw = root.GetProperty("rawPixelLinearProbe").GetDouble();
+        var baseline = Assert.Single(root.GetProperty("baselines").EnumerateArray().ToList());
+        Assert.Equal("raw", baseline.GetProperty("Id").GetString());
+        double raw = baseline.GetProperty("LinearProbeAccuracy").GetDouble();
         var run = Assert.Single(root.GetProperty("results").EnumerateArray().ToList());
         Assert.Equal("AAVAE", run.GetProperty("Name").GetString());
         double linear = run.GetProperty("LinearProbeAccuracy").GetDouble();
@@ -76,7 +90,7 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
         var budget = Assert.Single(run.GetProperty("LabelEfficiency").EnumerateArray().ToList());
         // --probe-l2 with two weights: every probe (raw pixels, the run, each budget) chose one of them.
         float[] weights = [0.1f, 10f];
-        Assert.Contains(root.GetProperty("rawPixelLinearProbeL2").GetSingle(), weights);
+        Assert.Contains(baseline.GetProperty("LinearProbeL2").GetSingle(), weights);
         Assert.Contains(run.GetProperty("LinearProbeL2").GetSingle(), weights);
         Assert.Contains(budget.GetProperty("L2Regularization").GetSingle(), weights);
         string[] report = File.ReadAllLines(Path.Combine(output, "report.md"));

@@ -20,6 +20,12 @@ public sealed record RepresentationScore(string Name, int EmbeddingSize, long Mo
     double ProbeAccuracy, IReadOnlyList<LabelEfficiencyPoint> LabelEfficiency,
     IReadOnlyList<(int K, double Accuracy)> Knn)
 {
+    /// <summary>The L2 weight of the all-labels probe, where it was chosen or set.</summary>
+    public float? ProbeL2 { get; init; }
+
+    /// <summary>The baseline's identifier ("raw", "imagenet-resnet18"); null for a learned model.</summary>
+    public string? Id { get; init; }
+
     /// <summary>
     /// The comparison table: one row per representation, accuracy per label budget and with all labels, kNN,
     /// embedding size, model size and images/s.
