@@ -63,7 +63,13 @@ internal static class PretrainCommand
         };
         var resume = new Option<bool>("--resume")
         {
-            Description = "Continue from <checkpoint-dir>/last.ckpt exactly where it stopped.",
+            Description = "Continue from <checkpoint-dir>/last.ckpt exactly where it stopped (refused when the data " +
+                          "differs from the checkpoint's, naming each difference).",
+        };
+        var resumeOnOtherData = new Option<bool>("--resume-on-other-data")
+        {
+            Description = "With --resume: continue the checkpoint's weights, optimizer state and schedule on other " +
+                          "data, from the start of the next epoch.",
         };
 
         var checkpointEvery = new Option<string>("--checkpoint-every")
@@ -82,7 +88,7 @@ internal static class PretrainCommand
             "Pretrain an AAVAE encoder and save it as an ML.NET model zip (plus encoder.ckpt).")
         {
             data, manifest, dataDir, part, idx, labels, folder, size, channels, cache, output, checkpointDir, resume,
-            checkpointEvery, checkpointSteps, onBadImage,
+            resumeOnOtherData, checkpointEvery, checkpointSteps, onBadImage,
         };
         settings.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose),
@@ -108,6 +114,7 @@ internal static class PretrainCommand
                     Output = parse.GetValue(output)!,
                     CheckpointDirectory = parse.GetValue(checkpointDir),
                     Resume = parse.GetValue(resume),
+                    ResumeOnOtherData = parse.GetValue(resumeOnOtherData),
                     CheckpointEvery =
                         CommonOptions.ParseDuration(parse.GetValue(checkpointEvery)!, "--checkpoint-every"),
                     CheckpointEverySteps = parse.GetValue(checkpointSteps),

@@ -44,6 +44,7 @@ public static class PretrainJob
             CacheInMemory = options.Cache,
             CheckpointDirectory = checkpoints,
             ResumeFrom = resumeFrom,
+            ResumeOnOtherData = options.ResumeOnOtherData,
             CheckpointEvery = options.CheckpointEvery,
             CheckpointEverySteps = options.CheckpointEverySteps,
             CheckpointSaved = saved => log.WriteLine($"checkpoint written: {saved.Path} (epoch {saved.Epoch + 1}, " +

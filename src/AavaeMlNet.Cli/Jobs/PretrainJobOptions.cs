@@ -45,6 +45,8 @@ public sealed record PretrainJobOptions
     public string? CheckpointDirectory { get; init; }
     /// <summary>Continue from &lt;checkpoint directory&gt;/last.ckpt exactly where it stopped.</summary>
     public bool Resume { get; init; }
+    /// <summary>With <see cref="Resume"/>: continue on data other than the checkpoint's, from the next epoch.</summary>
+    public bool ResumeOnOtherData { get; init; }
     /// <summary>Also write last.ckpt inside an epoch after this much time (null: not by time).</summary>
     public TimeSpan? CheckpointEvery { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>Also write last.ckpt after every step count that is a multiple of this (null: not by steps).</summary>

@@ -26,6 +26,7 @@ public sealed class AavaeTrainer : IDisposable
     private long lastCheckpointTimestamp;
     private RunPlan? plan;
     private TimeSpan budgetSpent;
+    private DataFingerprint? dataTrained;
     private readonly HashSet<string> warned = [];
 
     /// <summary>
@@ -101,6 +102,7 @@ public sealed class AavaeTrainer : IDisposable
         trainer.lastCheckpoint = Path.GetFullPath(checkpointPath);
         trainer.plan = header.Plan;
         trainer.budgetSpent = header.BudgetSpent;
+        trainer.dataTrained = header.Data;
         return trainer;
     }
 
@@ -146,6 +148,13 @@ public sealed class AavaeTrainer : IDisposable
         .OfType<TorchSharp.Modules.Adam.State>()
         .SelectMany(state => new[] { state.exp_avg, state.exp_avg_sq });
 
+    /// <summary>
+    /// Whether a resumed run may continue on data other than the data its checkpoint was written for (another count,
+    /// shape or first images): it then keeps its weights, optimizer state, step count and schedule and starts the next
+    /// epoch with a warning. False (the default) refuses such a resume and names each difference.
+    /// </summary>
+    public bool ResumeOnOtherData { get; set; }
+
     /// <summary>Path of the last checkpoint written or resumed from.</summary>
     public string? LastCheckpoint => lastCheckpoint;
 
@@ -183,6 +192,7 @@ public sealed class AavaeTrainer : IDisposable
             throw new ArgumentException(
                 $"The data holds {shape.Channels}x{shape.Height}x{shape.Width} images but the model was built for " +
                 $"{config.Channels}x{config.Height}x{config.Width}.", nameof(data));
+        CheckResumedData(data.Fingerprint);
         int batchSize = Options.BatchSize;
         int stepsPerEpoch = (int)(data.Count / batchSize) + (data.Count % batchSize >= 2 ? 1 : 0);
         if (stepsPerEpoch == 0)
@@ -321,6 +331,25 @@ public sealed class AavaeTrainer : IDisposable
 
     private long Planned => plan is { PlannedSteps: var planned } && planned != long.MaxValue ? planned : 0;
 
+    // A resumed run continues on the data it was written for or, where allowed, on other data from an epoch's start.
+    private void CheckResumedData(DataFingerprint? current)
+    {
+        if (dataTrained is { } recorded && current?.DifferencesFrom(recorded) is { Count: > 0 } differences)
+        {
+            string what = string.Join("; ", differences);
+            if (!ResumeOnOtherData)
+                throw new InvalidOperationException(
+                    $"Checkpoint '{lastCheckpoint}' was written for other training data: {what}. Resume on the data " +
+                    $"it was trained on, or set {nameof(ResumeOnOtherData)} to continue its weights, optimizer state " +
+                    "and schedule on this data from the start of an epoch.");
+            if (stepInEpoch > 0) (epoch, stepInEpoch) = (epoch + 1, 0);
+            Warn([$"Continuing the run of checkpoint '{lastCheckpoint}' on other training data ({what}): its " +
+                  $"weights, optimizer state, {step:N0} steps and schedule carry on from the start of epoch " +
+                  $"{epoch + 1}."]);
+        }
+        dataTrained = current;
+    }
+
     private void Warn(IEnumerable<string> warnings)
     {
         foreach (var warning in warnings)
@@ -388,6 +417,7 @@ public sealed class AavaeTrainer : IDisposable
         {
             Plan = plan,
             BudgetSpent = spent,
+            Data = dataTrained,
         };
         bool wasTraining = Model.training;
         Model.to(CPU);

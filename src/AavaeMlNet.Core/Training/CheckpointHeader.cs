@@ -30,6 +30,10 @@ public sealed record CheckpointHeader(
     /// <summary>Wall time of the <see cref="TrainingOptions.TimeBudget"/> spent up to this checkpoint.</summary>
     public TimeSpan BudgetSpent { get; init; }
 
+    /// <summary>The data the run trained on (null: its source could not tell); a resume on other data is refused.
+    /// </summary>
+    public DataFingerprint? Data { get; init; }
+
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         IncludeFields = true,

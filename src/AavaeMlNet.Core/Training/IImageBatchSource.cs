@@ -20,4 +20,10 @@ public interface IImageBatchSource
     /// </summary>
     IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The fingerprint a checkpoint records so that a resume on other data is caught (see
+    /// <see cref="DataFingerprint"/>); null where the source cannot tell, and then no resume is checked.
+    /// </summary>
+    DataFingerprint? Fingerprint => null;
 }

@@ -34,5 +34,9 @@ public sealed class TensorBatchSource : IImageBatchSource, IDisposable
         }
     }
 
+    public DataFingerprint Fingerprint => DataFingerprint.Of(Count, ImageShape,
+        Enumerable.Range(0, (int)Math.Min(Count, DataFingerprint.SampledImages))
+            .Select(i => (ReadOnlyMemory<float>)images[i].data<float>().ToArray()));
+
     public void Dispose() => images.Dispose();
 }

@@ -64,8 +64,17 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public int? CheckpointEverySteps;
         /// <summary>Called after each checkpoint is written (also logged to <see cref="Context"/>).</summary>
         public Action<CheckpointSaved>? CheckpointSaved;
-        /// <summary>Resume an interrupted run from this checkpoint (exactly where it stopped).</summary>
+        /// <summary>
+        /// Resume an interrupted run from this checkpoint (exactly where it stopped). The checkpoint records its
+        /// training data (count, shape, first images); a resume on other data is refused, naming each difference,
+        /// unless <see cref="ResumeOnOtherData"/> is set.
+        /// </summary>
         public string? ResumeFrom;
+        /// <summary>
+        /// Let <see cref="ResumeFrom"/> continue on other data than its checkpoint's: the weights, optimizer state,
+        /// step count and schedule carry on from the start of the next epoch, and the log says so.
+        /// </summary>
+        public bool ResumeOnOtherData;
         /// <summary>
         /// Start from the weights of this checkpoint (e.g. from
         /// <see cref="AavaeTransformer.SaveCheckpoint"/>) and train anew.
@@ -309,7 +318,11 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
     private AavaeTrainer CreateTrainer(AavaeConfig config, AugmentationOptions augmentation, TrainingOptions training)
     {
         if (options.ResumeFrom is { } resume)
-            return AavaeTrainer.Resume(resume, options.Epochs, options.Device);
+        {
+            var resumed = AavaeTrainer.Resume(resume, options.Epochs, options.Device);
+            resumed.ResumeOnOtherData = options.ResumeOnOtherData;
+            return resumed;
+        }
         var trainer = new AavaeTrainer(config, augmentation, training);
         if (options.InitialCheckpoint is { } initial)
         {

@@ -66,6 +66,14 @@ public sealed class DataViewBatchSource : IImageBatchSource
 
     public (int Channels, int Height, int Width) ImageShape { get; }
 
+    /// <summary>From the first images, held or read through one short cursor.</summary>
+    public DataFingerprint Fingerprint => fingerprint ??= DataFingerprint.Of(count, ImageShape, cache is not null
+        ? Enumerable.Range(0, (int)Math.Min(count, DataFingerprint.SampledImages))
+            .Select(i => (ReadOnlyMemory<float>)cache.AsMemory(i * length, length))
+        : Rows(CancellationToken.None).Take(DataFingerprint.SampledImages).Select(row => (ReadOnlyMemory<float>)row));
+
+    private DataFingerprint? fingerprint;
+
     public IEnumerable<Tensor> Batches(int epoch, int batchSize, long seed, int skipBatches,
         CancellationToken cancellationToken) =>
         cache is not null ? CachedBatches(epoch, batchSize, seed, skipBatches, cancellationToken)

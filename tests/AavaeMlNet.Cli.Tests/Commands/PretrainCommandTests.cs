@@ -98,6 +98,31 @@ public class PretrainCommandTests(PretrainedModel model)
     }
 
     [Fact]
+    public void Resume_on_other_images_is_refused_naming_the_difference_unless_asked_to_continue_on_them()
+    {
+        string directory = TinyData.NewDirectory("resume-other-data");
+        string checkpoints = Path.Combine(directory, "ckpt");
+        string last = Path.Combine(checkpoints, Checkpoint.LatestFileName);
+        string others = TinyData.WriteIdx(directory, 48, seed: 9, prefix: "others");
+        CliProcess.Succeed(directory, ["pretrain", "--idx", model.TrainImages, .. PretrainedModel.TinyArguments,
+            "--checkpoint-dir", checkpoints, "--output", "a.zip"]);
+        byte[] before = File.ReadAllBytes(last);
+        string[] resume = ["pretrain", "--idx", others, "--epochs", "2", "--resume", "--checkpoint-dir", checkpoints,
+            "--output", "b.zip"];
+
+        var refused = CliProcess.Run(directory, resume);
+        Assert.Equal(before, File.ReadAllBytes(last));
+        Assert.False(File.Exists(Path.Combine(directory, "b.zip")));
+        var continued = CliProcess.Succeed(directory, [.. resume, "--resume-on-other-data"]);
+
+        CliProcess.AssertUserError(refused, "was written for other training data: 48 images where the checkpoint's " +
+            "run had 64; other pixels in the first 16 images (another folder, subset or order).");
+        Assert.Contains("Warning: Continuing the run of checkpoint", continued.Stdout);
+        Assert.Equal(48, Checkpoint.ReadHeader(last).Data!.Count);
+        Assert.True(File.Exists(Path.Combine(directory, "b.zip")));
+    }
+
+    [Fact]
     public void Resume_without_a_checkpoint_is_a_user_error()
     {
         string directory = TinyData.NewDirectory("resume-missing");
