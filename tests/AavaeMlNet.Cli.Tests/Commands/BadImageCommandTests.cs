@@ -53,4 +53,44 @@ public class BadImageCommandTests(PretrainedModel model)
             $"File '{truncated}' (record 4) could not be decoded as a PNG or JPEG image");
         Assert.False(File.Exists(Path.Combine(directory, "m.zip")));
     }
+
+    [Fact]
+    public void Pretrain_with_skip_trains_on_the_good_files_and_lists_the_bad_ones()
+    {
+        string directory = TinyData.NewDirectory("pretrain-bad-skip");
+        var (folder, truncated, text) = FolderWithBadFiles(directory);
+
+        var result = CliProcess.Succeed(directory, ["pretrain", "--folder", folder, "--size", "16", "--channels", "1",
+            .. PretrainedModel.TinyArguments, "--on-bad-image", "skip", "--output", "m.zip"]);
+
+        Assert.True(File.Exists(Path.Combine(directory, "m.zip")));
+        string rejects = Path.Combine(directory, "m.zip.rejects.csv");
+        Assert.Contains($"listed in {rejects}", result.Stdout);
+        string[] lines = File.ReadAllLines(rejects);
+        Assert.Equal("path,reason", lines[0]);
+        Assert.Equal([truncated, text], lines.Skip(1).Select(line => line.Split(',')[0]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Evaluate_stops_at_a_bad_file_by_default_and_with_skip_scores_exactly_the_good_ones()
+    {
+        string directory = TinyData.NewDirectory("evaluate-bad");
+        var (folder, truncated, text) = FolderWithBadFiles(directory);
+        string[] args = ["evaluate", "--model", model.ModelPath, "--train", folder, "--test", folder, "--knn-k", "",
+            "--report-dir", "report"];
+
+        var stopped = CliProcess.Run(directory, args);
+        var skipped = CliProcess.Succeed(directory, [.. args, "--on-bad-image", "skip"]);
+
+        CliProcess.AssertUserError(stopped, $"File '{truncated}'");
+        Assert.Contains("Embedded 11 train and 11 test images", skipped.Stdout);
+        string rejects = Path.Combine(directory, "report", "rejects.csv");
+        Assert.Contains($"Skipped 4 unreadable image(s); listed in {rejects}.", skipped.Stdout);
+        // Each bad file once for the train input and once for the test input.
+        Assert.Equal([truncated, truncated, text, text],
+            File.ReadAllLines(rejects).Skip(1).Select(line => line.Split(',')[0]).Order(StringComparer.Ordinal));
+        var report = Evaluation.Reports.ReportWriter.FromJson(
+            File.ReadAllText(Path.Combine(directory, "report", "metrics.json")));
+        Assert.Equal("11", report.Settings["train_images"]);
+    }
 }
