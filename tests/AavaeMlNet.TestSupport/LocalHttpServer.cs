@@ -34,6 +34,12 @@ public sealed class LocalHttpServer : IDisposable
     /// <summary>Range headers received, in order ("" for requests without one).</summary>
     public List<string> RangeHeaders { get; } = [];
 
+    /// <summary>When each request arrived, since the server started, in the order of <see cref="RangeHeaders"/>.
+    /// </summary>
+    public List<TimeSpan> RequestTimes { get; } = [];
+
+    private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+
     /// <summary>An HTTP status instead of the file, or the file's headers and only its first bytes, then a close.
     /// </summary>
     public sealed record Fault(int Status, int BytesBeforeDrop)
@@ -72,7 +78,11 @@ public sealed class LocalHttpServer : IDisposable
             {
                 var stream = client.GetStream();
                 var (path, range) = await ReadRequestAsync(stream);
-                lock (RangeHeaders) RangeHeaders.Add(range);
+                lock (RangeHeaders)
+                {
+                    RangeHeaders.Add(range);
+                    RequestTimes.Add(clock.Elapsed);
+                }
                 await RespondAsync(stream, path, range);
                 client.Client.Shutdown(SocketShutdown.Send); // an orderly close: every byte sent arrives
             }

@@ -11,7 +11,8 @@ public class PretrainCommandTests(PretrainedModel model)
         Assert.True(File.Exists(model.ModelPath));
         Assert.True(File.Exists(model.CheckpointPath));
         Assert.True(File.Exists(Path.Combine(model.Directory, "out", "checkpoints", Checkpoint.LatestFileName)));
-        Assert.False(File.Exists(model.ModelPath + ".tmp"));
+        // The atomic writer's temporary files are hidden siblings named .NAME.PID.GUID.tmp.
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(model.ModelPath)!, "*.tmp"));
         var header = Checkpoint.ReadHeader(model.CheckpointPath);
         Assert.Equal(16, header.Config.LatentDim);
         Assert.Equal((1, 16, 16), (header.Config.Channels, header.Config.Height, header.Config.Width));

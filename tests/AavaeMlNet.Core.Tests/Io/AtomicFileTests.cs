@@ -30,6 +30,27 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
+    public void While_writing_the_content_lies_in_a_hidden_temporary_sibling_and_the_target_is_untouched()
+    {
+        string path = Path.Combine(folder, "out.txt");
+        File.WriteAllText(path, "before");
+        string[] during = [];
+        string seen = "";
+
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write("after"u8);
+            during = Directory.GetFiles(folder, "*.tmp");
+            seen = File.ReadAllText(path);
+        });
+
+        string temporary = Path.GetFileName(Assert.Single(during));
+        Assert.Matches($@"^\.out\.txt\.{Environment.ProcessId}\.[0-9a-f]{{32}}\.tmp$", temporary);
+        Assert.Equal("before", seen);
+        Assert.Equal(["out.txt"], FileNames(folder));
+    }
+
+    [Fact]
     public async Task Asynchronous_writer_gives_the_same_file()
     {
         string path = Path.Combine(folder, "out.txt");

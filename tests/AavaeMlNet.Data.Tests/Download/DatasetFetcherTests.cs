@@ -61,6 +61,47 @@ public class DatasetFetcherTests
         Assert.Equal(["data.bin"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
     }
 
+    [Theory]
+    [InlineData(408)]
+    [InlineData(429)]
+    public async Task Timeouts_408_and_too_many_requests_429_are_retried_and_the_download_then_completes(int status)
+    {
+        using var server = new LocalHttpServer();
+        server.Files["data.bin"] = Payload;
+        server.Faults.Enqueue(LocalHttpServer.Fault.Http(status));
+        server.Faults.Enqueue(LocalHttpServer.Fault.Http(status));
+        using var dir = new TestDirectory();
+        using var fetcher = Fetcher(server, attempts: 3);
+
+        await fetcher.FetchAsync([Entry("data.bin", Payload)], dir.Path);
+
+        Assert.Equal(3, server.RangeHeaders.Count);
+        Assert.Equal(Payload, File.ReadAllBytes(dir.File("data.bin")));
+    }
+
+    [Fact]
+    public async Task Retries_wait_the_retry_delay_doubled_each_time()
+    {
+        using var server = new LocalHttpServer();
+        server.Files["data.bin"] = Payload;
+        for (int i = 0; i < 3; i++) server.Faults.Enqueue(LocalHttpServer.Fault.Http(503));
+        using var dir = new TestDirectory();
+        using var fetcher = new DatasetFetcher(new DatasetFetcherOptions
+        {
+            MirrorBaseUrl = server.BaseUrl,
+            MaxAttempts = 4,
+            RetryDelay = TimeSpan.FromMilliseconds(150),
+        });
+
+        await fetcher.FetchAsync([Entry("data.bin", Payload)], dir.Path);
+
+        // A pause can only be longer than asked: 150, 300 and 600 ms at least between the four requests.
+        var gaps = server.RequestTimes.Zip(server.RequestTimes.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToList();
+        Assert.Equal(3, gaps.Count);
+        Assert.All(gaps.Zip([150.0, 300.0, 600.0]), pair => Assert.True(pair.First >= pair.Second,
+            $"waited {pair.First:F0} ms where {pair.Second} were due"));
+    }
+
     [Fact]
     public async Task A_server_that_keeps_answering_500_is_given_up_after_the_attempts_naming_the_address_and_status()
     {
