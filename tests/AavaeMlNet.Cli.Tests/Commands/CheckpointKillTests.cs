@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AavaeMlNet.Training;
 using static TorchSharp.torch;
 
@@ -9,7 +8,7 @@ namespace AavaeMlNet.Cli.Tests.Commands;
 public class CheckpointKillTests(PretrainedModel model)
 {
     [Fact]
-    public async Task A_kill_9_mid_epoch_resumes_to_the_weights_of_an_uninterrupted_run()
+    public void A_kill_9_mid_epoch_resumes_to_the_weights_of_an_uninterrupted_run()
     {
         string directory = TinyData.NewDirectory("kill9");
         string[] args = ["pretrain", "--idx", model.TrainImages, "--width", "0.125", "--latent", "16", "--epochs", "4",
@@ -17,27 +16,13 @@ public class CheckpointKillTests(PretrainedModel model)
         CliProcess.Succeed(directory, [.. args, "--checkpoint-every", "off", "--output", "straight/m.zip"]);
 
         string checkpoints = Path.Combine(directory, "killed", "checkpoints");
-        using (var process = CliProcess.Start(directory,
-            [.. args, "--checkpoint-every", "0.05s", "--output", "killed/m.zip"]))
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-                string? line;
-                do line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-                while (line is not null && !(line.StartsWith("checkpoint written:") && line.Contains("(epoch 2, step ")
-                                             && !line.Contains("step 0/")));
-                Assert.NotNull(line);
-                using var kill = Process.Start("bash", ["-c", $"kill -9 {process.Id}"]);
-                await kill.WaitForExitAsync(timeout.Token);
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            finally
-            {
-                if (!process.HasExited) process.Kill(entireProcessTree: true);
-            }
-            Assert.Equal(137, process.ExitCode);
-        }
+        // Stopped on the line that reports a checkpoint inside epoch 2, then SIGKILLed.
+        var killed = KilledChild.RunUntil(directory,
+            [.. args, "--checkpoint-every", "0.05s", "--output", "killed/m.zip"],
+            line => line.StartsWith("checkpoint written:", StringComparison.Ordinal)
+                    && line.Contains("(epoch 2, step ", StringComparison.Ordinal)
+                    && !line.Contains("step 0/", StringComparison.Ordinal));
+        Assert.Equal(137, killed.ExitCode);
         var header = Checkpoint.ReadHeader(Path.Combine(checkpoints, Checkpoint.LatestFileName));
         Assert.True(header.Step < 32 && header.StepInEpoch > 0, $"killed at step {header.Step}");
         Assert.False(File.Exists(Path.Combine(directory, "killed", "m.zip")));

@@ -115,13 +115,9 @@ public class EmbedCommandTests(PretrainedModel model)
         string[] args =
             ["embed", "--model", model.ModelPath, "--input", images, "--output", output, "--batch-size", "50"];
 
-        using (var process = CliProcess.Start(directory, args))
-        {
-            var deadline = DateTime.UtcNow.AddMinutes(1);
-            while (!File.Exists(firstPart) && !process.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(2);
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
+        var killed = KilledChild.RunUntil(directory, args,
+            line => line.StartsWith("part 1/", StringComparison.Ordinal));
+        Assert.Equal(137, killed.ExitCode);
         Assert.True(File.Exists(firstPart), "the first part file never appeared");
         Assert.False(File.Exists(output), "the killed run must not have finished");
 

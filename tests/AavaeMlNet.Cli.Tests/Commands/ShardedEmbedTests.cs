@@ -28,21 +28,11 @@ public class ShardedEmbedTests(PretrainedModel model)
             string output = Path.Combine(directory, $"shard-{task}.csv");
             string[] args = [.. common, "--output", output, "--shard", "auto",
                 .. engine == "kubernetes" ? new[] { "--shard-count", "3" } : []];
-            int killAfterParts = random.Next(1, 6); // of 50 parts per shard: the other 45 outlast the 5 ms poll
-            using (var process = CliProcess.Start(directory, Environment(engine, task), args))
-            {
-                try
-                {
-                    var deadline = DateTime.UtcNow.AddMinutes(1);
-                    while (PartsDone(output) < killAfterParts && !process.HasExited && DateTime.UtcNow < deadline)
-                        Thread.Sleep(5);
-                }
-                finally
-                {
-                    process.Kill(entireProcessTree: true); // SIGKILL
-                    process.WaitForExit(60_000);
-                }
-            }
+            int killAfterParts = random.Next(1, 6); // of 50 parts per shard
+            var killed = KilledChild.RunUntil(directory, Environment(engine, task), args,
+                line => line.StartsWith($"part {killAfterParts}/", StringComparison.Ordinal));
+            Assert.Equal(137, killed.ExitCode);
+            Assert.True(PartsDone(output) >= killAfterParts, $"shard {task}: {PartsDone(output)} part(s) on disk");
             Assert.False(File.Exists(output + ".manifest.json"), $"shard {task} finished before it was killed");
             var rerun = CliProcess.Run(directory, Environment(engine, task), args);
             Assert.True(rerun.ExitCode == 0, rerun.ToString());
