@@ -89,10 +89,11 @@ public class EmbedCommandTests(PretrainedModel model)
     }
 
     [Fact]
-    public void Three_shards_are_disjoint_and_together_cover_the_input()
+    public async Task Three_shards_are_disjoint_cover_the_input_and_merge_to_the_parquet_of_one_process()
     {
         string directory = TinyData.NewDirectory("embed-shards");
         var seen = new List<long>();
+        var shards = new List<string>();
         for (int i = 0; i < 3; i++)
         {
             string output = Path.Combine(directory, $"shard{i}.parquet");
@@ -101,8 +102,21 @@ public class EmbedCommandTests(PretrainedModel model)
             var rows = ReadParquet(output);
             Assert.All(rows, r => Assert.Equal(i, r.Index % 3));
             seen.AddRange(rows.Select(r => r.Index));
+            shards.Add(output);
         }
         Assert.Equal(Enumerable.Range(0, 32).Select(i => (long)i), seen.Order());
+        CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", model.TestImages,
+            "--output", "single.parquet", "--batch-size", "4");
+
+        var merged = CliProcess.Succeed(directory, ["embed", "merge", "-o", "merged.parquet", .. shards]);
+
+        Assert.Contains("Merged 3 shard(s): 32 embeddings of size 64", merged.Stdout);
+        var single = ReadParquet(Path.Combine(directory, "single.parquet"));
+        var together = ReadParquet(Path.Combine(directory, "merged.parquet"));
+        Assert.Equal(single.Select(r => (r.Index, r.Label)), together.Select(r => (r.Index, r.Label)));
+        Assert.Equal(single.Select(r => r.Embedding), together.Select(r => r.Embedding));
+        await using var reader = await Parquet.ParquetReader.CreateAsync(Path.Combine(directory, "merged.parquet"));
+        Assert.Equal("64", reader.CustomMetadata["aavae.embedding_size"]);
     }
 
     [Fact]

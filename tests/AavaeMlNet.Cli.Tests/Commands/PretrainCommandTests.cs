@@ -124,6 +124,24 @@ public class PretrainCommandTests(PretrainedModel model)
     }
 
     [Fact]
+    public void Checkpoint_every_steps_writes_last_ckpt_at_each_multiple_of_the_step_count_across_epochs()
+    {
+        string directory = TinyData.NewDirectory("checkpoint-steps");
+        // 64 images in batches of 16: 4 steps per epoch, 8 in two epochs; every 3 steps: after steps 3 and 6, besides
+        // the epoch ends. Each line gives the position a resume continues from (an epoch's end is the next one's 0).
+        string[] twoEpochs = [.. PretrainedModel.TinyArguments.Select(a => a == "1" ? "2" : a)];
+        Assert.Equal("2", twoEpochs[Array.IndexOf(twoEpochs, "--epochs") + 1]);
+        var result = CliProcess.Succeed(directory, ["pretrain", "--idx", model.TrainImages, .. twoEpochs,
+            "--checkpoint-every", "off", "--checkpoint-every-steps", "3", "--output", "m.zip"]);
+
+        var written = result.Stdout.Split('\n').Where(line => line.StartsWith("checkpoint written:"))
+            .Select(line => line[line.IndexOf("(epoch", StringComparison.Ordinal)..line.IndexOf(" steps in all")])
+            .ToList();
+        Assert.Equal(["(epoch 1, step 3/4, 3", "(epoch 2, step 0/4, 4", "(epoch 2, step 2/4, 6",
+            "(epoch 3, step 0/4, 8"], written);
+    }
+
+    [Fact]
     public void Resume_without_a_checkpoint_is_a_user_error()
     {
         string directory = TinyData.NewDirectory("resume-missing");
