@@ -29,23 +29,10 @@ internal static class CliEmbeddingBench
                 $"'{idxPath}' holds {source.Info.Channels}x{source.Info.Height}x{source.Info.Width} images; " +
                 $"configuration {configuration.Name} takes {c.Channels}x{c.Height}x{c.Width}.");
         var data = source.ToDataView();
-        var options = new AavaeEstimator.Options
-        {
-            Depth = c.Depth,
-            Stem = c.Stem,
-            WidthMultiplier = c.WidthMultiplier,
-            Epochs = 1,
-            BatchSize = 32,
-            Device = DeviceKind.Cpu,
-            CacheInMemory = true,
-            InferenceBatchSize = configuration.BatchSize,
-            Augmentation = configuration.Augmentation,
-        };
-        using var transformer = ml.Transforms.PretrainAavae(options).Fit(ml.Data.TakeRows(data, 64));
         string directory = Path.Combine(Path.GetTempPath(), $"aavae-bench-cli-{Environment.ProcessId}");
         Directory.CreateDirectory(directory);
         string model = Path.Combine(directory, "model.zip");
-        ml.Model.Save(transformer, data.Schema, model);
+        using var transformer = SaveModel(configuration, data, model);
 
         double Library()
         {
@@ -80,5 +67,30 @@ internal static class CliEmbeddingBench
         Console.WriteLine($"{"aavae embed job (model.zip via ONNX Runtime, Parquet parts, merge)",-66} " +
             $"{job.Max(),22:F1} {job.Max() / library.Max(),10:F2}x");
         Directory.Delete(directory, recursive: true);
+    }
+
+    /// <summary>
+    /// A model of <paramref name="configuration"/> (one epoch on 64 images: the architecture decides the speed, not
+    /// the weights) saved as model.zip at <paramref name="path"/>; returns its transformer.
+    /// </summary>
+    public static AavaeTransformer SaveModel(BenchConfiguration configuration, IDataView data, string path)
+    {
+        var c = configuration.Model;
+        var ml = new MLContext(0);
+        var options = new AavaeEstimator.Options
+        {
+            Depth = c.Depth,
+            Stem = c.Stem,
+            WidthMultiplier = c.WidthMultiplier,
+            Epochs = 1,
+            BatchSize = 32,
+            Device = DeviceKind.Cpu,
+            CacheInMemory = true,
+            InferenceBatchSize = configuration.BatchSize,
+            Augmentation = configuration.Augmentation,
+        };
+        var transformer = ml.Transforms.PretrainAavae(options).Fit(ml.Data.TakeRows(data, 64));
+        ml.Model.Save(transformer, data.Schema, path);
+        return transformer;
     }
 }

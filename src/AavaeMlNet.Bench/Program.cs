@@ -1,7 +1,8 @@
 using AavaeMlNet.Bench;
 
 // Usage: dotnet run -c Release --project src/AavaeMlNet.Bench --
-//     [train|embed|embed-cli] [--config NAME] [--steps N] [--images N] [--rounds N] [--compare-pytorch]
+//     [train|embed|embed-cli|embed-folder] [--config NAME] [--steps N] [--images N] [--rounds N]
+//     [--compare-pytorch] [--sizes 50000,200000 --dir FOLDER --cli aavae.dll]
 string mode = args.Length > 0 && !args[0].StartsWith("--") ? args[0] : "train";
 string Option(string name, string fallback)
 {
@@ -23,11 +24,18 @@ try
             await CliEmbeddingBench.RunAsync(configuration,
                 Option("--idx", "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"), rounds);
             break;
+        case "embed-folder":
+            await LargeFolderBench.RunAsync(configuration,
+                Option("--idx", "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"),
+                Option("--dir", Path.Combine(Path.GetTempPath(), "aavae-bench-folder")),
+                [.. Option("--sizes", "50000,200000").Split(',').Select(int.Parse)],
+                Option("--cli", Path.Combine("src", "AavaeMlNet.Cli", "bin", "Release", "net10.0", "aavae.dll")));
+            break;
         case "embed":
             EmbeddingBench.Run(configuration, int.Parse(Option("--images", "2048")), rounds);
             break;
         default:
-            Console.Error.WriteLine($"Unknown bench '{mode}': expected train, embed or embed-cli.");
+            Console.Error.WriteLine($"Unknown bench '{mode}': expected train, embed, embed-cli or embed-folder.");
             return 2;
     }
     return 0;
