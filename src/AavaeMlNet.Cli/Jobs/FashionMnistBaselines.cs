@@ -1,6 +1,7 @@
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Data.Splits;
 using AavaeMlNet.Evaluation.Baselines;
+using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Evaluation.Knn;
 using AavaeMlNet.Evaluation.LabelEfficiency;
 using AavaeMlNet.Evaluation.Probes;
@@ -11,7 +12,8 @@ namespace AavaeMlNet.Cli.Jobs;
 /// <summary>
 /// The baselines of the Fashion-MNIST jobs (raw pixels, ML.NET's ImageNet featurizer), scored on the jobs' own
 /// probe-train and test images (as <see cref="FashionMnistSplits.ProbeTrain"/>: file order) with their probe, label
-/// budgets and kNN.
+/// budgets and kNN. Where the cache holds a featurizer's features of the whole train file (as `aavae evaluate` on it
+/// leaves them), the probe-train rows are taken from them.
 /// </summary>
 internal static class FashionMnistBaselines
 {
@@ -22,7 +24,8 @@ internal static class FashionMnistBaselines
         IReadOnlyList<int> knn, string cacheDirectory, TextWriter log, CancellationToken cancellationToken)
     {
         if (baselines.Count == 0) return [];
-        var train = LabelledPixels.Read(data.TrainSource.Subset(data.PretrainIndices.Take(probeTrainImages)));
+        int[] subset = [.. data.PretrainIndices.Take(probeTrainImages).Order()];
+        var train = LabelledPixels.Read(data.TrainSource.Subset(subset));
         var test = LabelledPixels.Read(data.TestSource);
         int[] trainLabels = train.Labels;
         var cache = new FeatureCache(cacheDirectory);
@@ -33,8 +36,9 @@ internal static class FashionMnistBaselines
             var featurizer = BaselineFeaturizer.Create(id);
             try
             {
-                var trainFeatures = cache.GetOrCompute(featurizer, train.Pixels, train.Count, Shape, log.WriteLine,
-                    cancellationToken);
+                var trainFeatures = FromWholeFile(cache, featurizer, data.TrainSource, subset, log)
+                    ?? cache.GetOrCompute(featurizer, train.Pixels, train.Count, Shape, log.WriteLine,
+                        cancellationToken);
                 var testFeatures = cache.GetOrCompute(featurizer, test.Pixels, test.Count, Shape, log.WriteLine,
                     cancellationToken);
                 double? rate = featurizer is RawPixels
@@ -59,5 +63,16 @@ internal static class FashionMnistBaselines
             }
         }
         return scores;
+    }
+
+    private static EmbeddingMatrix? FromWholeFile(FeatureCache cache, BaselineFeaturizer featurizer,
+        ImageSource trainFile, int[] subset, TextWriter log)
+    {
+        if (!featurizer.IsWorthCaching) return null;
+        var all = LabelledPixels.Read(trainFile);
+        if (!cache.TryGet(featurizer, all.Pixels, all.Count, Shape, out var features)) return null;
+        log.WriteLine($"{featurizer.Name}: the {subset.Length:N0} probe-train rows taken from the cached features " +
+            $"of all {all.Count:N0} train images.");
+        return features.Rows(subset);
     }
 }

@@ -63,6 +63,20 @@ public sealed class FeatureCache(string directory)
         return features;
     }
 
+    /// <summary>
+    /// The features of exactly these images when the cache holds them (a file that does not check out counts as
+    /// absent); nothing is computed. Lets a job take the rows of a subset from the features of its whole file.
+    /// </summary>
+    public bool TryGet(BaselineFeaturizer featurizer, ReadOnlyMemory<float> pixels, int count,
+        (int Channels, int Height, int Width) shape, out EmbeddingMatrix features)
+    {
+        ArgumentNullException.ThrowIfNull(featurizer);
+        features = null!;
+        byte[] key = Key(featurizer, pixels.Span[..(count * shape.Channels * shape.Height * shape.Width)], shape);
+        string path = PathOf(featurizer, key);
+        return File.Exists(path) && TryRead(path, key, count, featurizer.Dimension(shape), out features, out _);
+    }
+
     /// <summary>The file that holds the features of these pixels under this featurizer.</summary>
     public string PathOf(BaselineFeaturizer featurizer, ReadOnlySpan<float> pixels,
         (int Channels, int Height, int Width) shape) =>

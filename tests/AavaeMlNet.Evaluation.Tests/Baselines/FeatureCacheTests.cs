@@ -120,4 +120,20 @@ public sealed class FeatureCacheTests : IDisposable
         Assert.Equal(Pixels, features.Values.ToArray());
         Assert.False(Directory.Exists(directory.Path) && Directory.GetFiles(directory.Path).Length > 0);
     }
+
+    [Fact]
+    public void TryGet_reads_what_is_stored_and_computes_nothing()
+    {
+        var featurizer = new CountingFeaturizer();
+        Assert.False(Cache.TryGet(featurizer, Pixels, 2, Shape, out _));
+        Cache.GetOrCompute(featurizer, Pixels, 2, Shape);
+
+        Assert.True(Cache.TryGet(featurizer, Pixels, 2, Shape, out var stored));
+        Assert.False(Cache.TryGet(featurizer, Pixels, 1, Shape, out _));
+        File.WriteAllBytes(Cache.PathOf(featurizer, Pixels, Shape), [1, 2, 3]);
+        Assert.False(Cache.TryGet(featurizer, Pixels, 2, Shape, out _));
+
+        Assert.Equal([1f, -1f, 2f, -2f], stored.Values.ToArray());
+        Assert.Equal(1, featurizer.Calls);
+    }
 }
