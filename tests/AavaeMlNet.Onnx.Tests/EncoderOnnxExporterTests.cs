@@ -9,7 +9,7 @@ namespace AavaeMlNet.Onnx.Tests;
 
 public class EncoderOnnxExporterTests(ITestOutputHelper output)
 {
-    // The README's figure; measured here: at most 4.2e-5 (ResNet-50, ImageNet stem).
+    // The figure of docs/architecture.md; measured here: at most 4.2e-5 (ResNet-50, ImageNet stem).
     private const float Tolerance = 5e-5f;
 
     public static TheoryData<Depth, Stem, int, int, int?> DepthsAndStems()

@@ -87,7 +87,7 @@ public static class LinearProbe
         /// Threads for L-BFGS. It splits the gradient over one fixed chunk of the data per thread, so a given count
         /// gives the same model on every run; the count is fixed rather than taken from the machine so that a probe's
         /// digits do not depend on where it ran. Two threads fit the main job's probes 2.5x faster than one on this
-        /// project's 2-core machines (README). Default: 2.
+        /// project's 2-core machines (docs/results/history.md). Default: 2.
         /// </summary>
         public int LbfgsThreads = 2;
 
