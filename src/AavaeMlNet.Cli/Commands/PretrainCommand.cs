@@ -40,12 +40,16 @@ internal static class PretrainCommand
             Description = "Side to which folder images are resized.",
             DefaultValueFactory = _ => defaults.Input.Size,
         };
-        var channels = new Option<int>("--channels")
+        var channels = new Option<int?>("--channels")
         {
-            Description = "Channels of folder images: 1 or 3.",
-            DefaultValueFactory = _ => defaults.Input.Channels,
+            Description = "Channels of folder images: 1 or 3 (default: 1 when the first 64 images are grayscale, " +
+                          "else 3).",
         };
-        channels.AcceptOnlyFromAmong("1", "3");
+        channels.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } value && value is not (1 or 3))
+                result.AddError($"--channels {value}: expected 1 or 3.");
+        });
         var settings = new SettingFlags(defaults.Settings);
         var cache = new Option<bool>("--cache")
         {

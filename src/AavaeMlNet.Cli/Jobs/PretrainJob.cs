@@ -100,14 +100,28 @@ public static class PretrainJob
                 "Give exactly one input: --data NAME, --manifest PATH, --idx FILE or --folder DIR.");
         if (input.Idx is { } idx) return (new IdxSource(idx, input.Labels), null);
         if (input.Folder is { } folder)
-            return (new ImageFolderSource(folder, new ImageFolderOptions
+        {
+            var options = new ImageFolderOptions
             {
                 Width = input.Size,
                 Height = input.Size,
-                Channels = input.Channels,
+                Channels = input.Channels ?? 3,
                 OnUndecodable = input.OnBadImage,
                 OnSkipped = rejects is null ? null : rejects.Add,
+            };
+            var source = new ImageFolderSource(folder, options);
+            if (input.Channels is not null || !source.FirstImagesAreGrayscale()) return (source, null);
+            log.WriteLine("Channels 1: the first 64 images of the folder are grayscale (R = G = B in every pixel); " +
+                "--channels 3 trains on them as colour images.");
+            return (new ImageFolderSource(folder, new ImageFolderOptions
+            {
+                Width = options.Width,
+                Height = options.Height,
+                Channels = 1,
+                OnUndecodable = options.OnUndecodable,
+                OnSkipped = options.OnSkipped,
             }), null);
+        }
         if (input.Dataset is { } name && !DatasetManifest.BuiltInNames.Contains(name))
             throw new ArgumentException(
                 $"Unknown data set '{name}': expected one of {string.Join(", ", DatasetManifest.BuiltInNames)}.");

@@ -22,8 +22,11 @@ public sealed record PretrainInput
     public string Part { get; init; } = "pretrain";
     /// <summary>Folder images are resized to Size x Size.</summary>
     public int Size { get; init; } = 32;
-    /// <summary>Folder images are read with this many channels (1 or 3).</summary>
-    public int Channels { get; init; } = 3;
+    /// <summary>
+    /// Folder images are read with this many channels (1 or 3); null: 1 when the first 64 images are grayscale
+    /// (R = G = B in every pixel), else 3, as the estimator decides for image columns.
+    /// </summary>
+    public int? Channels { get; init; }
     /// <summary>
     /// Unreadable folder images: Throw (the default for training: a model should not quietly learn from fewer images
     /// than asked) or Skip, listing them in &lt;output&gt;.rejects.csv.

@@ -62,6 +62,36 @@ public sealed class ImageFolderSource : ImageSource
     /// <summary>Number of image files found (records actually read may be fewer when files are skipped).</summary>
     public override int Count => files.Length;
 
+    /// <summary>
+    /// Whether the first <paramref name="sample"/> readable images are grayscale: every pixel with equal red, green
+    /// and blue (grayscale files, or grayscale photographs stored as RGB). Unreadable files are passed over here.
+    /// </summary>
+    public bool FirstImagesAreGrayscale(int sample = 64)
+    {
+        var decode = ImagePixels.FileDecoder(3, options.Height, options.Width);
+        int plane = options.Height * options.Width, seen = 0;
+        foreach (var (path, _) in files)
+        {
+            if (seen == sample) break;
+            byte[] rgb;
+            try
+            {
+                if (ImageFileCheck.Problem(File.ReadAllBytes(path)) is not null) continue;
+                rgb = decode(path);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                continue; // reading reports it, under the folder's own policy
+            }
+            var pixels = rgb.AsSpan();
+            if (!pixels[..plane].SequenceEqual(pixels.Slice(plane, plane))
+                || !pixels[..plane].SequenceEqual(pixels.Slice(2 * plane, plane)))
+                return false;
+            seen++;
+        }
+        return seen > 0;
+    }
+
     /// <inheritdoc/>
     public override bool IsCountExact => options.OnUndecodable == UndecodableImagePolicy.Throw;
 

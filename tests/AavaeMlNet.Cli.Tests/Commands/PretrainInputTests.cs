@@ -45,6 +45,39 @@ public sealed class PretrainInputTests : IDisposable
         AssertEmbeds(Path.Combine(directory, "m.zip"), source.ToDataView(), 16);
     }
 
+    [Fact]
+    public void Pretrain_from_a_folder_of_grayscale_files_trains_one_channel_unless_told_three()
+    {
+        string folder = TinyData.WritePngFolder(directory, perClass: 4);
+        string[] args = ["pretrain", "--folder", folder, "--size", "12", .. PretrainedModel.TinyArguments];
+
+        var detected = CliProcess.Succeed(directory, [.. args, "--output", "gray/m.zip"]);
+        var told = CliProcess.Succeed(directory, [.. args, "--channels", "3", "--output", "rgb/m.zip"]);
+
+        Assert.Contains("Channels 1: the first 64 images of the folder are grayscale", detected.Stdout);
+        Assert.DoesNotContain("Channels 1:", told.Stdout);
+        Assert.Equal(1, Checkpoint.ReadHeader(Path.Combine(directory, "gray", "encoder.ckpt")).Config.Channels);
+        Assert.Equal(3, Checkpoint.ReadHeader(Path.Combine(directory, "rgb", "encoder.ckpt")).Config.Channels);
+        CliProcess.AssertUserError(CliProcess.Run(directory, [.. args, "--channels", "2", "--output", "x.zip"]),
+            "--channels 2: expected 1 or 3.");
+    }
+
+    [Fact]
+    public void A_folder_with_one_colour_image_among_the_first_is_read_as_colour()
+    {
+        string folder = TinyData.WritePngFolder(directory, perClass: 4);
+        var bgra = new byte[TinyData.Side * TinyData.Side * 4];
+        for (int p = 0; p < bgra.Length; p += 4) (bgra[p], bgra[p + 1], bgra[p + 2], bgra[p + 3]) = (200, 10, 10, 255);
+        using (var image = Microsoft.ML.Data.MLImage.CreateFromPixels(TinyData.Side, TinyData.Side,
+                   Microsoft.ML.Data.MLPixelFormat.Bgra32, bgra))
+            image.Save(Path.Combine(folder, "class3", "img999.png"));
+
+        var source = new ImageFolderSource(folder, new ImageFolderOptions { Width = 12, Height = 12, Channels = 1 });
+
+        Assert.False(source.FirstImagesAreGrayscale());
+        Assert.True(source.FirstImagesAreGrayscale(sample: 15)); // the colour file is the 16th
+    }
+
     private static void AssertEmbeds(string modelPath, IDataView images, int count)
     {
         var embeddings = new MLContext(0).Model.Load(modelPath, out _).Transform(images)
