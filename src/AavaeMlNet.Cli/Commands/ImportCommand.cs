@@ -49,11 +49,12 @@ internal static class ImportCommand
         };
         representation.AcceptOnlyFromAmong("backbone", "mu");
 
-        var command = new Command("import",
+        var command = new Command("import-pytorch",
             "Import a checkpoint of the paper's reference PyTorch implementation (read without running pickled code).")
         {
             checkpoint, output, skipDecoder, imageSize, stem, dataset, inputKind, column, representation,
         };
+        command.Aliases.Add("import"); // the name before import-pytorch / export-pytorch became a pair
         command.SetAction((parse, _) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), () =>
         {
             var options = new PyTorchImportOptions

@@ -13,7 +13,7 @@ public class PyTorchCommandTests
     {
         string directory = TempDirectory();
         var imported = CliProcess.Succeed(directory,
-            "import", "--checkpoint", Fixture("reference_r18_cifar.ckpt"), "-o", "model.zip", "--skip-decoder");
+            "import-pytorch", "--checkpoint", Fixture("reference_r18_cifar.ckpt"), "-o", "model.zip", "--skip-decoder");
         Assert.Contains("decoder: not imported", imported.Stdout);
         Assert.Contains("embedding size 32", imported.Stdout);
         Assert.True(File.Exists(Path.Combine(directory, "model.zip")));
