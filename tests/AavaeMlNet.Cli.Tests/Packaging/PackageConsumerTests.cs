@@ -68,8 +68,9 @@ public class PackageConsumerTests(ITestOutputHelper output)
                 "aavae --help");
             Assert.True(help.ExitCode == 0, help.ToString());
             Assert.Contains("aavae [command] [options]", help.Stdout);
-            foreach (string command in new[] { "pretrain", "embed", "evaluate", "import", "export-pytorch" })
-                Assert.Contains($"\n  {command} ", help.Stdout);
+            foreach (string command in new[] { "pretrain ", "embed ", "evaluate ", "import, import-pytorch ",
+                         "export-pytorch " })
+                Assert.Contains($"\n  {command}", help.Stdout);
             // The assemblies were built before the pack, with the version of Directory.Build.props and no suffix.
             var toolVersion = Run(new ProcessStartInfo(Path.Combine(tools, "aavae"), ["--version"]),
                 "aavae --version");
