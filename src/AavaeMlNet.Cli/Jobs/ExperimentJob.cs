@@ -148,14 +148,6 @@ public static class ExperimentJob
                           $"kNN(20) {knn:P2}" +
                           string.Concat(curve.Select(p => $", {p.Budget} labels {p.Accuracy:P2}")) +
                           $", {steps} steps in {pretrainSeconds:F0} s");
-            results.Add(new ExperimentResult(run.Name, linear, knn, steps, epochs, stoppedAtBudget, pretrainSeconds,
-                imagesPerSecond, finalLoss, online, Describe(transformer.Config, training))
-            {
-                ValidationAccuracy = validationLinear,
-                LinearProbeL2 = linearProbe.L2Regularization,
-                LabelEfficiency = curve,
-                Recipe = training.Recipe,
-            });
             string slug = new string(
                 run.Name.Select(ch => char.IsLetterOrDigit(ch) ? char.ToLowerInvariant(ch) : '-').ToArray());
             if (losses.Count > 0)
@@ -164,11 +156,17 @@ public static class ExperimentJob
             transformer.SaveCheckpoint(Path.Combine(options.OutputDirectory, $"encoder-{slug}.ckpt"));
             string modelPath = Path.Combine(options.OutputDirectory, $"model-{slug}.zip");
             AtomicFile.Write(modelPath, stream => ml.Model.Save(transformer, data.Pretrain.Schema, stream));
-            results[^1] = results[^1] with
+            results.Add(new ExperimentResult(run.Name, linear, knn, steps, epochs, stoppedAtBudget, pretrainSeconds,
+                imagesPerSecond, finalLoss, online, Describe(transformer.Config, training))
             {
-                EmbeddingImagesPerSecond = embeddingRate, ModelBytes = new FileInfo(modelPath).Length,
+                ValidationAccuracy = validationLinear,
+                LinearProbeL2 = linearProbe.L2Regularization,
+                LabelEfficiency = curve,
+                Recipe = training.Recipe,
+                EmbeddingImagesPerSecond = embeddingRate,
+                ModelBytes = new FileInfo(modelPath).Length,
                 EmbeddingSize = testFeatures.Dimension,
-            };
+            });
             WriteOutputs(sweep, options, baselines, results, clock.Elapsed);
         }
         return results;
@@ -260,9 +258,7 @@ public static class ExperimentJob
         var table = RepresentationScore.Table(comparison, options.ProbeTrainImages,
             "As embeddings: each run's frozen backbone and each baseline, same probes, same images; images/s of " +
             "embedding the test images, measured in this job.");
-        lines.AddRange(["", table.Caption, "", "| " + string.Join(" | ", table.Columns) + " |",
-            "|---|" + string.Concat(table.Columns.Skip(1).Select(_ => "---:|")),
-            .. table.Rows.Select(row => "| " + string.Join(" | ", row) + " |")]);
+        lines.AddRange(["", ReportWriter.ToMarkdown(table).TrimEnd('\n')]);
         AtomicFile.WriteAllText(Path.Combine(options.OutputDirectory, "report.md"), string.Join('\n', lines) + "\n");
         AccuracyBarPlot.Write(Path.Combine(options.OutputDirectory, "accuracy.png"),
             [.. comparison.Select(s => (s.Name, s.ProbeAccuracy))], $"Linear probe, Fashion-MNIST test ({sweep})");

@@ -53,14 +53,7 @@ public static class ReportWriter
                 .Append(" | ").Append(Cell(result.Notes ?? ""))
                 .AppendLine(" |");
         }
-        foreach (var table in report.Tables)
-        {
-            text.AppendLine().AppendLine(table.Caption).AppendLine();
-            text.Append("| ").AppendJoin(" | ", table.Columns.Select(Cell)).AppendLine(" |");
-            text.Append('|').AppendJoin("", table.Columns.Select((_, i) => i == 0 ? "---|" : "---:|")).AppendLine();
-            foreach (var row in table.Rows)
-                text.Append("| ").AppendJoin(" | ", row.Select(Cell)).AppendLine(" |");
-        }
+        foreach (var table in report.Tables) text.AppendLine().Append(ToMarkdown(table));
         foreach (var figure in report.Figures)
             text.AppendLine().Append("![").Append(figure.Caption).Append("](").Append(figure.File).AppendLine(")");
         if (report.Metrics.Count > 0)
@@ -79,10 +72,24 @@ public static class ReportWriter
         return text.ToString();
     }
 
+    /// <summary>A table as markdown: its caption, a blank line, then the table (first column left-aligned, the others
+    /// right-aligned), each line ending in a line break.</summary>
+    public static string ToMarkdown(ReportTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var text = new StringBuilder();
+        text.AppendLine(table.Caption).AppendLine();
+        text.Append("| ").AppendJoin(" | ", table.Columns.Select(Cell)).AppendLine(" |");
+        text.Append('|').AppendJoin("", table.Columns.Select((_, i) => i == 0 ? "---|" : "---:|")).AppendLine();
+        foreach (var row in table.Rows)
+            text.Append("| ").AppendJoin(" | ", row.Select(Cell)).AppendLine(" |");
+        return text.ToString();
+    }
+
     /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/> atomically.</summary>
     public static void WriteJson(string path, EvaluationReport report) => AtomicFile.WriteAllText(path, ToJson(report));
 
-    /// <summary>Writes <see cref="ToMarkdown"/> to <paramref name="path"/> atomically.</summary>
+    /// <summary>Writes <see cref="ToMarkdown(EvaluationReport)"/> to <paramref name="path"/> atomically.</summary>
     public static void WriteMarkdown(string path, EvaluationReport report) =>
         AtomicFile.WriteAllText(path, ToMarkdown(report));
 
