@@ -4,9 +4,9 @@ using System.Text;
 namespace AavaeMlNet.Cli.Tests;
 
 /// <summary>
-/// Kills the tool at a point it announces, without racing it: the thread that reads the child's output stops it
+/// Signals the tool at a point it announces, without racing it: the thread that reads the child's output stops it
 /// (SIGSTOP) on the line that marks the point, so the child cannot work on, finish or write more while this process
-/// is slow to act; then it is killed (SIGKILL) and reaped. Every wait is bounded.
+/// is slow to act; then it is killed (SIGKILL), or interrupted and continued. Every wait is bounded.
 /// </summary>
 internal static class KilledChild
 {
@@ -15,7 +15,20 @@ internal static class KilledChild
     /// SIGKILL; returns its exit code (137 when the signal killed it) and the output it wrote.
     /// </summary>
     public static CliResult RunUntil(string directory, IReadOnlyDictionary<string, string> environment,
-        string[] args, Func<string, bool> marker)
+        string[] args, Func<string, bool> marker) =>
+        RunSignalled(directory, environment, args, marker, process =>
+        {
+            PosixSignals.Send(process.Id, PosixSignals.Stop);
+            process.Kill(entireProcessTree: true); // SIGKILL reaches a stopped process too
+        });
+
+    /// <summary>
+    /// Runs the tool; on the first stdout line for which <paramref name="marker"/> holds, the thread that read it
+    /// calls <paramref name="signal"/> (which should begin with SIGSTOP, so the child cannot run on) and reads on
+    /// until the child exits. Every wait is bounded; the child is killed in finally.
+    /// </summary>
+    public static CliResult RunSignalled(string directory, IReadOnlyDictionary<string, string> environment,
+        string[] args, Func<string, bool> marker, Action<Process> signal)
     {
         var limit = TimeSpan.FromMinutes(2);
         using var process = CliProcess.Start(directory, environment, args);
@@ -25,20 +38,19 @@ internal static class KilledChild
             var stdout = Task.Run(() =>
             {
                 var text = new StringBuilder();
-                bool stopped = false;
+                bool signalled = false;
                 while (process.StandardOutput.ReadLine() is { } line)
                 {
                     text.AppendLine(line);
-                    if (stopped || !marker(line)) continue;
-                    PosixSignals.Send(process.Id, PosixSignals.Stop);
-                    stopped = true;
-                    process.Kill(entireProcessTree: true); // SIGKILL reaches a stopped process too
+                    if (signalled || !marker(line)) continue;
+                    signal(process);
+                    signalled = true;
                 }
-                return (Text: text.ToString(), Stopped: stopped);
+                return (Text: text.ToString(), Signalled: signalled);
             });
             if (!stdout.Wait(limit) || !process.WaitForExit(limit))
                 throw new TimeoutException($"aavae {string.Join(' ', args)} did not finish in {limit}.");
-            Assert.True(stdout.Result.Stopped, $"the run ended before its marker line:\n{stdout.Result.Text}");
+            Assert.True(stdout.Result.Signalled, $"the run ended before its marker line:\n{stdout.Result.Text}");
             return new CliResult(process.ExitCode, stdout.Result.Text, stderr.Result);
         }
         finally

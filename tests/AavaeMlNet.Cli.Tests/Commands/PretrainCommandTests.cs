@@ -191,39 +191,14 @@ public class PretrainCommandTests(PretrainedModel model)
     /// by the thread that read the line, so the child cannot train on while this process is slow to act), sends
     /// Ctrl-C and continues it; waits for it to exit. Every wait is bounded; the child is killed in finally.
     /// </summary>
-    private static CliResult RunUntilSignalled(string directory, string[] args, string linePrefix)
-    {
-        var limit = TimeSpan.FromMinutes(2);
-        using var process = CliProcess.Start(directory, args);
-        try
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = Task.Run(() =>
+    private static CliResult RunUntilSignalled(string directory, string[] args, string linePrefix) =>
+        KilledChild.RunSignalled(directory, new Dictionary<string, string>(), args,
+            line => line.StartsWith(linePrefix, StringComparison.Ordinal), process =>
             {
-                var text = new System.Text.StringBuilder();
-                bool signalled = false;
-                while (process.StandardOutput.ReadLine() is { } line)
-                {
-                    text.AppendLine(line);
-                    if (signalled || !line.StartsWith(linePrefix, StringComparison.Ordinal)) continue;
-                    PosixSignals.Send(process.Id, PosixSignals.Stop);
-                    PosixSignals.Send(process.Id, PosixSignals.CtrlC);
-                    PosixSignals.Send(process.Id, PosixSignals.Continue);
-                    signalled = true;
-                }
-                return (Text: text.ToString(), Signalled: signalled);
+                PosixSignals.Send(process.Id, PosixSignals.Stop);
+                PosixSignals.Send(process.Id, PosixSignals.CtrlC);
+                PosixSignals.Send(process.Id, PosixSignals.Continue);
             });
-            if (!stdout.Wait(limit) || !process.WaitForExit(limit))
-                throw new TimeoutException($"aavae {string.Join(' ', args)} did not finish in {limit}.");
-            Assert.True(stdout.Result.Signalled,
-                $"the run ended before printing '{linePrefix}':\n{stdout.Result.Text}");
-            return new CliResult(process.ExitCode, stdout.Result.Text, stderr.Result);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-    }
 
     private static void AssertSameWeights(string expectedCheckpoint, string actualCheckpoint)
     {
