@@ -3,15 +3,15 @@ namespace AavaeMlNet.Data.Readers;
 /// <summary>
 /// Reads PNG and JPEG files from a folder, decoded through <see cref="ImagePixels"/>: the transforms of an ML.NET
 /// pipeline LoadImages -> ResizeImages -> ConvertToGrayscale (1 channel), so a file gives the same pixels as there.
-/// Layout: class subfolders give labels, numbered by the subfolder names in ordinal order
-/// (files inside a class folder are read recursively); a folder with only files is unlabeled.
-/// Files are read in ordinal order of their relative paths; every image is converted to the
+/// Layout and order are <see cref="ImageFileList"/>'s: class subfolders give labels, numbered by the subfolder names in
+/// ordinal order (files inside a class folder are read recursively); a folder with only files is unlabeled; files are
+/// read in ordinal order of their relative paths. Every image is converted to the
 /// requested channel count and resized to the requested size as ResizeImages does by default (scaled to cover it,
 /// centre cropped).
 /// </summary>
 public sealed class ImageFolderSource : ImageSource
 {
-    private readonly (string Path, int Label)[] files;
+    private readonly ImageFileList files;
     private readonly ImageFolderOptions options;
     private int skipped;
 
@@ -29,38 +29,15 @@ public sealed class ImageFolderSource : ImageSource
         {
             throw new ArgumentOutOfRangeException(nameof(options), "Width and Height must be positive.");
         }
-        if (!Directory.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"Image folder '{directory}' does not exist.");
-        }
-        var classDirs = Directory.GetDirectories(directory).Order(StringComparer.Ordinal).ToArray();
-        var loose = ImageFiles(directory, SearchOption.TopDirectoryOnly);
-        string[] classNames = [];
-        if (classDirs.Length == 0)
-        {
-            files = loose.Select(f => (f, ImageRecord.NoLabel)).ToArray();
-        }
-        else
-        {
-            if (loose.Length > 0)
-            {
-                throw new InvalidDataException(
-                    $"Image folder '{directory}' has class subfolders and also loose image files " +
-                    $"such as '{loose[0]}'; " +
-                    "expected either one subfolder per class or a flat folder of unlabeled images.");
-            }
-            classNames = classDirs.Select(Path.GetFileName).ToArray()!;
-            files = classDirs.SelectMany((d, label) =>
-                ImageFiles(d, SearchOption.AllDirectories).Select(f => (f, label))).ToArray();
-        }
-        Info = new ImageSetInfo(this.options.Channels, this.options.Height, this.options.Width, classNames);
+        files = ImageFileList.List(directory, this.options.Extensions);
+        Info = new ImageSetInfo(this.options.Channels, this.options.Height, this.options.Width, files.ClassNames);
     }
 
     /// <inheritdoc/>
     public override ImageSetInfo Info { get; }
 
     /// <summary>Number of image files found (records actually read may be fewer when files are skipped).</summary>
-    public override int Count => files.Length;
+    public override int Count => files.Count;
 
     /// <summary>
     /// Whether the first <paramref name="sample"/> readable images are grayscale: every pixel with equal red, green
@@ -70,9 +47,9 @@ public sealed class ImageFolderSource : ImageSource
     {
         var decode = ImagePixels.FileDecoder(3, options.Height, options.Width);
         int plane = options.Height * options.Width, seen = 0;
-        foreach (var (path, _) in files)
+        for (int i = 0; i < files.Count && seen < sample; i++)
         {
-            if (seen == sample) break;
+            string path = files.FullPath(i);
             byte[] rgb;
             try
             {
@@ -98,21 +75,18 @@ public sealed class ImageFolderSource : ImageSource
     /// <summary>Files skipped as undecodable so far, over all enumerations.</summary>
     public int SkippedCount => Volatile.Read(ref skipped);
 
-    private string[] ImageFiles(string dir, SearchOption search) =>
-        Directory.GetFiles(dir, "*", search)
-            .Where(f => options.Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+    /// <summary>The files this source reads, in its order: record <c>Index</c> i is file i.</summary>
+    public ImageFileList Files => files;
 
     /// <inheritdoc/>
     protected internal override IEnumerable<ImageRecord> ReadCore(int[]? ascendingIndices)
     {
-        int n = ascendingIndices?.Length ?? files.Length;
+        int n = ascendingIndices?.Length ?? files.Count;
         var decode = ImagePixels.FileDecoder(options.Channels, options.Height, options.Width);
         for (int k = 0; k < n; k++)
         {
             int i = ascendingIndices is null ? k : ascendingIndices[k];
-            var (path, label) = files[i];
+            var (path, label) = (files.FullPath(i), files.Label(i));
             byte[]? pixels;
             try
             {

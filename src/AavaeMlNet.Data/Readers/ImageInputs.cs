@@ -61,24 +61,6 @@ public static class ImageInputs
         return source;
     }
 
-    /// <summary>
-    /// The relative paths of an image folder's files, in the order <see cref="ImageFolderSource"/> reads them.
-    /// </summary>
-    public static IReadOnlyList<string>? FolderPaths(string spec, ImageSource source)
-    {
-        if (!Directory.Exists(spec)) return null;
-        // ImageFolderSource does not expose its file list; this mirrors its documented order (class folders in ordinal
-        // order, files recursively in ordinal order of their paths) and is checked against its count.
-        string[] extensions = [".png", ".jpg", ".jpeg"];
-        string[] Files(string dir, SearchOption search) => Directory.GetFiles(dir, "*", search)
-            .Where(f => extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                .Order(StringComparer.Ordinal).ToArray();
-        var classDirs = Directory.GetDirectories(spec).Order(StringComparer.Ordinal).ToArray();
-        var files = classDirs.Length == 0 ? Files(spec, SearchOption.TopDirectoryOnly)
-            : classDirs.SelectMany(d => Files(d, SearchOption.AllDirectories)).ToArray();
-        return files.Length == source.Count ? files.Select(f => Path.GetRelativePath(spec, f)).ToArray() : null;
-    }
-
     private static string? SiblingLabels(string images)
     {
         string name = Path.GetFileName(images);

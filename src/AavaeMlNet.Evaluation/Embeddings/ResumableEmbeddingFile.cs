@@ -41,9 +41,10 @@ public static class ResumableEmbeddingFile
     /// <summary>Embeds the <paramref name="shard"/> of <paramref name="source"/> into <paramref name="output"/>.
     /// </summary>
     /// <param name="embedder">The model to embed with.</param>
-    /// <param name="input">The input as the user named it (see <see cref="ImageInputs"/>): part of the job's identity,
-    /// and for a folder the source of the rows' relative paths.</param>
-    /// <param name="source">The images of <paramref name="input"/>.</param>
+    /// <param name="input">The input as the user named it (see <see cref="ImageInputs"/>): part of the job's identity.
+    /// </param>
+    /// <param name="source">The images of <paramref name="input"/>; an <see cref="ImageFolderSource"/> gives each row
+    /// its file's relative path.</param>
     /// <param name="format">The file format of the parts and the output.</param>
     /// <param name="output">The file to write.</param>
     /// <param name="shard">Which rows to embed.</param>
@@ -58,7 +59,7 @@ public static class ResumableEmbeddingFile
         CancellationToken cancellationToken, RejectsFile? rejects = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
-        var paths = ImageInputs.FolderPaths(input, source);
+        var folder = (source as ImageFolderSource)?.Files;
         int rows = shard.RowsOf(source.Count);
         int partCount = (rows + chunkSize - 1) / chunkSize;
         output = Path.GetFullPath(output);
@@ -92,7 +93,7 @@ public static class ResumableEmbeddingFile
                 buffer.Add(new EmbeddingRow
                 {
                     Index = embedded.Index,
-                    Path = paths?[embedded.Index],
+                    Path = folder?.RelativePath(embedded.Index),
                     Label = embedded.Label,
                     Embedding = embedded.Embedding,
                 });
