@@ -2,19 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using AavaeMlNet.Cli.Commands;
 
-var root = new RootCommand("aavae: self-supervised image representations (AAVAE) for ML.NET")
-{
-    CommonOptions.Verbose,
-    DemoCommand.Create(),
-    PretrainCommand.Create(),
-    EmbedCommand.Create(),
-    EvaluateCommand.Create(),
-    InspectCommand.Create(),
-    DataCommand.Create(),
-    ExperimentCommand.Create(),
-    ImportCommand.Create(),
-    ExportPyTorchCommand.Create(),
-};
+var root = AavaeRootCommand.Create();
 
 // The first Ctrl-C (or SIGTERM) cancels the command's token, and the command stops cleanly: pretraining writes
 // last.ckpt and exits 130. A second one terminates at once. System.CommandLine's own handler is turned off: with

@@ -7,9 +7,8 @@ public static class BuildLayout
     public static string Configuration { get; } =
         new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
-    /// <summary>The repository root, five levels above tests/AavaeMlNet.Cli.Tests/bin/CONFIGURATION/net10.0.</summary>
-    public static string RepositoryRoot { get; } =
-        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+    /// <summary>The repository root.</summary>
+    public static string RepositoryRoot => TestSupport.RepositoryRoot.Path;
 
     /// <summary>
     /// <paramref name="file"/> in the output of the project in <paramref name="projectDirectory"/> (relative to the

@@ -3,7 +3,7 @@ namespace AavaeMlNet.Notebooks.Tests;
 /// <summary>Where the repository and its notebooks are, found from the test assembly's folder.</summary>
 internal static class RepositoryPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryRoot.Path;
 
     public static string Notebooks => Path.Combine(Root, "notebooks");
 
@@ -14,16 +14,5 @@ internal static class RepositoryPaths
         foreach (var source in Directory.GetFiles(Notebooks, "*.cs").Order(StringComparer.Ordinal))
             data.Add(Path.GetFileNameWithoutExtension(source));
         return data;
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory);
-             directory is not null;
-             directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AavaeMlNet.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException($"No AavaeMlNet.sln above '{AppContext.BaseDirectory}'.");
     }
 }

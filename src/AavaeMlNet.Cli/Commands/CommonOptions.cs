@@ -38,17 +38,6 @@ internal static class CommonOptions
     };
 
     /// <summary>
-    /// A duration in the one grammar of every setting (<see cref="Duration.TryParse"/>), or off (null).
-    /// </summary>
-    public static TimeSpan? ParseDuration(string text, string flag)
-    {
-        if (text.Trim() == "off") return null;
-        return Duration.TryParse(text)
-            ?? throw new ArgumentException(
-                $"{flag} '{text}' must be a positive duration such as 30s, 10m or 1h, or off.");
-    }
-
-    /// <summary>
     /// `--labels`: the label budgets of a label-efficiency table (N/class, P% or N images, comma-separated; '' for
     /// none), with <paramref name="defaults"/> as the default (none when empty).
     /// </summary>

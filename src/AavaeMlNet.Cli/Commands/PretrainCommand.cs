@@ -76,23 +76,13 @@ internal static class PretrainCommand
                           "data, from the start of the next epoch.",
         };
 
-        var checkpointEvery = new Option<string>("--checkpoint-every")
-        {
-            Description = "Also write last.ckpt inside an epoch after this much time since the last one: 30s, 10m, " +
-                          "1h (a bare number is minutes), or off. A resume from it is exact.",
-            DefaultValueFactory = _ => "10m",
-        };
-        var checkpointSteps = new Option<int?>("--checkpoint-every-steps")
-        {
-            Description = "Also write last.ckpt after every step count that is a multiple of N.",
-        };
         var onBadImage = CommonOptions.OnBadImage(defaults.Input.OnBadImage, "<output>.rejects.csv");
 
         var command = new Command("pretrain",
             "Pretrain an AAVAE encoder and save it as an ML.NET model zip (plus encoder.ckpt).")
         {
             data, manifest, dataDir, part, idx, labels, folder, size, channels, cache, output, checkpointDir, resume,
-            resumeOnOtherData, checkpointEvery, checkpointSteps, onBadImage,
+            resumeOnOtherData, onBadImage,
         };
         settings.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose),
@@ -119,9 +109,6 @@ internal static class PretrainCommand
                     CheckpointDirectory = parse.GetValue(checkpointDir),
                     Resume = parse.GetValue(resume),
                     ResumeOnOtherData = parse.GetValue(resumeOnOtherData),
-                    CheckpointEvery =
-                        CommonOptions.ParseDuration(parse.GetValue(checkpointEvery)!, "--checkpoint-every"),
-                    CheckpointEverySteps = parse.GetValue(checkpointSteps),
                 };
                 var reporter = ProgressReporter.ForConsole();
                 var result = await PretrainJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);

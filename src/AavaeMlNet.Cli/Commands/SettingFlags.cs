@@ -36,7 +36,7 @@ internal sealed class SettingFlags
         foreach (var (setting, option) in flags)
         {
             if (parse.GetResult(option) is not { Implicit: false }) continue;
-            object value = option is Option<bool> flag
+            object? value = option is Option<bool> flag
                 ? parse.GetValue(flag)
                 : setting.Parse(parse.GetValue((Option<string>)option)!);
             setting.Set(settings, value);

@@ -45,8 +45,6 @@ public static class PretrainJob
             CheckpointDirectory = checkpoints,
             ResumeFrom = resumeFrom,
             ResumeOnOtherData = options.ResumeOnOtherData,
-            CheckpointEvery = options.CheckpointEvery,
-            CheckpointEverySteps = options.CheckpointEverySteps,
             CheckpointSaved = saved => log.WriteLine($"checkpoint written: {saved.Path} (epoch {saved.Epoch + 1}, " +
                 $"step {saved.StepInEpoch}/{saved.StepsPerEpoch}, {saved.Step} steps in all, {saved.Bytes:N0} bytes)"),
             ProgressEverySteps = 10,

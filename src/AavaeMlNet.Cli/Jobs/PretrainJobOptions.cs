@@ -38,7 +38,7 @@ public sealed record PretrainInput
 public sealed record PretrainJobOptions
 {
     public required PretrainInput Input { get; init; }
-    /// <summary>Every model, view and training setting (library defaults).</summary>
+    /// <summary>Every model, view, training and checkpoint-cadence setting (library defaults).</summary>
     public AavaeSettings Settings { get; init; } = new();
     /// <summary>Hold the training pixels in memory.</summary>
     public bool Cache { get; init; } = true;
@@ -50,10 +50,6 @@ public sealed record PretrainJobOptions
     public bool Resume { get; init; }
     /// <summary>With <see cref="Resume"/>: continue on data other than the checkpoint's, from the next epoch.</summary>
     public bool ResumeOnOtherData { get; init; }
-    /// <summary>Also write last.ckpt inside an epoch after this much time (null: not by time).</summary>
-    public TimeSpan? CheckpointEvery { get; init; } = TimeSpan.FromMinutes(10);
-    /// <summary>Also write last.ckpt after every step count that is a multiple of this (null: not by steps).</summary>
-    public int? CheckpointEverySteps { get; init; }
 
     /// <summary>The checkpoint directory in effect.</summary>
     public string EffectiveCheckpointDirectory =>

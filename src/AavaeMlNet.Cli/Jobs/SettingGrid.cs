@@ -6,7 +6,7 @@ namespace AavaeMlNet.Cli.Jobs;
 /// <summary>
 /// One point of a <see cref="SettingGrid"/>: its label ("lr=0.002, crop-scale=0.2,1") and its values.
 /// </summary>
-public sealed record SettingGridPoint(string Label, IReadOnlyList<(Setting Setting, object Value)> Values)
+public sealed record SettingGridPoint(string Label, IReadOnlyList<(Setting Setting, object? Value)> Values)
 {
     /// <summary>Sets every value of the point on <paramref name="settings"/>.</summary>
     public void Apply(AavaeSettings settings)
@@ -27,7 +27,7 @@ public static class SettingGrid
     public static IReadOnlyList<SettingGridPoint> Parse(IReadOnlyList<string> sets)
     {
         ArgumentNullException.ThrowIfNull(sets);
-        var axes = new List<(Setting Setting, IReadOnlyList<(string Text, object Value)> Values)>();
+        var axes = new List<(Setting Setting, IReadOnlyList<(string Text, object? Value)> Values)>();
         foreach (string set in sets)
         {
             int equals = set.IndexOf('=');
@@ -39,16 +39,16 @@ public static class SettingGrid
                 throw new ArgumentException($"--set names '{setting.Name}' twice: list all its values in one --set.");
             axes.Add((setting, Values(setting, set[(equals + 1)..])));
         }
-        IEnumerable<IReadOnlyList<(Setting, string, object)>> points = [[]];
+        IEnumerable<IReadOnlyList<(Setting, string, object?)>> points = [[]];
         foreach (var (setting, values) in axes)
             points = points.SelectMany(point => values.Select(v =>
-                (IReadOnlyList<(Setting, string, object)>)[.. point, (setting, v.Text, v.Value)]));
+                (IReadOnlyList<(Setting, string, object?)>)[.. point, (setting, v.Text, v.Value)]));
         return [.. points.Select(point => new SettingGridPoint(
             string.Join(", ", point.Select(p => $"{p.Item1.Name}={p.Item2}")),
             [.. point.Select(p => (p.Item1, p.Item3))]))];
     }
 
-    private static IReadOnlyList<(string Text, object Value)> Values(Setting setting, string text)
+    private static IReadOnlyList<(string Text, object? Value)> Values(Setting setting, string text)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         bool range = setting.ValueType == typeof((double, double));

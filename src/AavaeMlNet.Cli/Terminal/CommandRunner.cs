@@ -5,7 +5,8 @@ namespace AavaeMlNet.Cli.Terminal;
 /// <summary>
 /// Runs a command body with the tool's error vocabulary: a user error (missing file, bad option, corrupt data) is one
 /// line on stderr and exit code 1; Ctrl-C is exit code 130 after the body has written its checkpoint; stack traces
-/// only with --verbose.
+/// only with --verbose. Library errors name API members; the line shows the command's flags
+/// (<see cref="FlagVocabulary"/>).
 /// </summary>
 internal static class CommandRunner
 {
@@ -44,10 +45,13 @@ internal static class CommandRunner
         or UnauthorizedAccessException or HttpRequestException or FormatException or InvalidOperationException
         or IOException or NotSupportedException;
 
-    private static string Describe(Exception e) => e switch
+    // One line in the tool's words: the parameter suffix of an ArgumentException dropped, API members as flags.
+    private static string Describe(Exception e)
     {
-        ArgumentException { ParamName: { } name } a when a.Message.EndsWith($"(Parameter '{name}')") =>
-            a.Message[..^$" (Parameter '{name}')".Length],
-        _ => e.Message.ReplaceLineEndings(" "),
-    };
+        string? parameter = (e as ArgumentException)?.ParamName;
+        string message = e.Message.ReplaceLineEndings(" ");
+        if (parameter is not null && message.EndsWith($" (Parameter '{parameter}')", StringComparison.Ordinal))
+            message = message[..^$" (Parameter '{parameter}')".Length];
+        return FlagVocabulary.InFlags(message, parameter);
+    }
 }

@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Model;
 
 /// <summary>
-/// Architecture and objective of an AAVAE model. Every default is the paper's unless noted.
+/// Architecture and objective of an AAVAE model, as a run resolved it (<see cref="AavaeSettings.Resolve"/>). A
+/// setting's default here is read from its one declaration: <see cref="AavaeSettings"/>, or for the settings the
+/// recipe chooses, the paper's recipe (<see cref="RecipeResolver"/>); the shape defaults to a 3-channel 32x32 image.
 /// A checkpoint stores this record, so a resume re-checks the architecture before loading weights.
 /// </summary>
 public sealed record AavaeConfig
@@ -12,15 +15,15 @@ public sealed record AavaeConfig
     /// <summary>Number of image channels: 3 for RGB, 1 for grayscale.</summary>
     public int Channels { get; init; } = 3;
     /// <summary>Input height in pixels; the decoder reconstructs exactly this height.</summary>
-    public int Height { get; init; } = 32;
+    public int Height { get; init; } = DefaultSide;
     /// <summary>Input width in pixels; the decoder reconstructs exactly this width.</summary>
-    public int Width { get; init; } = 32;
-    /// <summary>Encoder depth (paper default ResNet-50; ResNet-18 is the CPU-friendly choice).</summary>
-    public Depth Depth { get; init; } = Depth.ResNet50;
+    public int Width { get; init; } = DefaultSide;
+    /// <summary>Encoder depth (the paper's ResNet-50 by default; ResNet-18 is the CPU recipe's).</summary>
+    public Depth Depth { get; init; } = RecipeResolver.PaperDepth;
     /// <summary>Encoder stem, chosen by input size (Sec. 4: CIFAR stem for 32x32, STL stem for 96x96).</summary>
-    public Stem Stem { get; init; } = Stem.Cifar;
+    public Stem Stem { get; init; } = RecipeResolver.StemFor(DefaultSide);
     /// <summary>Width multiplier on the standard ResNet widths (64, 128, 256, 512); 0.25 fits a CPU budget.</summary>
-    public double WidthMultiplier { get; init; } = 1.0;
+    public double WidthMultiplier { get; init; } = RecipeResolver.PaperWidthMultiplier;
     /// <summary>
     /// Channels of a 1x1 conv + BatchNorm + ReLU after the last stage, before pooling, so that h has this size; null
     /// (the paper's ResNet): no such layer, h is the last stage's width. Not in the paper: on Fashion-MNIST, h = 512
@@ -29,17 +32,19 @@ public sealed record AavaeConfig
     /// </summary>
     public int? ExpandFeatures { get; init; }
     /// <summary>Size of z (paper default 128; Fig. 4b: 64..512 makes no difference).</summary>
-    public int LatentDim { get; init; } = 128;
+    public int LatentDim { get; init; } = AavaeSettings.Defaults.LatentDim;
     /// <summary>Which of the paper's four models (Table 1) this network trains as.</summary>
-    public Variant Variant { get; init; } = Variant.Aavae;
+    public Variant Variant { get; init; } = AavaeSettings.Defaults.Variant;
     /// <summary>KL weight; null takes the variant's default (0.1 for the VAE, 0 otherwise). Fig. 3 sweeps it.</summary>
     public double? Beta { get; init; }
     /// <summary>
     /// Initial log-variance of the Gaussian likelihood (sigma = exp(LogScale / 2)); the paper fixes it at 0.
     /// </summary>
-    public double LogScale { get; init; } = 0.0;
+    public double LogScale { get; init; } = AavaeSettings.Defaults.LogScale;
     /// <summary>Learn the log scale instead of keeping it fixed (Fig. 2a).</summary>
-    public bool LearnLogScale { get; init; } = false;
+    public bool LearnLogScale { get; init; } = AavaeSettings.Defaults.LearnLogScale;
+
+    private const int DefaultSide = 32;
 
     /// <summary>The KL weight in force: <see cref="Beta"/> or the variant's default.</summary>
     [JsonIgnore]

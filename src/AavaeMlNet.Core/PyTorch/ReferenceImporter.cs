@@ -115,7 +115,7 @@ public static class ReferenceImporter
         if (decoder > 0 && !options.SkipDecoder)
             problems.Insert(0, $"the file holds the reference decoder ({decoder} decoder.* tensors), which does not " +
                                "map onto this project's decoder; import the encoder and projection head with " +
-                               "SkipDecoder = true (CLI: --skip-decoder), the decoder then starts from fresh weights");
+                               "SkipDecoder = true, the decoder then starts from fresh weights");
         if (problems.Count > 0)
         {
             var shown = problems.Take(8).ToList();

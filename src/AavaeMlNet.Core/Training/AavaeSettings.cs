@@ -200,6 +200,33 @@ public class AavaeSettings
                                   "statistics of the views (default: the recipe's).")]
     public int? CleanBatchNormImages { get; set; }
 
+    // Checkpoints (where they go is the caller's: the estimator's CheckpointDirectory, the CLI's --checkpoint-dir).
+
+    /// <summary>
+    /// Write a checkpoint every this many epochs (and always after the last one and on cancellation).
+    /// </summary>
+    [Setting("--checkpoint-every-epochs", "Write last.ckpt every N epochs (and after the last one).")]
+    public int CheckpointEveryEpochs { get; set; } = 1;
+
+    /// <summary>
+    /// Also write last.ckpt inside an epoch once this much wall time has passed since the last checkpoint; null: not
+    /// by time. The position is exact, so a resume continues bit for bit.
+    /// </summary>
+    [Setting("--checkpoint-every", "Also write last.ckpt inside an epoch after this much time since the last one: " +
+                                   "30s, 10m, 1h (a bare number is minutes), or off. A resume from it is exact.",
+        NullText = "off")]
+    public TimeSpan? CheckpointEvery { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Also write last.ckpt after every step whose count is a multiple of this; null: not by steps.</summary>
+    [Setting("--checkpoint-every-steps", "Also write last.ckpt after every step count that is a multiple of N, " +
+                                         "or off.", NullText = "off")]
+    public int? CheckpointEverySteps { get; set; }
+
+    /// <summary>The library's defaults: the one place every default above is read from.</summary>
+    public static AavaeSettings Defaults => DefaultsInstance.Copy();
+
+    private static readonly AavaeSettings DefaultsInstance = new();
+
     /// <summary>Every setting with a flag, in declaration order.</summary>
     public static IReadOnlyList<Setting> All => SettingCatalog.Of(typeof(AavaeSettings));
 

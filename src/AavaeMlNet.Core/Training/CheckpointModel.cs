@@ -34,12 +34,13 @@ public sealed class CheckpointModel : IDisposable
     {
         string path = checkpoint ?? (model is null
             ? throw new ArgumentException(
-                "Give --checkpoint encoder.ckpt or --model model.zip (with encoder.ckpt beside it).")
+                "Give checkpoint, an encoder.ckpt, or the model.zip it was saved with (encoder.ckpt beside it).",
+                nameof(checkpoint))
             : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(model))!, "encoder.ckpt"));
         if (checkpoint is null && !File.Exists(path))
             throw new FileNotFoundException(
                 $"This analysis needs the TorchSharp checkpoint: '{path}' " +
-                "(written by aavae pretrain beside the model) does not exist; give --checkpoint.", path);
+                "(written beside the model when it was pretrained) does not exist; give checkpoint.", path);
         var (loaded, header) = Checkpoint.LoadModel(path);
         return new CheckpointModel(loaded, header);
     }

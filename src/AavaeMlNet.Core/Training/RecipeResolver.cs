@@ -49,6 +49,37 @@ public static class RecipeResolver
     /// <summary>Clean images the CPU recipe recomputes the BatchNorm statistics on.</summary>
     public const int CpuCleanBatchNormImages = 5000;
 
+    /// <summary>The paper's encoder (Sec. 4): ResNet-50.</summary>
+    public const Depth PaperDepth = Depth.ResNet50;
+
+    /// <summary>The paper's width: the standard ResNet (64..512 channels).</summary>
+    public const double PaperWidthMultiplier = 1.0;
+
+    /// <summary>The paper's run length in epochs (it trains 400..3200).</summary>
+    public const int PaperEpochs = 800;
+
+    /// <summary>The paper's CIFAR-10 batch and learning rate (up to 64 pixels).</summary>
+    public const int PaperBatchSize = 256;
+
+    /// <summary>The paper's CIFAR-10 learning rate.</summary>
+    public const double PaperLearningRate = 2.5e-4;
+
+    /// <summary>The paper's STL-10 batch (above 64 pixels).</summary>
+    public const int PaperLargeImageBatchSize = 512;
+
+    /// <summary>The paper's STL-10 learning rate.</summary>
+    public const double PaperLargeImageLearningRate = 5e-4;
+
+    /// <summary>The paper's linear warmup, in epochs.</summary>
+    public const double PaperWarmupEpochs = 10;
+
+    /// <summary>The rate after warmup in both recipes: constant, as the paper.</summary>
+    public const LearningRateDecay DefaultDecay = LearningRateDecay.Constant;
+
+    /// <summary>Clean images the paper's recipe recomputes BatchNorm on: none (it keeps the views' statistics).
+    /// </summary>
+    public const int PaperCleanBatchNormImages = 0;
+
     /// <summary>See <see cref="AavaeSettings.Resolve"/>.</summary>
     public static ResolvedSettings Resolve(AavaeSettings s, int channels, int height, int width, long images)
     {
@@ -72,10 +103,11 @@ public static class RecipeResolver
             return value;
         }
 
-        var depth = Choose(nameof(s.Depth), s.Depth, cpu ? Depth.ResNet18 : Depth.ResNet50, cpu
+        var depth = Choose(nameof(s.Depth), s.Depth, cpu ? Depth.ResNet18 : PaperDepth, cpu
             ? "ResNet-18: the depth measured on two cores (ResNet-50 costs about 2.5x the compute)"
             : "the paper's ResNet-50");
-        double widthMultiplier = Choose(nameof(s.WidthMultiplier), s.WidthMultiplier, cpu ? 0.25 : 1.0, cpu
+        double widthMultiplier = Choose(nameof(s.WidthMultiplier), s.WidthMultiplier,
+            cpu ? 0.25 : PaperWidthMultiplier, cpu
             ? "a quarter-width ResNet: the proven CPU recipe (89-90 % linear probe on Fashion-MNIST in one hour)"
             : "the paper's full width");
         TimeSpan? budget = s.TimeBudget ?? (cpu && s.Epochs is null ? DefaultCpuBudget : null);
@@ -87,29 +119,30 @@ public static class RecipeResolver
                   "more compute per step"
                 : "h = 512 features before pooling under 15 minutes: 84.5 % against 81.1 % for h = 1024 in the " +
                   "5-minute main job (1024 wins from 15 minutes on)");
-        int batchFallback = cpu ? CpuBatch(images) : side > 64 ? 512 : 256;
+        int batchFallback = cpu ? CpuBatch(images) : side > 64 ? PaperLargeImageBatchSize : PaperBatchSize;
         int batch = Choose(nameof(s.BatchSize), s.BatchSize, batchFallback, cpu
             ? batchFallback == CpuBatchSize
                 ? "64: twice the steps of 128 for 6 % more time (+0.8 points on validation)"
                 : $"a quarter of the {images:N0} images, so that an epoch has several steps (64 for larger data)"
             : side > 64 ? "the paper's STL-10 batch" : "the paper's CIFAR-10 batch");
-        double rateFallback = cpu ? CpuLearningRate * batch / CpuBatchSize : side > 64 ? 5e-4 : 2.5e-4;
+        double rateFallback = cpu ? CpuLearningRate * batch / CpuBatchSize
+            : side > 64 ? PaperLargeImageLearningRate : PaperLearningRate;
         double rate = Choose(nameof(s.LearningRate), s.LearningRate, rateFallback, cpu
             ? "1e-3 per 64 images, scaled linearly with the batch (the paper's rule); 5e-4 lost 1.3 points"
             : side > 64 ? "the paper's STL-10 rate" : "the paper's CIFAR-10 rate");
-        var decay = Choose(nameof(s.Decay), s.Decay, LearningRateDecay.Constant, cpu
+        var decay = Choose(nameof(s.Decay), s.Decay, DefaultDecay, cpu
             ? "constant after warmup, as the paper: a cosine decay to the budget lost 0.7 points at the hour"
             : "the paper's constant rate");
 
         if (budget is { } b)
             choices.Add(new RecipeChoice(nameof(s.TimeBudget), Duration.ToText(b), s.TimeBudget is not null,
                 s.TimeBudget is not null ? "set by you" : "no budget or epochs given: the CPU recipe's 10 minutes"));
-        int? epochs = s.Epochs ?? (budget is null ? 800 : null);
+        int? epochs = s.Epochs ?? (budget is null ? PaperEpochs : null);
         choices.Add(new RecipeChoice(nameof(s.Epochs), epochs?.ToString(CultureInfo.InvariantCulture) ?? "unbounded",
             s.Epochs is not null, s.Epochs is not null ? "set by you"
                 : epochs is null ? "as many as the budget allows" : "the paper's 800 epochs (it trains 400..3200)"));
 
-        double? warmupEpochs = s.WarmupEpochs ?? (cpu ? null : 10);
+        double? warmupEpochs = s.WarmupEpochs ?? (cpu ? null : PaperWarmupEpochs);
         var training = new TrainingOptions();
         choices.Add(new RecipeChoice(nameof(s.WarmupEpochs),
             warmupEpochs?.ToString(CultureInfo.InvariantCulture) ?? "5 % of the run", s.WarmupEpochs is not null,
@@ -119,7 +152,7 @@ public static class RecipeResolver
                       "the rate is at its value for most of any budget"
                     : "the paper's 10 epochs"));
         int clean = Choose(nameof(s.CleanBatchNormImages), s.CleanBatchNormImages,
-            cpu ? (int)Math.Min(CpuCleanBatchNormImages, images) : 0, cpu
+            cpu ? (int)Math.Min(CpuCleanBatchNormImages, images) : PaperCleanBatchNormImages, cpu
                 ? "recompute BatchNorm on up to 5,000 clean images: +0.9 points for a few seconds"
                 : "the paper keeps the statistics of the views");
         var augmentation = s.ToAugmentation(channels, height, width);
@@ -133,12 +166,7 @@ public static class RecipeResolver
             Height = height,
             Width = width,
             Depth = depth,
-            Stem = s.Stem ?? side switch
-            {
-                <= 64 => Stem.Cifar,
-                <= 160 => Stem.Stl,
-                _ => Stem.ImageNet,
-            },
+            Stem = s.Stem ?? StemFor(side),
             WidthMultiplier = widthMultiplier,
             ExpandFeatures = expand == 0 ? null : expand,
             LatentDim = s.LatentDim,
@@ -162,12 +190,24 @@ public static class RecipeResolver
             Precision = s.Precision,
             ChannelsLast = s.ChannelsLast,
             CleanBatchNormImages = clean,
+            CheckpointEveryEpochs = s.CheckpointEveryEpochs,
+            CheckpointEvery = s.CheckpointEvery,
+            CheckpointEverySteps = s.CheckpointEverySteps,
             Recipe = choices,
         };
         config.Validate();
         training.Validate();
         return new ResolvedSettings(recipe, config, augmentation, training, choices);
     }
+
+    /// <summary>The stem for images whose longer side is <paramref name="side"/> pixels: the CIFAR stem up to 64,
+    /// the STL stem up to 160, the ImageNet stem above (the paper's Sec. 4 pairs).</summary>
+    public static Stem StemFor(int side) => side switch
+    {
+        <= 64 => Stem.Cifar,
+        <= 160 => Stem.Stl,
+        _ => Stem.ImageNet,
+    };
 
     // 64, or a quarter of a small data set (at least 2: BatchNorm needs two samples).
     private static int CpuBatch(long images) =>

@@ -3,23 +3,29 @@ using AavaeMlNet.Model;
 namespace AavaeMlNet.Training;
 
 /// <summary>
-/// Optimisation settings (paper Sec. 4): Adam, linear warmup then a CONSTANT learning rate, weight decay 0, fp32.
+/// Optimisation settings (paper Sec. 4): Adam, linear warmup then a CONSTANT learning rate, weight decay 0, fp32, as a
+/// run resolved them (<see cref="AavaeSettings.Resolve"/>). A setting's default here is read from its one declaration:
+/// <see cref="AavaeSettings"/>, or for the settings the recipe chooses, the paper's recipe
+/// (<see cref="RecipeResolver"/>).
 /// CIFAR-10 in the paper: lr 2.5e-4, batch 256; STL-10: lr 5e-4, batch 512. The loss decomposes over examples,
 /// so the batch size can be chosen for the hardware (Fig. 4a); scale lr and warmup linearly with it.
 /// </summary>
 public sealed record TrainingOptions
 {
-    /// <summary>Number of passes over the data; null: the <see cref="TimeBudget"/> alone bounds the run.</summary>
-    public int? Epochs { get; init; } = 10;
+    /// <summary>
+    /// Number of passes over the data (the paper's 800 by default); null: the <see cref="TimeBudget"/> alone bounds the
+    /// run.
+    /// </summary>
+    public int? Epochs { get; init; } = RecipeResolver.PaperEpochs;
     /// <summary>Images per optimisation step. A trailing batch of one image is dropped (BatchNorm needs two).</summary>
-    public int BatchSize { get; init; } = 256;
+    public int BatchSize { get; init; } = RecipeResolver.PaperBatchSize;
     /// <summary>Adam learning rate after warmup (paper, CIFAR-10: 2.5e-4).</summary>
-    public double LearningRate { get; init; } = 2.5e-4;
+    public double LearningRate { get; init; } = RecipeResolver.PaperLearningRate;
     /// <summary>
     /// Length of the linear warmup in epochs (paper: 10); may be fractional. Null: <see cref="WarmupShare"/> of the
     /// planned run (<see cref="RunPlan"/>).
     /// </summary>
-    public double? WarmupEpochs { get; init; } = 10;
+    public double? WarmupEpochs { get; init; } = RecipeResolver.PaperWarmupEpochs;
     /// <summary>
     /// With <see cref="WarmupEpochs"/> null: the warmup's share of the planned steps, at most
     /// <see cref="RunPlan.MaxSharedWarmupSteps"/> steps.
@@ -29,32 +35,35 @@ public sealed record TrainingOptions
     /// The rate after warmup: Constant (paper), or Cosine / Linear decay to zero at the end of the run, counted in
     /// the planned steps (<see cref="RunPlan"/>: the epochs' steps, or what the <see cref="TimeBudget"/> allows).
     /// </summary>
-    public LearningRateDecay Decay { get; init; } = LearningRateDecay.Constant;
+    public LearningRateDecay Decay { get; init; } = RecipeResolver.DefaultDecay;
     /// <summary>Adam weight decay (paper: 0).</summary>
-    public double WeightDecay { get; init; } = 0;
+    public double WeightDecay { get; init; } = AavaeSettings.Defaults.WeightDecay;
     /// <summary>Seed of the data order, the augmentations, the latent noise and the initial weights.</summary>
-    public long Seed { get; init; } = 42;
+    public long Seed { get; init; } = AavaeSettings.Defaults.Seed;
     /// <summary>Device to train on.</summary>
-    public DeviceKind Device { get; init; } = DeviceKind.Auto;
+    public DeviceKind Device { get; init; } = AavaeSettings.Defaults.Device;
     /// <summary>Directory for checkpoints; null writes none.</summary>
     public string? CheckpointDirectory { get; init; }
     /// <summary>
     /// Write a checkpoint every this many epochs (and always after the last one and on cancellation).
     /// </summary>
-    public int CheckpointEveryEpochs { get; init; } = 1;
+    public int CheckpointEveryEpochs { get; init; } = AavaeSettings.Defaults.CheckpointEveryEpochs;
     /// <summary>
     /// Also write last.ckpt in the middle of an epoch once this much wall time has passed since the last checkpoint
     /// (default 10 minutes; null: none by time). The position is exact, so a resume continues bit for bit.
     /// </summary>
-    public TimeSpan? CheckpointEvery { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan? CheckpointEvery { get; init; } = AavaeSettings.Defaults.CheckpointEvery;
     /// <summary>
     /// Also write last.ckpt after every step whose count is a multiple of this (null: none by steps).
     /// </summary>
-    public int? CheckpointEverySteps { get; init; }
+    public int? CheckpointEverySteps { get; init; } = AavaeSettings.Defaults.CheckpointEverySteps;
     /// <summary>Also keep one numbered checkpoint per saved epoch (epoch-0005.ckpt) besides last.ckpt.</summary>
     public bool KeepEpochCheckpoints { get; init; } = false;
     /// <summary>Report progress every this many steps (epoch ends are always reported).</summary>
-    public int LogEverySteps { get; init; } = 50;
+    public int LogEverySteps { get; init; } = DefaultLogEverySteps;
+
+    /// <summary>The default of <see cref="LogEverySteps"/>.</summary>
+    public const int DefaultLogEverySteps = 50;
     /// <summary>
     /// Wall-time budget of the run, the final BatchNorm recomputation included: training stops when what is left of
     /// it is the time the run needs to finish (<see cref="RunPlan"/>), writes a checkpoint and returns normally. The
@@ -68,21 +77,21 @@ public sealed record TrainingOptions
     /// </summary>
     public IReadOnlyList<RecipeChoice> Recipe { get; init; } = [];
     /// <summary>Intra-op CPU threads for libtorch; null keeps libtorch's default (one per core).</summary>
-    public int? Threads { get; init; }
+    public int? Threads { get; init; } = AavaeSettings.Defaults.Threads;
     /// <summary>
     /// Arithmetic of the convolutions and linear layers: Auto (bf16 mixed where the hardware has native bf16, fp32
     /// elsewhere), Float32, or BFloat16Mixed. Resolved by
     /// <see cref="PrecisionSupport.Resolve(Precision, TorchSharp.torch.Device)"/>.
     /// </summary>
-    public Precision Precision { get; init; } = Precision.Auto;
+    public Precision Precision { get; init; } = AavaeSettings.Defaults.Precision;
     /// <summary>
     /// After the last step, recompute the encoder's and projection head's BatchNorm statistics on up to this many
     /// clean (un-augmented) training images (see <see cref="BatchNormRecalibration"/>); 0 keeps the statistics of
     /// the augmented views.
     /// </summary>
-    public int CleanBatchNormImages { get; init; }
+    public int CleanBatchNormImages { get; init; } = RecipeResolver.PaperCleanBatchNormImages;
     /// <summary>Run convolutions in the channels-last (NHWC) layout, which libtorch's oneDNN kernels prefer.</summary>
-    public bool ChannelsLast { get; init; } = true;
+    public bool ChannelsLast { get; init; } = AavaeSettings.Defaults.ChannelsLast;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()

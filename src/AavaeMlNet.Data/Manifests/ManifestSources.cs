@@ -22,7 +22,7 @@ public static class ManifestSources
     {
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Data directory '{directory}' does not exist " +
-                $"(fetch it with: aavae data fetch --manifest {manifest.Name} --dir {directory}).");
+                $"(fetch manifest '{manifest.Name}' into it first: DatasetFetcher.FetchAsync).");
         if (manifest.Subsets.FirstOrDefault(s => s.Name == part) is { } whole)
             return OpenSubset(manifest, directory, whole);
         var names = manifest.Subsets.Select(s => s.Name)

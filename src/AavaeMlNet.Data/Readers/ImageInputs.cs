@@ -46,7 +46,8 @@ public static class ImageInputs
         {
             if (dataDirectory is null)
                 throw new ArgumentException(
-                    $"Input '{spec}' names a manifest: give its data directory with --data-dir.");
+                    $"Input '{spec}' names a manifest: give its data directory as dataDirectory.",
+                    nameof(dataDirectory));
             source = ManifestSources.Open(ManifestSources.Load(spec[..at]), dataDirectory, spec[(at + 1)..]);
         }
         else

@@ -27,10 +27,10 @@ public sealed record FashionMnistSplits(
         var (_, validationIndices) = manifest.GetSplitPart("validation");
         if (pretrainImages < 2 || pretrainImages > pretrainIndices.Length)
             throw new ArgumentOutOfRangeException(nameof(pretrainImages), pretrainImages,
-                $"--pretrain-images must be between 2 and {pretrainIndices.Length}.");
+                $"pretrainImages must be between 2 and {pretrainIndices.Length}.");
         if (probeTrainImages < 10 || probeTrainImages > pretrainIndices.Length)
             throw new ArgumentOutOfRangeException(nameof(probeTrainImages), probeTrainImages,
-                $"--probe-train-images must be between 10 and {pretrainIndices.Length}.");
+                $"probeTrainImages must be between 10 and {pretrainIndices.Length}.");
         var train = files.OpenTrain();
         var test = files.OpenTest();
         log($"Fashion-MNIST from {files.Directory}: pretraining on {pretrainImages:N0} " +

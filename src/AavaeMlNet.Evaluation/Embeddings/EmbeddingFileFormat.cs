@@ -31,13 +31,14 @@ public abstract class EmbeddingFileFormat
     public static EmbeddingFileFormat Csv { get; } = new CsvFormat();
 
     /// <summary>"parquet" or "csv", or null to take it from the extension of <paramref name="output"/>.</summary>
-    public static EmbeddingFileFormat Resolve(string? name, string output) =>
-        (name ?? Path.GetExtension(output).TrimStart('.')).ToLowerInvariant() switch
+    public static EmbeddingFileFormat Resolve(string? format, string output) =>
+        (format ?? Path.GetExtension(output).TrimStart('.')).ToLowerInvariant() switch
     {
         "parquet" => Parquet,
         "csv" => Csv,
         _ => throw new ArgumentException(
-            $"Cannot tell the format of '{output}': name it .parquet or .csv, or give --format parquet|csv."),
+            $"Cannot tell the format of '{output}': name it .parquet or .csv, or give format parquet or csv.",
+            nameof(format)),
     };
 
     public abstract string Extension { get; }

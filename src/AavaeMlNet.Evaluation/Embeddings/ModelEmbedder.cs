@@ -72,7 +72,7 @@ public sealed class ModelEmbedder
                 && t == NumberDataViewType.Single)
                 .Select(c => c.Name).SingleOrDefault()
             ?? throw new ArgumentException(
-                $"Model '{path}' has no single pixel input column; name it with --image-column.");
+                $"Model '{path}' has no single pixel input column; name it as imageColumn.", nameof(imageColumn));
         var input = ImageColumn.FromSchema(inputSchema, imageColumn, null, null, "model");
 
         var builder = new DataViewSchema.Builder();
@@ -94,7 +94,7 @@ public sealed class ModelEmbedder
             }
         }
         throw new ArgumentException(
-            $"Model '{path}' produces no column '{column}'; name the embedding column with --column.");
+            $"Model '{path}' produces no column '{column}'; give the embedding column's name as column.", nameof(column));
     }
 
     /// <summary>Embeds <paramref name="records"/> in order, <paramref name="chunkSize"/> at a time.</summary>

@@ -185,7 +185,7 @@ public static class ResumableEmbeddingFile
             if (Input != now.Input) differences.Add($"input '{Input}' there, '{now.Input}' now");
             if (Shard != now.Shard) differences.Add($"shard {Shard} there, {now.Shard} now");
             if (ChunkSize != now.ChunkSize)
-                differences.Add($"chunk size (--batch-size) {ChunkSize} there, {now.ChunkSize} now");
+                differences.Add($"chunkSize {ChunkSize} there, {now.ChunkSize} now");
             if (Format != now.Format) differences.Add($"format {Format} there, {now.Format} now");
             if (Rows != now.Rows) differences.Add($"{Rows} rows there, {now.Rows} now");
             return differences;

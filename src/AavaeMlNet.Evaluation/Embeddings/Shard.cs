@@ -10,13 +10,15 @@ public readonly record struct Shard(int Index, int Count)
     public static Shard All => new(0, 1);
 
     /// <summary>Parses "i/n" with 0 &lt;= i &lt; n.</summary>
-    public static Shard Parse(string text)
+    public static Shard Parse(string shard)
     {
+        ArgumentNullException.ThrowIfNull(shard);
+        string text = shard;
         var parts = text.Split('/');
         if (parts.Length != 2 || !int.TryParse(parts[0], out int i) || !int.TryParse(parts[1], out int n))
-            throw new FormatException($"--shard '{text}' is not of the form i/n (e.g. 0/4).");
+            throw new ArgumentException($"shard '{text}' is not of the form i/n (e.g. 0/4).", nameof(shard));
         if (n < 1 || i < 0 || i >= n)
-            throw new ArgumentOutOfRangeException(nameof(text), $"--shard '{text}' must satisfy 0 <= i < n.");
+            throw new ArgumentOutOfRangeException(nameof(shard), $"shard '{text}' must satisfy 0 <= i < n.");
         return new Shard(i, n);
     }
 

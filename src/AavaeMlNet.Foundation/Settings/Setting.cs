@@ -23,6 +23,7 @@ public sealed class Setting
         this.property = property;
         Flag = attribute.Flag;
         FormerFlag = attribute.FormerFlag;
+        NullText = attribute.NullText;
         Help = attribute.Help;
         ValueType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         IsNullable = ValueType != property.PropertyType;
@@ -34,6 +35,10 @@ public sealed class Setting
 
     /// <summary>A former flag that still reads this setting, hidden from help (null: none).</summary>
     public string? FormerFlag { get; }
+
+    /// <summary>The text that sets this setting to null (null: none does; see
+    /// <see cref="SettingAttribute.NullText"/>).</summary>
+    public string? NullText { get; }
 
     /// <summary>The flag without its dashes (<c>latent</c>): the name a sweep uses.</summary>
     public string Name => Flag.TrimStart('-');
@@ -62,12 +67,14 @@ public sealed class Setting
     public void Set(object settings, object? value) => property.SetValue(settings, value);
 
     /// <summary>
-    /// The value a text names; an <see cref="ArgumentException"/> naming the flag when it names none.
+    /// The value a text names (null for <see cref="NullText"/>); an <see cref="ArgumentException"/> naming the flag
+    /// when it names none.
     /// </summary>
-    public object Parse(string text)
+    public object? Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         string trimmed = text.Trim();
+        if (NullText is { } none && string.Equals(trimmed, none, StringComparison.OrdinalIgnoreCase)) return null;
         var number = NumberStyles.Float;
         var invariant = CultureInfo.InvariantCulture;
         if (ValueType == typeof(int) && int.TryParse(trimmed, NumberStyles.Integer, invariant, out int i)) return i;
@@ -88,13 +95,14 @@ public sealed class Setting
             foreach (var member in Enum.GetValues(ValueType))
                 if (string.Equals(EnumText(member), trimmed, StringComparison.OrdinalIgnoreCase)) return member;
         }
-        throw new ArgumentException($"{Flag} '{text}' must be {Expected}.");
+        throw new ArgumentException($"{Flag} '{text}' must be {Expected}{(NullText is { } off ? $", or {off}" : "")}.");
     }
 
-    /// <summary>The text <see cref="Parse"/> reads back as <paramref name="value"/>; null for null.</summary>
+    /// <summary>The text <see cref="Parse"/> reads back as <paramref name="value"/>; for null,
+    /// <see cref="NullText"/>.</summary>
     public string? Format(object? value) => value switch
     {
-        null => null,
+        null => NullText,
         Enum member => EnumText(member),
         bool flag => flag ? "true" : "false",
         TimeSpan span => Text.Duration.ToText(span),

@@ -20,6 +20,12 @@ public sealed class SettingAttribute(string flag, string help) : Attribute
     /// A former flag that still reads this setting (hidden from help, kept so that recorded commands still run).
     /// </summary>
     public string? FormerFlag { get; init; }
+
+    /// <summary>
+    /// For a nullable setting whose null means "none" (not "chosen elsewhere"): the text that sets it to null, such as
+    /// <c>off</c>. Null: no text sets it to null.
+    /// </summary>
+    public string? NullText { get; init; }
 }
 
 /// <summary>The command-line spelling of an enum member where it is not the lower-case name (bf16, 18).</summary>

@@ -51,17 +51,12 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         /// <summary>Image width for a vector column (null: infer a square image from the vector size).</summary>
         public int? ImageWidth;
 
-        /// <summary>Directory for training checkpoints (last.ckpt); null writes none.</summary>
-        public string? CheckpointDirectory;
-        /// <summary>Checkpoint every this many epochs.</summary>
-        public int CheckpointEveryEpochs = 1;
         /// <summary>
-        /// Also checkpoint inside an epoch once this much wall time has passed since the last checkpoint (null: not by
-        /// time). The position is exact: <see cref="ResumeFrom"/> continues bit for bit.
+        /// Directory for training checkpoints (last.ckpt); null writes none. Their cadence:
+        /// <see cref="AavaeSettings.CheckpointEveryEpochs"/>, <see cref="AavaeSettings.CheckpointEvery"/> and
+        /// <see cref="AavaeSettings.CheckpointEverySteps"/>.
         /// </summary>
-        public TimeSpan? CheckpointEvery = TimeSpan.FromMinutes(10);
-        /// <summary>Also checkpoint after every step whose count is a multiple of this (null: not by steps).</summary>
-        public int? CheckpointEverySteps;
+        public string? CheckpointDirectory;
         /// <summary>Called after each checkpoint is written (also logged to <see cref="Context"/>).</summary>
         public Action<CheckpointSaved>? CheckpointSaved;
         /// <summary>
@@ -107,7 +102,7 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public int InferenceBatchSize = 256;
 
         /// <summary>Report progress every this many steps (epoch summaries are always reported).</summary>
-        public int ProgressEverySteps = 50;
+        public int ProgressEverySteps = TrainingOptions.DefaultLogEverySteps;
         /// <summary>Receives every progress report (also written to <see cref="Context"/>'s Log when set).</summary>
         public Action<TrainingProgress>? Progress;
         /// <summary>
@@ -135,6 +130,9 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
 
     private readonly TransformsCatalog catalog;
     private readonly Options options;
+
+    /// <summary>The options this estimator was made with (for tests).</summary>
+    internal Options Settings => options;
 
     /// <summary>Creates the estimator; prefer <c>mlContext.Transforms.PretrainAavae(...)</c>.</summary>
     public AavaeEstimator(TransformsCatalog catalog, Options options)
@@ -204,9 +202,6 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         var training = resolved.Training with
         {
             CheckpointDirectory = options.CheckpointDirectory,
-            CheckpointEveryEpochs = options.CheckpointEveryEpochs,
-            CheckpointEvery = options.CheckpointEvery,
-            CheckpointEverySteps = options.CheckpointEverySteps,
             LogEverySteps = options.ProgressEverySteps,
         };
         if (options.ResumeFrom is null)

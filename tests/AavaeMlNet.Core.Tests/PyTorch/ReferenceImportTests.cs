@@ -53,7 +53,7 @@ public class ReferenceImportTests
         var error = Assert.Throws<InvalidDataException>(() =>
             ReferenceImporter.Import(ReferenceFixtures.R18Checkpoint));
         Assert.Contains("decoder.* tensors", error.Message);
-        Assert.Contains("--skip-decoder", error.Message);
+        Assert.Contains("SkipDecoder = true", error.Message);
     }
 
     [Fact]

@@ -126,7 +126,7 @@ public class AavaeSettingsTests
         {
             var members = Enum.GetValues(setting.ValueType).Cast<object>().ToList();
             Assert.Equal(members.Count, setting.AllowedValues!.Distinct().Count());
-            Assert.Equal(members, setting.AllowedValues!.Select(setting.Parse).ToList());
+            Assert.Equal(members, setting.AllowedValues!.Select(t => setting.Parse(t)!).ToList());
         }
     }
 

@@ -26,4 +26,20 @@ public class EstimatorOptionsTests
         Assert.Equal(10, copy.LatentDim);
         Assert.Equal(9, options.LatentDim);
     }
+
+    [Fact]
+    public void The_short_catalog_method_sets_only_columns_and_budget_and_leaves_the_rest_to_the_cpu_recipe()
+    {
+        var ml = new Microsoft.ML.MLContext(seed: 1);
+        var options = ml.Transforms.PretrainAavae("Features", "Pixels", TimeSpan.FromMinutes(3)).Settings;
+
+        Assert.Equal(("Features", "Pixels"), (options.OutputColumnName, options.InputColumnName));
+        var defaults = new AavaeEstimator.Options { OutputColumnName = "Features", InputColumnName = "Pixels" };
+        foreach (var setting in AavaeSettings.All.Where(s => s.PropertyName != nameof(AavaeSettings.TimeBudget)))
+            Assert.Equal(setting.Get(defaults), setting.Get(options));
+        var run = options.Resolve(1, 28, 28, 60_000);
+        Assert.Equal(TimeSpan.FromMinutes(3), run.Training.TimeBudget);
+        Assert.Null(run.Training.Epochs);
+        Assert.Equal(0.25, run.Config.WidthMultiplier);
+    }
 }
