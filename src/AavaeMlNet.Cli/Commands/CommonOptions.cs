@@ -38,15 +38,16 @@ internal static class CommonOptions
     };
 
     /// <summary>
-    /// `--labels`: the label budgets of a label-efficiency table (N/class, P% or N images, comma-separated; '' for
-    /// none), with <paramref name="defaults"/> as the default (none when empty).
+    /// `--label-budgets`: the label budgets of a label-efficiency table (N/class, P% or N images, comma-separated; ''
+    /// for none), with <paramref name="defaults"/> as the default (none when empty).
     /// </summary>
-    public static Option<string> LabelBudgets(string what, IReadOnlyList<LabelBudget> defaults) => new("--labels")
-    {
-        Description = $"Label budgets of {what}: N/class, P% or N images, comma-separated ('' for none); the " +
-                      "linear probe is fitted on a stratified, seeded subset per budget.",
-        DefaultValueFactory = _ => string.Join(',', defaults),
-    };
+    public static Option<string> LabelBudgets(string what, IReadOnlyList<LabelBudget> defaults) =>
+        new("--label-budgets")
+        {
+            Description = $"Label budgets of {what}: N/class, P% or N images, comma-separated ('' for none); the " +
+                          "linear probe is fitted on a stratified, seeded subset per budget.",
+            DefaultValueFactory = _ => string.Join(',', defaults),
+        };
 
     /// <summary>
     /// `--baseline`: features every result is compared against (comma-separated identifiers of
@@ -108,7 +109,7 @@ internal static class CommonOptions
         return weights;
     }
 
-    /// <summary>The budgets a `--labels` value names; none for an empty value.</summary>
+    /// <summary>The budgets a `--label-budgets` value names; none for an empty value.</summary>
     public static IReadOnlyList<LabelBudget> ParseLabelBudgets(string? text) =>
         string.IsNullOrWhiteSpace(text) ? [] : LabelBudget.ParseList(text);
 }

@@ -41,7 +41,7 @@ internal static class EmbedCommand
         {
             Description = "Number of shards n (for --shard auto on Kubernetes: the Job's completions).",
         };
-        var chunk = new Option<int>("--batch-size", "--chunk-size")
+        var chunk = new Option<int>("--chunk-size")
         {
             Description = "Rows per chunk: per call into the model and per part file (the unit kept after a kill).",
             DefaultValueFactory = _ => 1024,

@@ -11,9 +11,10 @@ internal static class ImportCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint", "-c")
+        var checkpoint = new Option<string>("--pytorch")
         {
-            Description = "Reference checkpoint: a Lightning .ckpt or a torch.save(state_dict) file.", Required = true,
+            Description = "The reference implementation's file: a Lightning .ckpt or a torch.save(state_dict) file " +
+                          "(--checkpoint is this project's own checkpoint in every command).", Required = true,
         };
         var output = new Option<string>("--output", "-o")
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Cli.Terminal;
+using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Cli.Commands;
 
@@ -47,8 +48,8 @@ internal static class InspectCommand
         };
         var seed = new Option<long>("--seed")
         {
-            Description = "Seed of the augmentation draws.",
-            DefaultValueFactory = _ => 0,
+            Description = "Seed of the augmentation draws (the library's default seed, as every command).",
+            DefaultValueFactory = _ => AavaeSettings.Defaults.Seed,
         };
         var command = new Command(name, description)
         {

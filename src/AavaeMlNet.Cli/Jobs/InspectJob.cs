@@ -29,7 +29,7 @@ public sealed record InspectJobOptions
     public int? Images { get; init; }
     /// <summary>Augmented views per image (similarity).</summary>
     public int Views { get; init; } = 4;
-    public long Seed { get; init; } = 0;
+    public long Seed { get; init; } = AavaeSettings.Defaults.Seed;
 }
 
 /// <summary>

@@ -45,13 +45,13 @@ internal static class CommandRunner
         or UnauthorizedAccessException or HttpRequestException or FormatException or InvalidOperationException
         or IOException or NotSupportedException;
 
-    // One line in the tool's words: the parameter suffix of an ArgumentException dropped, API members as flags.
+    // One line in the tool's words: an ArgumentException's "(Parameter ...)" dropped, API members as flags.
     private static string Describe(Exception e)
     {
         string? parameter = (e as ArgumentException)?.ParamName;
         string message = e.Message.ReplaceLineEndings(" ");
-        if (parameter is not null && message.EndsWith($" (Parameter '{parameter}')", StringComparison.Ordinal))
-            message = message[..^$" (Parameter '{parameter}')".Length];
+        if (parameter is not null)
+            message = message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal);
         return FlagVocabulary.InFlags(message, parameter);
     }
 }

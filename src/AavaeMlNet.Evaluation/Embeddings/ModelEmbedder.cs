@@ -94,7 +94,8 @@ public sealed class ModelEmbedder
             }
         }
         throw new ArgumentException(
-            $"Model '{path}' produces no column '{column}'; give the embedding column's name as column.", nameof(column));
+            $"Model '{path}' produces no column '{column}'; give the embedding column's name as column.",
+            nameof(column));
     }
 
     /// <summary>Embeds <paramref name="records"/> in order, <paramref name="chunkSize"/> at a time.</summary>

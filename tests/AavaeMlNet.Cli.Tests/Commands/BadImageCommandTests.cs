@@ -27,7 +27,7 @@ public class BadImageCommandTests(PretrainedModel model)
         string output = Path.Combine(directory, "out.parquet");
 
         var result = CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", folder,
-            "--output", output, "--batch-size", "4");
+            "--output", output, "--chunk-size", "4");
 
         var rows = (await ParquetSerializer.DeserializeAsync<EmbeddingRow>(output, new ParquetOptions())).Data;
         var expected = Directory.GetFiles(folder, "*.png", SearchOption.AllDirectories)

@@ -52,7 +52,7 @@ public class EmbedCommandTests(PretrainedModel model)
         string output = Path.Combine(directory, "out.parquet");
 
         CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", model.TestImages,
-            "--output", output, "--batch-size", "10");
+            "--output", output, "--chunk-size", "10");
 
         var rows = ReadParquet(output);
         Assert.Equal(32, rows.Count);
@@ -98,7 +98,7 @@ public class EmbedCommandTests(PretrainedModel model)
         {
             string output = Path.Combine(directory, $"shard{i}.parquet");
             CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", model.TestImages,
-                "--output", output, "--shard", $"{i}/3", "--batch-size", "4");
+                "--output", output, "--shard", $"{i}/3", "--chunk-size", "4");
             var rows = ReadParquet(output);
             Assert.All(rows, r => Assert.Equal(i, r.Index % 3));
             seen.AddRange(rows.Select(r => r.Index));
@@ -106,7 +106,7 @@ public class EmbedCommandTests(PretrainedModel model)
         }
         Assert.Equal(Enumerable.Range(0, 32).Select(i => (long)i), seen.Order());
         CliProcess.Succeed(directory, "embed", "--model", model.ModelPath, "--input", model.TestImages,
-            "--output", "single.parquet", "--batch-size", "4");
+            "--output", "single.parquet", "--chunk-size", "4");
 
         var merged = CliProcess.Succeed(directory, ["embed", "merge", "-o", "merged.parquet", .. shards]);
 
@@ -127,7 +127,7 @@ public class EmbedCommandTests(PretrainedModel model)
         string output = Path.Combine(directory, "out.parquet");
         string firstPart = Path.Combine(output + ".parts", "part-00000.parquet");
         string[] args =
-            ["embed", "--model", model.ModelPath, "--input", images, "--output", output, "--batch-size", "50"];
+            ["embed", "--model", model.ModelPath, "--input", images, "--output", output, "--chunk-size", "50"];
 
         var killed = KilledChild.RunUntil(directory, args,
             line => line.StartsWith("part 1/", StringComparison.Ordinal));

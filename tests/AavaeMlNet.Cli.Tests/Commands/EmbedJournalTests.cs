@@ -22,18 +22,18 @@ public sealed class EmbedJournalTests(PretrainedModel model) : IDisposable
         string parts = output + ".parts";
         string[] job = ["embed", "--model", model.ModelPath, "--input", folder, "--output", output,
             "--on-bad-image", "fail"];
-        var before = Unfinished(parts, CliProcess.Run(directory, [.. job, "--batch-size", "2"]), folder);
+        var before = Unfinished(parts, CliProcess.Run(directory, [.. job, "--chunk-size", "2"]), folder);
 
-        var other = CliProcess.Run(directory, [.. job, "--batch-size", "3"]);
+        var other = CliProcess.Run(directory, [.. job, "--chunk-size", "3"]);
 
-        CliProcess.AssertUserError(other, $"aavae: '{parts}' holds the parts of another embed job: chunk size " +
-            "(--batch-size) 2 there, 3 now. Rerun with that job's settings to finish it, or delete the folder to " +
+        CliProcess.AssertUserError(other, $"aavae: '{parts}' holds the parts of another embed job: " +
+            "--chunk-size 2 there, 3 now. Rerun with that job's settings to finish it, or delete the folder to " +
             "start over.");
         AssertSameFiles(before, parts);
         Assert.False(File.Exists(output));
 
         repair();
-        var finished = CliProcess.Succeed(directory, [.. job, "--batch-size", "2"]);
+        var finished = CliProcess.Succeed(directory, [.. job, "--chunk-size", "2"]);
 
         AssertFinishedFromTheParts(finished, before, output, folder);
     }
@@ -47,7 +47,7 @@ public sealed class EmbedJournalTests(PretrainedModel model) : IDisposable
         File.Copy(model.ModelPath, first);
         string output = Path.Combine(directory, "out.parquet");
         string parts = output + ".parts";
-        string[] job = ["--input", folder, "--output", output, "--on-bad-image", "fail", "--batch-size", "2"];
+        string[] job = ["--input", folder, "--output", output, "--on-bad-image", "fail", "--chunk-size", "2"];
         var before = Unfinished(parts, CliProcess.Run(directory, ["embed", "--model", first, .. job]), folder);
         string moved = Path.Combine(directory, "b", "model.zip");
         Directory.CreateDirectory(Path.GetDirectoryName(moved)!);

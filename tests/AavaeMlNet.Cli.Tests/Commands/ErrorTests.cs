@@ -20,6 +20,14 @@ public class ErrorTests(PretrainedModel model)
     }
 
     [Fact]
+    public void A_library_error_naming_an_option_property_shows_its_flag()
+    {
+        var result = CliProcess.Run(model.Directory, "pretrain", "--idx", model.TrainImages, "--epochs", "0",
+            "--output", Path.Combine(TinyData.NewDirectory("epochs-0"), "model.zip"));
+        CliProcess.AssertUserError(result, "aavae: --epochs must be at least 1. Actual value was 0.");
+    }
+
+    [Fact]
     public void A_corrupt_idx_file_is_reported_with_file_and_offset()
     {
         string directory = TinyData.NewDirectory("corrupt");

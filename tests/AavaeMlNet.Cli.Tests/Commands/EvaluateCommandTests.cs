@@ -27,7 +27,7 @@ public class EvaluateCommandTests(PretrainedModel model)
     {
         string directory = TinyData.NewDirectory("evaluate-labels");
         var result = CliProcess.Succeed(directory, "evaluate", "--model", model.ModelPath, "--train", model.TrainImages,
-            "--test", model.TestImages, "--knn-k", "", "--labels", "2/class,50%", "--report-dir", "report");
+            "--test", model.TestImages, "--knn-k", "", "--label-budgets", "2/class,50%", "--report-dir", "report");
 
         // 64 training images, 4 per class: 2/class takes 2 x classes, 50 % takes 32.
         Assert.Contains($"linear probe, 2/class labels ({2 * TinyData.Classes} images):", result.Stdout);
@@ -44,9 +44,9 @@ public class EvaluateCommandTests(PretrainedModel model)
     {
         string directory = TinyData.NewDirectory("evaluate-labels-bad");
         var unparsable = CliProcess.Run(directory, "evaluate", "--model", model.ModelPath, "--train", model.TrainImages,
-            "--test", model.TestImages, "--labels", "lots");
+            "--test", model.TestImages, "--label-budgets", "lots");
         var tooMany = CliProcess.Run(directory, "evaluate", "--model", model.ModelPath, "--train", model.TrainImages,
-            "--test", model.TestImages, "--labels", "100/class");
+            "--test", model.TestImages, "--label-budgets", "100/class");
 
         Assert.NotEqual(0, unparsable.ExitCode);
         Assert.Contains("Label budget 'lots' is not N/class", unparsable.Stderr);
@@ -59,7 +59,7 @@ public class EvaluateCommandTests(PretrainedModel model)
     {
         string directory = TinyData.NewDirectory("evaluate-l2");
         var result = CliProcess.Succeed(directory, "evaluate", "--model", model.ModelPath, "--train", model.TrainImages,
-            "--test", model.TestImages, "--knn-k", "", "--labels", "50%", "--probe-l2", "0.01,100",
+            "--test", model.TestImages, "--knn-k", "", "--label-budgets", "50%", "--probe-l2", "0.01,100",
             "--report-dir", "report");
 
         Assert.Matches(@"linear probe \(standardize \+ L-BFGS\): L2 (0\.01|100), chosen on the held-out part from " +
@@ -137,7 +137,7 @@ public class EvaluateCommandTests(PretrainedModel model)
         string directory = TinyData.NewDirectory("evaluate-baselines");
         string[] args = ["evaluate", "--model", $"tiny={model.ModelPath}", "--checkpoint", model.CheckpointPath,
             "--baseline", "raw,imagenet-resnet18", "--feature-cache", "cache", "--train", model.TrainImages,
-            "--test", model.TestImages, "--knn-k", "5", "--labels", "2/class", "--report-dir", "report"];
+            "--test", model.TestImages, "--knn-k", "5", "--label-budgets", "2/class", "--report-dir", "report"];
 
         var first = CliProcess.Succeed(directory, args);
         var second = CliProcess.Succeed(directory, args);

@@ -22,7 +22,8 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
     [Fact]
     public void Main_runs_the_demo_and_writes_a_pipeline_that_scores_as_reported_the_metrics_report_and_figures()
     {
-        var result = CliProcess.Succeed(directory, ["main", .. data.TinyJob, "--labels", "2/class", "--output", "demo",
+        var result = CliProcess.Succeed(directory, ["main", .. data.TinyJob, "--label-budgets", "2/class",
+            "--output", "demo",
             "--baseline", "raw,imagenet-resnet18", "--feature-cache", "cache"]);
 
         string output = Path.Combine(directory, "demo");
@@ -69,7 +70,8 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
     public void Experiment_runs_one_aavae_run_and_writes_results_the_report_table_figures_and_the_models()
     {
         var result = CliProcess.Succeed(directory, ["experiment", "aavae", .. data.TinyJob,
-            "--online-probe-images", "20", "--labels", "2/class", "--probe-l2", "0.1,10", "--output", "experiment"]);
+            "--online-probe-images", "20", "--label-budgets", "2/class", "--probe-l2", "0.1,10",
+            "--output", "experiment"]);
 
         string output = Path.Combine(directory, "experiment");
         Assert.Contains($"Report: {Path.Combine(output, "report.md")}", result.Stdout);

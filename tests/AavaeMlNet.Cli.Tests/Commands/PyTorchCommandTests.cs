@@ -13,7 +13,7 @@ public class PyTorchCommandTests
     {
         string directory = TempDirectory();
         var imported = CliProcess.Succeed(directory,
-            "import-pytorch", "--checkpoint", Fixture("reference_r18_cifar.ckpt"), "-o", "model.zip", "--skip-decoder");
+            "import-pytorch", "--pytorch", Fixture("reference_r18_cifar.ckpt"), "-o", "model.zip", "--skip-decoder");
         Assert.Contains("decoder: not imported", imported.Stdout);
         Assert.Contains("embedding size 32", imported.Stdout);
         Assert.True(File.Exists(Path.Combine(directory, "model.zip")));
@@ -31,7 +31,7 @@ public class PyTorchCommandTests
     [Fact]
     public void Import_of_a_file_with_the_reference_decoder_without_skip_decoder_is_a_user_error()
     {
-        var result = CliProcess.Run(TempDirectory(), "import", "--checkpoint", Fixture("reference_r18_cifar.ckpt"));
+        var result = CliProcess.Run(TempDirectory(), "import", "--pytorch", Fixture("reference_r18_cifar.ckpt"));
         CliProcess.AssertUserError(result, "--skip-decoder");
     }
 
@@ -39,7 +39,7 @@ public class PyTorchCommandTests
     public void Import_refuses_a_checkpoint_with_a_pickled_call()
     {
         string directory = TempDirectory();
-        var result = CliProcess.Run(directory, "import", "--checkpoint", Fixture("unsafe.ckpt"), "--skip-decoder");
+        var result = CliProcess.Run(directory, "import", "--pytorch", Fixture("unsafe.ckpt"), "--skip-decoder");
         CliProcess.AssertUserError(result, "'posix.system'");
         Assert.False(File.Exists(Path.Combine(directory, "model.zip")));
     }

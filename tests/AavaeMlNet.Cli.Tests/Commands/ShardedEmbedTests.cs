@@ -19,7 +19,7 @@ public class ShardedEmbedTests(PretrainedModel model)
     {
         string directory = TinyData.NewDirectory("shards-" + engine);
         string images = TinyData.WriteIdx(directory, 600, seed: 7, prefix: "many");
-        string[] common = ["embed", "--model", model.ModelPath, "--input", images, "--batch-size", "4"];
+        string[] common = ["embed", "--model", model.ModelPath, "--input", images, "--chunk-size", "4"];
         CliProcess.Succeed(directory, [.. common, "--output", "single.csv"]);
         var random = new Random(engine.Length);
         var shards = new List<string>();

@@ -83,7 +83,7 @@ public sealed class WriteFailureTests(PretrainedModel model) : IDisposable
         // zip's size, the parts of 500 rows of 64 floats (~130 KiB) fit and the merged 8,000 rows (~2 MiB) do not.
         string images = TinyData.WriteIdx(directory, 8000, seed: 5, prefix: "big");
         string[] args =
-            ["embed", "--model", model.ModelPath, "--input", images, "--output", output, "--batch-size", "500"];
+            ["embed", "--model", model.ModelPath, "--input", images, "--output", output, "--chunk-size", "500"];
 
         var failed = CliProcess.RunWithFileSizeLimit(directory, 2 * new FileInfo(model.ModelPath).Length / 1024, args);
 
