@@ -32,17 +32,17 @@ public sealed record AavaeConfig
     /// </summary>
     public int? ExpandFeatures { get; init; }
     /// <summary>Size of z (paper default 128; Fig. 4b: 64..512 makes no difference).</summary>
-    public int LatentDim { get; init; } = AavaeSettings.Defaults.LatentDim;
+    public int LatentDim { get; init; } = AavaeSettings.Default.LatentDim;
     /// <summary>Which of the paper's four models (Table 1) this network trains as.</summary>
-    public Variant Variant { get; init; } = AavaeSettings.Defaults.Variant;
+    public Variant Variant { get; init; } = AavaeSettings.Default.Variant;
     /// <summary>KL weight; null takes the variant's default (0.1 for the VAE, 0 otherwise). Fig. 3 sweeps it.</summary>
     public double? Beta { get; init; }
     /// <summary>
     /// Initial log-variance of the Gaussian likelihood (sigma = exp(LogScale / 2)); the paper fixes it at 0.
     /// </summary>
-    public double LogScale { get; init; } = AavaeSettings.Defaults.LogScale;
+    public double LogScale { get; init; } = AavaeSettings.Default.LogScale;
     /// <summary>Learn the log scale instead of keeping it fixed (Fig. 2a).</summary>
-    public bool LearnLogScale { get; init; } = AavaeSettings.Defaults.LearnLogScale;
+    public bool LearnLogScale { get; init; } = AavaeSettings.Default.LearnLogScale;
 
     private const int DefaultSide = 32;
 

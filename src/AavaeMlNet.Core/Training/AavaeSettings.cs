@@ -223,9 +223,10 @@ public class AavaeSettings
     public int? CheckpointEverySteps { get; set; }
 
     /// <summary>The library's defaults: the one place every default above is read from.</summary>
-    public static AavaeSettings Defaults => DefaultsInstance.Copy();
+    public static AavaeSettings Defaults => Default.Copy();
 
-    private static readonly AavaeSettings DefaultsInstance = new();
+    /// <summary>The defaults themselves, for the records of this assembly to read (never written).</summary>
+    internal static readonly AavaeSettings Default = new();
 
     /// <summary>Every setting with a flag, in declaration order.</summary>
     public static IReadOnlyList<Setting> All => SettingCatalog.Of(typeof(AavaeSettings));

@@ -37,26 +37,26 @@ public sealed record TrainingOptions
     /// </summary>
     public LearningRateDecay Decay { get; init; } = RecipeResolver.DefaultDecay;
     /// <summary>Adam weight decay (paper: 0).</summary>
-    public double WeightDecay { get; init; } = AavaeSettings.Defaults.WeightDecay;
+    public double WeightDecay { get; init; } = AavaeSettings.Default.WeightDecay;
     /// <summary>Seed of the data order, the augmentations, the latent noise and the initial weights.</summary>
-    public long Seed { get; init; } = AavaeSettings.Defaults.Seed;
+    public long Seed { get; init; } = AavaeSettings.Default.Seed;
     /// <summary>Device to train on.</summary>
-    public DeviceKind Device { get; init; } = AavaeSettings.Defaults.Device;
+    public DeviceKind Device { get; init; } = AavaeSettings.Default.Device;
     /// <summary>Directory for checkpoints; null writes none.</summary>
     public string? CheckpointDirectory { get; init; }
     /// <summary>
     /// Write a checkpoint every this many epochs (and always after the last one and on cancellation).
     /// </summary>
-    public int CheckpointEveryEpochs { get; init; } = AavaeSettings.Defaults.CheckpointEveryEpochs;
+    public int CheckpointEveryEpochs { get; init; } = AavaeSettings.Default.CheckpointEveryEpochs;
     /// <summary>
     /// Also write last.ckpt in the middle of an epoch once this much wall time has passed since the last checkpoint
     /// (default 10 minutes; null: none by time). The position is exact, so a resume continues bit for bit.
     /// </summary>
-    public TimeSpan? CheckpointEvery { get; init; } = AavaeSettings.Defaults.CheckpointEvery;
+    public TimeSpan? CheckpointEvery { get; init; } = AavaeSettings.Default.CheckpointEvery;
     /// <summary>
     /// Also write last.ckpt after every step whose count is a multiple of this (null: none by steps).
     /// </summary>
-    public int? CheckpointEverySteps { get; init; } = AavaeSettings.Defaults.CheckpointEverySteps;
+    public int? CheckpointEverySteps { get; init; } = AavaeSettings.Default.CheckpointEverySteps;
     /// <summary>Also keep one numbered checkpoint per saved epoch (epoch-0005.ckpt) besides last.ckpt.</summary>
     public bool KeepEpochCheckpoints { get; init; } = false;
     /// <summary>Report progress every this many steps (epoch ends are always reported).</summary>
@@ -77,13 +77,13 @@ public sealed record TrainingOptions
     /// </summary>
     public IReadOnlyList<RecipeChoice> Recipe { get; init; } = [];
     /// <summary>Intra-op CPU threads for libtorch; null keeps libtorch's default (one per core).</summary>
-    public int? Threads { get; init; } = AavaeSettings.Defaults.Threads;
+    public int? Threads { get; init; } = AavaeSettings.Default.Threads;
     /// <summary>
     /// Arithmetic of the convolutions and linear layers: Auto (bf16 mixed where the hardware has native bf16, fp32
     /// elsewhere), Float32, or BFloat16Mixed. Resolved by
     /// <see cref="PrecisionSupport.Resolve(Precision, TorchSharp.torch.Device)"/>.
     /// </summary>
-    public Precision Precision { get; init; } = AavaeSettings.Defaults.Precision;
+    public Precision Precision { get; init; } = AavaeSettings.Default.Precision;
     /// <summary>
     /// After the last step, recompute the encoder's and projection head's BatchNorm statistics on up to this many
     /// clean (un-augmented) training images (see <see cref="BatchNormRecalibration"/>); 0 keeps the statistics of
@@ -91,7 +91,7 @@ public sealed record TrainingOptions
     /// </summary>
     public int CleanBatchNormImages { get; init; } = RecipeResolver.PaperCleanBatchNormImages;
     /// <summary>Run convolutions in the channels-last (NHWC) layout, which libtorch's oneDNN kernels prefer.</summary>
-    public bool ChannelsLast { get; init; } = AavaeSettings.Defaults.ChannelsLast;
+    public bool ChannelsLast { get; init; } = AavaeSettings.Default.ChannelsLast;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()

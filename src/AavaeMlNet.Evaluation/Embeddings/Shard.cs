@@ -13,12 +13,11 @@ public readonly record struct Shard(int Index, int Count)
     public static Shard Parse(string shard)
     {
         ArgumentNullException.ThrowIfNull(shard);
-        string text = shard;
-        var parts = text.Split('/');
+        var parts = shard.Split('/');
         if (parts.Length != 2 || !int.TryParse(parts[0], out int i) || !int.TryParse(parts[1], out int n))
-            throw new ArgumentException($"shard '{text}' is not of the form i/n (e.g. 0/4).", nameof(shard));
+            throw new ArgumentException($"shard '{shard}' is not of the form i/n (e.g. 0/4).", nameof(shard));
         if (n < 1 || i < 0 || i >= n)
-            throw new ArgumentOutOfRangeException(nameof(shard), $"shard '{text}' must satisfy 0 <= i < n.");
+            throw new ArgumentOutOfRangeException(nameof(shard), $"shard '{shard}' must satisfy 0 <= i < n.");
         return new Shard(i, n);
     }
 

@@ -27,11 +27,10 @@ public static class ShardEnvironment
         ArgumentNullException.ThrowIfNull(shard);
         if (shardCount is < 1)
             throw new ArgumentException($"shardCount {shardCount} must be at least 1.", nameof(shardCount));
-        int? count = shardCount;
         if (shard != "auto")
         {
             var parsed = Shard.Parse(shard);
-            if (count is { } n && n != parsed.Count)
+            if (shardCount is { } n && n != parsed.Count)
                 throw new ArgumentException($"shard {shard} disagrees with shardCount {n}.", nameof(shard));
             return parsed;
         }
@@ -40,8 +39,8 @@ public static class ShardEnvironment
             throw new ArgumentException(
                 $"shard auto found both {KubernetesIndex} (Kubernetes) and {SlurmTaskId} (Slurm); unset one.",
                 nameof(shard));
-        if (kubernetes) return FromKubernetes(environment, count);
-        if (slurm) return FromSlurm(environment, count);
+        if (kubernetes) return FromKubernetes(environment, shardCount);
+        if (slurm) return FromSlurm(environment, shardCount);
         throw new ArgumentException(
             $"shard auto needs {KubernetesIndex} (a Kubernetes Indexed Job, with shardCount N) " +
             $"or {SlurmTaskId}, {SlurmTaskCount}, {SlurmTaskMin} and {SlurmTaskMax} (a Slurm job array); " +
