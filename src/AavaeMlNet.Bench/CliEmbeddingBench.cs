@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using AavaeMlNet.Data.DataView;
 using AavaeMlNet.Data.Readers;
-using AavaeMlNet.Evaluation.Embeddings;
+using AavaeMlNet.BatchEmbedding;
 using AavaeMlNet.MLNet;
 using AavaeMlNet.Training;
 using Microsoft.ML;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Cli.Terminal;
 using AavaeMlNet.Data.Readers;
-using AavaeMlNet.Evaluation.Embeddings;
+using AavaeMlNet.BatchEmbedding;
 
 namespace AavaeMlNet.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using AavaeMlNet.Data.Readers;
-using AavaeMlNet.Evaluation.Embeddings;
+using AavaeMlNet.BatchEmbedding;
 
 namespace AavaeMlNet.Cli.Jobs;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Evaluation.Baselines;
+using AavaeMlNet.BatchEmbedding;
 using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Evaluation.Knn;
 using AavaeMlNet.Evaluation.LabelEfficiency;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AavaeMlNet.Augmentations;
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Evaluation.Analyses;
+using AavaeMlNet.BatchEmbedding;
 using AavaeMlNet.Evaluation.Embeddings;
 using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Reports;

@@ -47,6 +47,12 @@ public static class ReferenceImporter
     }
 
     /// <summary>
+    /// The reference implementation's command-line arguments (src/vae.py) that build the model matching
+    /// <paramref name="config"/>: encoder_name, h_dim, latent_dim, input_height, first_conv3x3, remove_first_maxpool.
+    /// </summary>
+    public static string ReferenceArguments(AavaeConfig config) => ReferenceSettings.Arguments(config);
+
+    /// <summary>
     /// Writes the encoder, projection head and log_scale of <paramref name="model"/> as a state_dict with the
     /// reference names (torch.save's format, atomically). The reference module loads it with
     /// <c>load_state_dict(torch.load(path), strict=False)</c>; its missing keys are exactly the decoder's.

@@ -112,6 +112,26 @@ internal static class ReferenceSettings
         };
     }
 
+    /// <summary>The reference's arguments for <paramref name="c"/>; the inverse of what an import reads.</summary>
+    public static string Arguments(AavaeConfig c)
+    {
+        string encoder = c.Depth switch
+        {
+            Depth.ResNet18 => "resnet18",
+            Depth.ResNet34 => "resnet34",
+            _ => c.BaseWidth switch
+            {
+                2 * ReferenceBaseWidth => "resnet50w2",
+                4 * ReferenceBaseWidth => "resnet50w4",
+                _ => "resnet50",
+            },
+        };
+        bool conv3x3 = c.Stem == Stem.Cifar;
+        bool noMaxPool = c.Stem != Stem.ImageNet;
+        return $"--encoder_name {encoder} --h_dim {c.FeatureDim} --latent_dim {c.LatentDim} " +
+               $"--input_height {c.Height} --first_conv3x3 {conv3x3} --remove_first_maxpool {noMaxPool}";
+    }
+
     private static Depth? DepthFromName(string? name, string path) => name switch
     {
         null => null,

@@ -1,4 +1,4 @@
-using AavaeMlNet.Evaluation.Embeddings;
+using AavaeMlNet.BatchEmbedding;
 using Parquet;
 using Parquet.Serialization;
 

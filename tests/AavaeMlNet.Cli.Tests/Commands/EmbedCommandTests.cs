@@ -2,7 +2,7 @@ using System.Globalization;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Data.DataView;
 using AavaeMlNet.Data.Readers;
-using AavaeMlNet.Evaluation.Embeddings;
+using AavaeMlNet.BatchEmbedding;
 using AavaeMlNet.Inference;
 using AavaeMlNet.Pixels;
 using AavaeMlNet.Training;

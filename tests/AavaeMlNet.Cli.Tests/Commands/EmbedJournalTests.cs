@@ -1,4 +1,4 @@
-using AavaeMlNet.Evaluation.Embeddings;
+using AavaeMlNet.BatchEmbedding;
 
 namespace AavaeMlNet.Cli.Tests.Commands;
 

@@ -1,7 +1,7 @@
 using AavaeMlNet.Core.Tests.Io;
 using AavaeMlNet.Data.DataView;
 using AavaeMlNet.Data.Readers;
-using AavaeMlNet.Evaluation.Embeddings;
+using AavaeMlNet.BatchEmbedding;
 using AavaeMlNet.Evaluation.Reports;
 using AavaeMlNet.Training;
 using Microsoft.ML;

@@ -17,8 +17,8 @@ public class PackageConsumerTests(ITestOutputHelper output)
     /// <summary>Every packable project of src/, by package id (the bench is not packable).</summary>
     private static readonly string[] PackageIds =
     [
-        "AavaeMlNet", "AavaeMlNet.Cli", "AavaeMlNet.Core", "AavaeMlNet.Data", "AavaeMlNet.Evaluation",
-        "AavaeMlNet.Foundation", "AavaeMlNet.Onnx",
+        "AavaeMlNet", "AavaeMlNet.BatchEmbedding", "AavaeMlNet.Cli", "AavaeMlNet.Core", "AavaeMlNet.Data",
+        "AavaeMlNet.Evaluation", "AavaeMlNet.Foundation", "AavaeMlNet.Onnx",
     ];
 
     private static readonly TimeSpan DotnetLimit = TimeSpan.FromMinutes(5);
@@ -95,7 +95,8 @@ public class PackageConsumerTests(ITestOutputHelper output)
         string library = File.ReadAllText(Path.Combine(root, "src", "AavaeMlNet", "PACKAGE.md"));
         Assert.Contains($"dotnet add package libtorch-cpu-linux-x64 --version {libtorch}", library);
         Assert.Contains($"dotnet add package TorchSharp-cpu --version {torchSharp}", library);
-        foreach (string id in new[] { "AavaeMlNet.Core", "AavaeMlNet.Onnx", "AavaeMlNet.Evaluation" })
+        foreach (string id in new[] { "AavaeMlNet.Core", "AavaeMlNet.Onnx", "AavaeMlNet.Evaluation",
+                     "AavaeMlNet.BatchEmbedding" })
         {
             string text = File.ReadAllText(Path.Combine(root, "src", id, "PACKAGE.md"));
             Assert.Contains($"`libtorch-cpu-linux-x64` {libtorch}", text);

@@ -47,6 +47,25 @@ public class ReferenceImportTests
         Assert.Contains(import.Notes, n => n.StartsWith("decoder: not imported", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(Depth.ResNet18, 1.0, "cifar", "resnet18", true, true)]
+    [InlineData(Depth.ResNet34, 1.0, "stl", "resnet34", false, true)]
+    [InlineData(Depth.ResNet50, 1.0, "imagenet", "resnet50", false, false)]
+    [InlineData(Depth.ResNet50, 2.0, "cifar", "resnet50w2", true, true)]
+    [InlineData(Depth.ResNet50, 4.0, "cifar", "resnet50w4", true, true)]
+    public void Reference_arguments_name_the_encoder_and_stem_an_import_reads_back(Depth depth, double width,
+        string stem, string encoder, bool conv3x3, bool noMaxPool)
+    {
+        var config = new AavaeConfig
+        {
+            Depth = depth, WidthMultiplier = width, Stem = Enum.Parse<Stem>(stem, ignoreCase: true),
+            Channels = 3, Height = 96, Width = 96, LatentDim = 16,
+        };
+        Assert.Equal($"--encoder_name {encoder} --h_dim {config.FeatureDim} --latent_dim 16 --input_height 96 " +
+                     $"--first_conv3x3 {conv3x3} --remove_first_maxpool {noMaxPool}",
+            ReferenceImporter.ReferenceArguments(config));
+    }
+
     [Fact]
     public void A_file_with_the_reference_decoder_needs_an_explicit_skip()
     {

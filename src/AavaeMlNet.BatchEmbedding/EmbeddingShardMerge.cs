@@ -1,6 +1,6 @@
 using AavaeMlNet.Io;
 
-namespace AavaeMlNet.Evaluation.Embeddings;
+namespace AavaeMlNet.BatchEmbedding;
 
 /// <summary>
 /// `aavae embed merge`: checks that finished shard outputs are complete (every index 0..n-1 exactly once, one model,

@@ -1,6 +1,6 @@
-using AavaeMlNet.Evaluation.Embeddings;
+using AavaeMlNet.BatchEmbedding;
 
-namespace AavaeMlNet.Evaluation.Tests.Embeddings;
+namespace AavaeMlNet.BatchEmbedding.Tests;
 
 public class ShardEnvironmentTests
 {

@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace AavaeMlNet.Evaluation.Embeddings;
+namespace AavaeMlNet.BatchEmbedding;
 
 /// <summary>
 /// Resolves the shard "auto" from the environment of the engine that started the process: a Kubernetes Indexed Job

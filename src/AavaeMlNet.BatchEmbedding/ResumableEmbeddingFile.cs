@@ -2,7 +2,7 @@ using System.Text.Json;
 using AavaeMlNet.Data.Readers;
 using AavaeMlNet.Io;
 
-namespace AavaeMlNet.Evaluation.Embeddings;
+namespace AavaeMlNet.BatchEmbedding;
 
 /// <summary>What <see cref="ResumableEmbeddingFile.WriteAsync"/> wrote.</summary>
 /// <param name="Output">The embedding file.</param>

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using AavaeMlNet.Io;
 
-namespace AavaeMlNet.Evaluation.Embeddings;
+namespace AavaeMlNet.BatchEmbedding;
 
 /// <summary>
 /// What a finished `aavae embed` output holds, written beside it as &lt;output&gt;.manifest.json once the output is

@@ -1,4 +1,4 @@
-namespace AavaeMlNet.Evaluation.Embeddings;
+namespace AavaeMlNet.BatchEmbedding;
 
 /// <summary>
 /// Shard <see cref="Index"/> of <see cref="Count"/>: the rows whose input index i satisfies i % Count == Index. The n

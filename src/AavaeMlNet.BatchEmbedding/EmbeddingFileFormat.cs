@@ -5,7 +5,7 @@ using AavaeMlNet.Io;
 using Parquet;
 using Parquet.Serialization;
 
-namespace AavaeMlNet.Evaluation.Embeddings;
+namespace AavaeMlNet.BatchEmbedding;
 
 /// <summary>One row of an embedding file.</summary>
 public sealed class EmbeddingRow

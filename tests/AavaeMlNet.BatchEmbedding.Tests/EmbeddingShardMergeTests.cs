@@ -1,7 +1,6 @@
-using AavaeMlNet.Evaluation.Embeddings;
-using AavaeMlNet.Evaluation.Tests.TestData;
+using AavaeMlNet.BatchEmbedding;
 
-namespace AavaeMlNet.Evaluation.Tests.Embeddings;
+namespace AavaeMlNet.BatchEmbedding.Tests;
 
 public class EmbeddingShardMergeTests
 {

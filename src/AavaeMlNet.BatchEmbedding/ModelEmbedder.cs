@@ -4,7 +4,7 @@ using AavaeMlNet.Pixels;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace AavaeMlNet.Evaluation.Embeddings;
+namespace AavaeMlNet.BatchEmbedding;
 
 /// <summary>One embedded image: its position in the input, its label (null when unlabeled) and the embedding.</summary>
 public sealed record EmbeddedImage(int Index, int? Label, float[] Embedding);
