@@ -87,19 +87,33 @@ public static class PrecisionSupport
     {
         var precision = Resolve(options.Precision, device, cpu);
         model.Compute.Precision = precision;
-        model.Compute.ChannelsLast = options.ChannelsLast;
+        model.Compute.ChannelsLast = options.ChannelsLast && ChannelsLastRuns(model.Config, device);
         return precision;
     }
 
     /// <summary>
-    /// One line for progress headers and reports: the precision and layout <paramref name="options"/> resolve to on
-    /// this machine, and why (e.g. "Float32, channels-last (Auto: AMD EPYC has no native bf16)").
+    /// Whether channels-last can run for <paramref name="config"/> on <paramref name="device"/>. On the CPU, libtorch
+    /// 2.10's oneDNN convolution backward corrupts the heap in channels-last (glibc aborts the process: "double free
+    /// or corruption") when a batch holds an odd number of images and the encoder's base width is 8, 12 or 14
+    /// (measured on an AVX-512 AMD EPYC; 4, 16, 32 and 64 ran). A last batch of odd size is common, so channels-last
+    /// is kept on the CPU only for base widths that are multiples of 16: every recipe's, and the paper's.
     /// </summary>
-    public static string Describe(TrainingOptions options)
+    public static bool ChannelsLastRuns(AavaeConfig config, Device device) =>
+        device.type != DeviceType.CPU || config.BaseWidth % 16 == 0;
+
+    /// <summary>
+    /// One line for progress headers and reports: the precision and layout <paramref name="options"/> resolve to on
+    /// this machine (for <paramref name="config"/>'s widths when given), and why (e.g. "Float32, channels-last (Auto:
+    /// AMD EPYC has no native bf16)").
+    /// </summary>
+    public static string Describe(TrainingOptions options, AavaeConfig? config = null)
     {
         var device = ComputeDevice.Resolve(options.Device);
         var resolved = Resolve(options.Precision, device);
-        string layout = options.ChannelsLast ? "channels-last" : "standard layout";
+        string layout = !options.ChannelsLast ? "standard layout"
+            : config is null || ChannelsLastRuns(config, device) ? "channels-last"
+            : $"standard layout: channels-last crashes libtorch's CPU convolutions at base width {config.BaseWidth}, " +
+              "a multiple of 16 runs it";
         string where = device.type == DeviceType.CPU ? CpuBf16Features.Current.Model : device.ToString();
         string why = options.Precision != Precision.Auto ? "as requested"
             : device.type != DeviceType.CPU ? $"Auto on {where}"

@@ -123,6 +123,28 @@ public class PrecisionTests
     }
 
     [Fact]
+    public void Channels_last_is_kept_on_the_cpu_only_for_base_widths_whose_convolutions_survive_odd_batches()
+    {
+        // At base width 8 (12, 14), an odd batch in channels-last aborted the process in libtorch's oneDNN
+        // convolution backward (heap corruption); a last batch of odd size is common.
+        Assert.Equal(8, TinyConfig().BaseWidth);
+        Assert.False(PrecisionSupport.ChannelsLastRuns(TinyConfig(), CPU));
+        Assert.True(PrecisionSupport.ChannelsLastRuns(TinyConfig() with { WidthMultiplier = 0.25 }, CPU));
+        Assert.True(PrecisionSupport.ChannelsLastRuns(TinyConfig() with { WidthMultiplier = 1 }, CPU));
+
+        using var images = Squares(17);
+        using var data = new TensorBatchSource(images);
+        var options = Options(null, epochs: 1) with { BatchSize = 17, Precision = Precision.Float32 };
+        Assert.True(options.ChannelsLast);
+        using var trainer = new AavaeTrainer(TinyConfig(), Augmentation, options);
+        trainer.Fit(data); // one step of 17 images, which crashed the test host before
+        Assert.Equal(1, trainer.Step);
+        Assert.False(trainer.Model.Compute.ChannelsLast);
+        Assert.Contains("standard layout: channels-last crashes libtorch's CPU convolutions at base width 8",
+            PrecisionSupport.Describe(options, TinyConfig()));
+    }
+
+    [Fact]
     public void Auto_and_float32_checkpoints_round_trip_their_settings()
     {
         using var images = Squares(16);
