@@ -49,7 +49,7 @@ internal static class InspectCommand
         var seed = new Option<long>("--seed")
         {
             Description = "Seed of the augmentation draws (the library's default seed, as every command).",
-            DefaultValueFactory = _ => AavaeSettings.Defaults.Seed,
+            DefaultValueFactory = _ => AavaeSettings.DefaultSeed,
         };
         var command = new Command(name, description)
         {

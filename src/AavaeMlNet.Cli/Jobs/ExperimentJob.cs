@@ -67,14 +67,15 @@ public static class ExperimentJob
 
         log.WriteLine($"Baselines ({string.Join(", ", options.Baselines)}): the same probes on the same images...");
         var probeOptions = new LinearProbe.Options().WithL2(options.ProbeL2);
+        ulong seed = (ulong)options.Settings.SeedOrDefault();
         var baselines = FashionMnistBaselines.Score(options.Baselines, data, options.ProbeTrainImages, options.Labels,
-            probeOptions, (ulong)options.Settings.Seed, [20], options.FeatureCacheDirectory, log, cancellationToken);
+            probeOptions, seed, [20], options.FeatureCacheDirectory, log, cancellationToken);
 
         var results = new List<ExperimentResult>();
         foreach (var run in runs)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var ml = new MLContext((int)options.Settings.Seed);
+            var ml = new MLContext((int)seed);
             var settings = options.Settings.Copy();
             run.Configure(settings);
             var estimatorOptions = new AavaeEstimator.Options(settings)
@@ -103,10 +104,11 @@ public static class ExperimentJob
             if (options.OnlineProbeImages > 0)
             {
                 var probe = new OnlineProbe(onlineTrain.Pixels, onlineTrain.Labels, validation.Pixels,
-                    validation.Labels, settings.ToAugmentation(1, 28, 28).Normalization);
-                estimatorOptions.EpochCompleted = (epoch, model) =>
+                    validation.Labels);
+                estimatorOptions.EpochCompleted = trained =>
                 {
-                    double accuracy = probe.Evaluate(epoch, model);
+                    int epoch = trained.Epoch;
+                    double accuracy = probe.Evaluate(trained);
                     online.Add(accuracy);
                     log.WriteLine($"  [{run.Name}] epoch {epoch + 1}: online linear probe {accuracy:P2} " +
                         $"(fitted on {options.OnlineProbeImages:N0}, validation {validation.Count:N0} images)");
@@ -142,7 +144,7 @@ public static class ExperimentJob
                 FrozenFeatures.Compute(transformer.Model, normalization, validation.Pixels, validation.Count);
             double validationLinear = LinearProbe.Score(linearProbe, validationFeatures, validation.Labels);
             var curve = LabelEfficiencyProbe.Run(trainFeatures, probeTrain.Labels, testFeatures, test.Labels,
-                options.Labels, probeOptions, (ulong)options.Settings.Seed, cancellationToken);
+                options.Labels, probeOptions, seed, cancellationToken);
             log.WriteLine($"Run '{run.Name}': linear probe {linear:P2} (validation {validationLinear:P2}; " +
                           $"{LinearProbe.DescribeL2(linearProbe)}), " +
                           $"kNN(20) {knn:P2}" +

@@ -47,7 +47,7 @@ public static class FashionMnistDemoJob
         var data = await FashionMnistSplits.LoadAsync(options.DataDirectory, options.PretrainImages,
             options.ProbeTrainImages, log.WriteLine, cancellationToken);
         var settings = options.Settings;
-        var ml = new MLContext((int)settings.Seed);
+        var ml = new MLContext((int)settings.SeedOrDefault());
 
         var losses = new List<(long Step, double Loss)>();
         var estimatorOptions = new AavaeEstimator.Options(settings)
@@ -89,7 +89,7 @@ public static class FashionMnistDemoJob
 
         log.WriteLine($"Baselines ({string.Join(", ", options.Baselines)}): the same probe on the same images...");
         var baselines = FashionMnistBaselines.Score(options.Baselines, data, options.ProbeTrainImages, options.Labels,
-            new LinearProbe.Options(), (ulong)settings.Seed, [], options.FeatureCacheDirectory, log,
+            new LinearProbe.Options(), (ulong)settings.SeedOrDefault(), [], options.FeatureCacheDirectory, log,
             cancellationToken);
 
         string modelPath = Path.Combine(options.OutputDirectory, "model.zip");
@@ -143,7 +143,7 @@ public static class FashionMnistDemoJob
                 ["learning_rate"] = training.LearningRate.ToString("G"),
                 ["width_multiplier"] = config.WidthMultiplier.ToString("G"),
                 ["expand_features"] = config.ExpandFeatures?.ToString() ?? "none",
-                ["seed"] = settings.Seed.ToString(),
+                ["seed"] = settings.SeedOrDefault().ToString(),
                 ["compute"] = compute,
                 ["decay"] = training.Decay.ToString(),
                 ["view"] = View(settings),
@@ -188,7 +188,7 @@ public static class FashionMnistDemoJob
         FashionMnistDemoOptions options, CancellationToken cancellationToken) =>
         LabelEfficiencyProbe.Run(EmbeddingMatrix.FromDataView(train, column), Labels(train),
             EmbeddingMatrix.FromDataView(test, column), Labels(test), options.Labels,
-            seed: (ulong)options.Settings.Seed, cancellationToken: cancellationToken);
+            seed: (ulong)options.Settings.SeedOrDefault(), cancellationToken: cancellationToken);
 
     private static int[] Labels(IDataView view) => [.. view.GetColumn<float>("Label").Select(label => (int)label)];
 

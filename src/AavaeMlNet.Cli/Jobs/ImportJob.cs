@@ -2,8 +2,6 @@ using AavaeMlNet.Io;
 using AavaeMlNet.MLNet;
 using AavaeMlNet.PyTorch;
 using Microsoft.ML;
-using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Image;
 
 namespace AavaeMlNet.Cli.Jobs;
 
@@ -20,13 +18,8 @@ public static class ImportJob
     {
         var ml = new MLContext(0);
         var import = ReferenceImporter.Import(checkpoint, options.Reference);
-        using var transformer = AavaeTransformer.FromPyTorch(ml, import, options);
-        var input = transformer.Input;
-        var builder = new DataViewSchema.Builder();
-        if (input.Kind == ImageColumnKind.Image)
-            builder.AddColumn(input.ColumnName, new ImageDataViewType(input.Height, input.Width));
-        else builder.AddColumn(input.ColumnName, new VectorDataViewType(NumberDataViewType.Single, input.Length));
-        var schema = builder.ToSchema();
+        using var transformer = ml.Transforms.ImportAavaePyTorch(import, options);
+        var schema = transformer.InputSchema;
 
         string model = Path.GetFullPath(output);
         Directory.CreateDirectory(Path.GetDirectoryName(model)!);

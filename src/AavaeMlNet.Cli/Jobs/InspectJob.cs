@@ -30,7 +30,7 @@ public sealed record InspectJobOptions
     public int? Images { get; init; }
     /// <summary>Augmented views per image (similarity).</summary>
     public int Views { get; init; } = 4;
-    public long Seed { get; init; } = AavaeSettings.Defaults.Seed;
+    public long Seed { get; init; } = AavaeSettings.DefaultSeed;
 }
 
 /// <summary>

@@ -52,7 +52,7 @@ public static class PretrainJob
             Log = log.WriteLine,
             CancellationToken = cancellationToken,
         };
-        var ml = new MLContext((int)settings.Seed);
+        var ml = new MLContext((int)settings.SeedOrDefault());
         var data = source.ToDataView();
         log.WriteLine($"Checkpoints in {checkpoints}.");
         using var transformer = ml.Transforms.PretrainAavae(estimatorOptions).Fit(data);

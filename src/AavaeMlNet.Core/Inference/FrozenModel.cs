@@ -61,6 +61,23 @@ public sealed class FrozenModel
     public void Features(float[] pixels, int count, Span<float> output, int batchSize) =>
         Batched(pixels, count, output, batchSize, Model.Config.FeatureDim, Features);
 
+    /// <summary>
+    /// Features h of exactly <paramref name="count"/> images stored back to back in <paramref name="pixels"/>, as a
+    /// new array of count * h values.
+    /// </summary>
+    /// <exception cref="ArgumentException">The pixels are not <paramref name="count"/> whole images.</exception>
+    public float[] Features(float[] pixels, int count, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if ((long)count * ImageLength != pixels.Length)
+            throw new ArgumentException(
+                $"Expected {count} images of {ImageLength} values, got {pixels.Length} values.", nameof(pixels));
+        var features = new float[(long)count * Model.Config.FeatureDim];
+        Features(pixels, count, features, batchSize);
+        return features;
+    }
+
     /// <summary>Means mu of images stored back to back, in batches like the features.</summary>
     public void Means(float[] pixels, int count, Span<float> output, int batchSize) =>
         Batched(pixels, count, output, batchSize, Model.Config.LatentDim, Means);

@@ -164,9 +164,19 @@ public class AavaeSettings
     [Setting("--weight-decay", "Adam weight decay.")]
     public double WeightDecay { get; set; }
 
-    /// <summary>Seed of the weights, data order, augmentations and latent noise.</summary>
-    [Setting("--seed", "Seed of everything random.")]
-    public long Seed { get; set; } = 42;
+    /// <summary>
+    /// Seed of the weights, data order, augmentations and latent noise. Null: drawn from the MLContext the estimator
+    /// is given (<c>AavaeEstimator.Options.Context</c>), as ML.NET's own trainers draw theirs, so
+    /// <c>new MLContext(seed: 1)</c> makes the run repeatable; without a context, <see cref="DefaultSeed"/>.
+    /// </summary>
+    [Setting("--seed", "Seed of everything random (default: 42).")]
+    public long? Seed { get; set; }
+
+    /// <summary>The seed of a run that sets none and has no MLContext to draw one from.</summary>
+    public const long DefaultSeed = 42;
+
+    /// <summary><see cref="Seed"/>, or <see cref="DefaultSeed"/> where it is null.</summary>
+    public long SeedOrDefault() => Seed ?? DefaultSeed;
 
     /// <summary>Device for training and in-process embedding.</summary>
     [Setting("--device", "Where to train.")]

@@ -183,7 +183,7 @@ public static class RecipeResolver
             WarmupEpochs = warmupEpochs,
             Decay = decay,
             WeightDecay = s.WeightDecay,
-            Seed = s.Seed,
+            Seed = s.SeedOrDefault(),
             TimeBudget = budget,
             Device = s.Device,
             Threads = s.Threads,

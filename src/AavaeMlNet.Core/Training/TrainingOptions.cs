@@ -39,7 +39,7 @@ public sealed record TrainingOptions
     /// <summary>Adam weight decay (paper: 0).</summary>
     public double WeightDecay { get; init; } = AavaeSettings.Default.WeightDecay;
     /// <summary>Seed of the data order, the augmentations, the latent noise and the initial weights.</summary>
-    public long Seed { get; init; } = AavaeSettings.Default.Seed;
+    public long Seed { get; init; } = AavaeSettings.DefaultSeed;
     /// <summary>Device to train on.</summary>
     public DeviceKind Device { get; init; } = AavaeSettings.Default.Device;
     /// <summary>Directory for checkpoints; null writes none.</summary>

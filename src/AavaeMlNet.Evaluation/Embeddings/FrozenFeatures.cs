@@ -18,14 +18,6 @@ public static class FrozenFeatures
     /// <param name="batchSize">Images per forward pass.</param>
     public static EmbeddingMatrix Compute(AavaeModel model, Normalization normalization, float[] pixels, int count,
         int batchSize = 256)
-    {
-        var frozen = new FrozenModel(model, normalization);
-        if ((long)count * frozen.ImageLength != pixels.Length)
-            throw new ArgumentException(
-                $"Expected {count} images of {frozen.ImageLength} values, got {pixels.Length} values.", nameof(pixels));
-        int size = model.Config.FeatureDim;
-        var features = new float[(long)count * size];
-        frozen.Features(pixels, count, features, batchSize);
-        return new EmbeddingMatrix(features, count, size);
-    }
+        => new(new FrozenModel(model, normalization).Features(pixels, count, batchSize), count,
+            model.Config.FeatureDim);
 }

@@ -39,93 +39,99 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         public Options(AavaeSettings settings) : base(settings) { }
 
         /// <summary>Input column: image of known size, or Vector&lt;Single&gt; of CHW pixels in [0, 1].</summary>
-        public string InputColumnName = "Image";
+        public string InputColumnName { get; set; } = "Image";
         /// <summary>Name of the embedding column added by the transformer.</summary>
-        public string OutputColumnName = "Embedding";
+        public string OutputColumnName { get; set; } = "Embedding";
         /// <summary>
         /// Channels to read: 1 (grayscale) or 3 (RGB). Null: 3 for image columns, inferred for vectors.
         /// </summary>
-        public int? Channels;
+        public int? Channels { get; set; }
         /// <summary>Image height for a vector column (null: infer a square image from the vector size).</summary>
-        public int? ImageHeight;
+        public int? ImageHeight { get; set; }
         /// <summary>Image width for a vector column (null: infer a square image from the vector size).</summary>
-        public int? ImageWidth;
+        public int? ImageWidth { get; set; }
 
         /// <summary>
         /// Directory for training checkpoints (last.ckpt); null writes none. Their cadence:
         /// <see cref="AavaeSettings.CheckpointEveryEpochs"/>, <see cref="AavaeSettings.CheckpointEvery"/> and
         /// <see cref="AavaeSettings.CheckpointEverySteps"/>.
         /// </summary>
-        public string? CheckpointDirectory;
+        public string? CheckpointDirectory { get; set; }
         /// <summary>Called after each checkpoint is written (also logged to <see cref="Context"/>).</summary>
-        public Action<CheckpointSaved>? CheckpointSaved;
+        public Action<CheckpointSaved>? CheckpointSaved { get; set; }
         /// <summary>
         /// Resume an interrupted run from this checkpoint (exactly where it stopped). The checkpoint records its
         /// training data (count, shape, first images); a resume on other data is refused, naming each difference,
         /// unless <see cref="ResumeOnOtherData"/> is set.
         /// </summary>
-        public string? ResumeFrom;
+        public string? ResumeFrom { get; set; }
         /// <summary>
         /// Let <see cref="ResumeFrom"/> continue on other data than its checkpoint's: the weights, optimizer state,
         /// step count and schedule carry on from the start of the next epoch, and the log says so.
         /// </summary>
-        public bool ResumeOnOtherData;
+        public bool ResumeOnOtherData { get; set; }
         /// <summary>
         /// Start from the weights of this checkpoint (e.g. from
         /// <see cref="AavaeTransformer.SaveCheckpoint"/>) and train anew.
         /// </summary>
-        public string? InitialCheckpoint;
+        public string? InitialCheckpoint { get; set; }
 
         /// <summary>
         /// Hold all training pixels in memory as float32 when they fit <see cref="CacheBudgetMegabytes"/> (exact
         /// shuffles, no re-decoding each epoch, which a time budget would pay for); larger data streams through a
         /// shuffle pool. On by default.
         /// </summary>
-        public bool CacheInMemory = true;
+        public bool CacheInMemory { get; set; } = true;
         /// <summary>Memory budget of the cache in MiB.</summary>
-        public int CacheBudgetMegabytes = 2048;
+        public int CacheBudgetMegabytes { get; set; } = 2048;
         /// <summary>
         /// Skip training rows whose image cannot be read (ML.NET's LoadImages raises a bad file's error when the row is
         /// read) instead of failing; each is reported once to <see cref="BadImageSkipped"/> and as a warning to
         /// <see cref="Context"/>. A truncated PNG or JPEG still decodes there (the missing rows filled in), and the
         /// transformer cannot drop rows at inference: filter first, or read folders with ImageFolderSource.
         /// </summary>
-        public bool SkipBadImages;
+        public bool SkipBadImages { get; set; }
         /// <summary>Receives a message naming each skipped row (with <see cref="SkipBadImages"/>).</summary>
-        public Action<string>? BadImageSkipped;
+        public Action<string>? BadImageSkipped { get; set; }
         /// <summary>Rows in the streaming shuffle pool when the data is not cached.</summary>
-        public int ShufflePoolSize = 8192;
+        public int ShufflePoolSize { get; set; } = 8192;
 
         /// <summary>Which vector the transformer emits: backbone features (paper protocol) or mu.</summary>
-        public Representation Representation = Representation.Backbone;
+        public Representation Representation { get; set; } = Representation.Backbone;
         /// <summary>Images per network call when transforming.</summary>
-        public int InferenceBatchSize = 256;
+        public int InferenceBatchSize { get; set; } = 256;
 
         /// <summary>Report progress every this many steps (epoch summaries are always reported).</summary>
-        public int ProgressEverySteps = TrainingOptions.DefaultLogEverySteps;
+        public int ProgressEverySteps { get; set; } = TrainingOptions.DefaultLogEverySteps;
         /// <summary>Receives every progress report (also written to <see cref="Context"/>'s Log when set).</summary>
-        public Action<TrainingProgress>? Progress;
+        public Action<TrainingProgress>? Progress { get; set; }
         /// <summary>
         /// Receives the run's header as lines (also written to <see cref="Context"/>'s Log): the recipe's choice for
         /// every setting and why, the compute, the plan once it is settled, and each warning about settings that
         /// defeat the run (prefixed "Warning: ").
         /// </summary>
-        public Action<string>? Log;
-        /// <summary>Called after each epoch with the 0-based epoch and the model (e.g. for an online probe).</summary>
-        public Action<int, AavaeModel>? EpochCompleted;
+        public Action<string>? Log { get; set; }
         /// <summary>
-        /// The MLContext whose Log receives progress and epoch summaries. ML.NET's public API gives no way to reach
-        /// it from a TransformsCatalog, so the catalog methods take it from here.
+        /// Called after each epoch with the epoch and the features of the model at that point (e.g. for an online
+        /// probe: <c>OnlineProbe.Evaluate</c>).
         /// </summary>
-        public MLContext? Context;
+        public Action<TrainedEpoch>? EpochCompleted { get; set; }
+        /// <summary>
+        /// The MLContext of the pipeline: its Log receives the header, progress and epoch summaries, and a run that
+        /// sets no <see cref="AavaeSettings.Seed"/> draws its seed from it (so <c>new MLContext(seed: 1)</c> repeats a
+        /// run). ML.NET's public API gives no way to reach the context from a TransformsCatalog, so the estimator
+        /// takes it from here. <c>MLContext.CancelExecution</c> is not observable through ML.NET's public API: stop a
+        /// run with <see cref="CancellationToken"/>.
+        /// </summary>
+        public MLContext? Context { get; set; }
         /// <summary>
         /// Stops training; a checkpoint of the exact position is written when a checkpoint directory is set.
         /// </summary>
-        public CancellationToken CancellationToken;
+        public CancellationToken CancellationToken { get; set; }
         /// <summary>
         /// Sees the model before its first training step (tests hook its modules to observe the batches).
         /// </summary>
-        internal Action<AavaeModel>? ModelReady;
+        internal Action<AavaeModel>? ModelReady { get; set; }
     }
 
     private readonly TransformsCatalog catalog;
@@ -197,7 +203,14 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         }
         if (source.CacheDeclined is { } reason) Warn($"In-memory cache not used: {reason}; streaming instead.");
 
-        var resolved = options.Resolve(image.Channels, image.Height, image.Width, source.Count);
+        // As ML.NET's own trainers do: a run that sets no seed draws one from its context's seeded random source.
+        AavaeSettings settings = options;
+        if (options.Seed is null && options.Context is { } context)
+        {
+            settings = options.Copy();
+            settings.Seed = ((IHostEnvironment)context).Register(nameof(AavaeEstimator)).Rand.Next();
+        }
+        var resolved = settings.Resolve(image.Channels, image.Height, image.Width, source.Count);
         var config = resolved.Config;
         var training = resolved.Training with
         {
@@ -214,8 +227,11 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
                       "grayscale).");
             Log($"Pretraining {config.Variant} on {source.Count:N0} {image.Channels}x{image.Height}x{image.Width} " +
                 $"images ({config.Depth}, width x{config.WidthMultiplier}, h = {config.FeatureDim}, {config.Stem} " +
-                $"stem); compute {PrecisionSupport.Describe(training)}.");
+                $"stem); compute {PrecisionSupport.Describe(training, config)}.");
             foreach (var line in resolved.Header()) Log(line);
+            if (options.Seed is null)
+                Log($"Seed {training.Seed} ({(options.Context is null ? "the default: Options.Seed is not set" :
+                    "drawn from the MLContext of Options.Context, as ML.NET's trainers draw theirs")}).");
         }
         else Log($"Resuming from {options.ResumeFrom} with the settings it was written with.");
 
@@ -253,7 +269,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
             trainer.Warning += Warn;
             trainer.SpentBeforeFit = budgetClock.Elapsed;
             if (options.EpochCompleted is { } epochCompleted)
-                trainer.EpochCompleted += epoch => epochCompleted(epoch, trainer.Model);
+                trainer.EpochCompleted += epoch =>
+                    epochCompleted(new TrainedEpoch(epoch, trainer.Model, trainer.Augmentation.Normalization));
             options.ModelReady?.Invoke(trainer.Model);
             trainer.Fit(source, options.CancellationToken);
             string budget = trainer.Options.TimeBudget is { } b ? $" of the {Duration.ToText(b)} budget" : "";

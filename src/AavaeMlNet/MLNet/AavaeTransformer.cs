@@ -41,11 +41,19 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
         this.pixelTransformer = pixelTransformer;
         Augmentation = augmentation;
         Training = training;
+        pixelInputSchema = InputSchemaOf(input);
+    }
+
+    /// <summary>The schema of the one input column this transformer reads (the schema to save it with).</summary>
+    public DataViewSchema InputSchema => pixelInputSchema;
+
+    private static DataViewSchema InputSchemaOf(ImageColumn input)
+    {
         var builder = new DataViewSchema.Builder();
         if (input.Kind == ImageColumnKind.Image)
             builder.AddColumn(input.ColumnName, new ImageDataViewType(input.Height, input.Width));
         else builder.AddColumn(input.ColumnName, new VectorDataViewType(NumberDataViewType.Single, input.Length));
-        pixelInputSchema = builder.ToSchema();
+        return builder.ToSchema();
     }
 
     /// <summary>The input column and image shape the encoder was trained on.</summary>
@@ -161,46 +169,25 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
     }
 
     /// <summary>
-    /// A transformer from a checkpoint of the paper's reference implementation (a Lightning .ckpt or a plain
-    /// torch.save state_dict): its encoder and projection head, with the normalization of its data set. The file is
-    /// read without running pickled code; names and shapes are checked through <see cref="ReferenceLayout"/>.
+    /// A transformer for <paramref name="model"/> (which it then owns, disposing it on failure) with the columns of
+    /// <paramref name="options"/>: what the catalog's LoadAavaeCheckpoint and ImportAavaePyTorch return.
     /// </summary>
-    /// <param name="context">The ML.NET context whose catalog the saved model uses.</param>
-    /// <param name="path">The checkpoint.</param>
-    /// <param name="options">Columns and import settings; files with the reference decoder need
-    /// <c>Reference = new() { SkipDecoder = true }</c>.</param>
-    public static AavaeTransformer FromPyTorch(MLContext context, string path, PyTorchImportOptions? options = null)
+    internal static AavaeTransformer FromModel(TransformsCatalog catalog, AavaeModel model,
+        AugmentationOptions augmentation, TrainingOptions training, AavaeLoadOptions options)
     {
-        options ??= new PyTorchImportOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.InferenceBatchSize, 1, nameof(options));
-        return FromPyTorch(context, ReferenceImporter.Import(path, options.Reference), options);
-    }
-
-    /// <summary>
-    /// A transformer from an import already made (<see cref="ReferenceImporter.Import(string,
-    /// ReferenceImportOptions?)"/>, e.g. to show its notes first); it takes ownership of the imported model.
-    /// </summary>
-    public static AavaeTransformer FromPyTorch(
-        MLContext context, ReferenceImport import, PyTorchImportOptions? options = null)
-    {
-        options ??= new PyTorchImportOptions();
         try
         {
-            var c = import.Model.Config;
-            var image = new ImageColumn(options.InputColumnName, options.InputKind, c.Channels, c.Height, c.Width);
-            var builder = new DataViewSchema.Builder();
-            if (image.Kind == ImageColumnKind.Image)
-                builder.AddColumn(image.ColumnName, new ImageDataViewType(image.Height, image.Width));
-            else builder.AddColumn(image.ColumnName, new VectorDataViewType(NumberDataViewType.Single, image.Length));
-            var pixels = PixelColumns.Estimator(context.Transforms, image, options.OutputColumnName)
-                ?.Fit(new EmptyDataView(builder.ToSchema()));
             ArgumentOutOfRangeException.ThrowIfLessThan(options.InferenceBatchSize, 1, nameof(options));
-            return new AavaeTransformer(context.Transforms, import.Model, image, options.OutputColumnName,
-                options.Representation, options.InferenceBatchSize, pixels, import.Augmentation, import.Training, CPU);
+            var c = model.Config;
+            var image = new ImageColumn(options.InputColumnName, options.InputKind, c.Channels, c.Height, c.Width);
+            var pixels = PixelColumns.Estimator(catalog, image, options.OutputColumnName)
+                ?.Fit(new EmptyDataView(InputSchemaOf(image)));
+            return new AavaeTransformer(catalog, model, image, options.OutputColumnName, options.Representation,
+                options.InferenceBatchSize, pixels, augmentation, training, CPU);
         }
         catch
         {
-            import.Model.Dispose();
+            model.Dispose();
             throw;
         }
     }

@@ -60,7 +60,7 @@ public class DownstreamTests
         var resume = TinyOptions(epochs: 3);
         resume.ResumeFrom = checkpoint;
         var epochs = new List<int>();
-        resume.EpochCompleted = (epoch, _) => epochs.Add(epoch);
+        resume.EpochCompleted = trained => epochs.Add(trained.Epoch);
         using var resumed = ml.Transforms.PretrainAavae(resume).Fit(data);
         Assert.Equal([1, 2], epochs);
         AssertSameWeights(straight.Model, resumed.Model);

@@ -38,7 +38,7 @@ public class PyTorchImportTests
     {
         var ml = new MLContext(1);
         var rows = Rows(4);
-        using var transformer = AavaeTransformer.FromPyTorch(ml, Fixture("reference_r18_cifar.ckpt"), Options);
+        using var transformer = ml.Transforms.ImportAavaePyTorch(Fixture("reference_r18_cifar.ckpt"), Options);
         Assert.Equal(32, transformer.EmbeddingSize);
         var embeddings = transformer.Transform(ml.Data.LoadFromEnumerable(rows))
             .GetColumn<float[]>("Embedding").ToArray();
@@ -58,7 +58,7 @@ public class PyTorchImportTests
         var ml = new MLContext(1);
         var rows = Rows(5);
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var transformer = AavaeTransformer.FromPyTorch(ml, Fixture("reference_r18_cifar.ckpt"), Options);
+        using var transformer = ml.Transforms.ImportAavaePyTorch(Fixture("reference_r18_cifar.ckpt"), Options);
         var expected = transformer.Transform(data).GetColumn<float[]>("Embedding").ToArray();
         using var directory = new TestDirectory("import");
         string path = directory.File("model.zip");
@@ -79,7 +79,7 @@ public class PyTorchImportTests
     public void Export_from_the_transformer_writes_the_reference_tensors_unchanged()
     {
         var ml = new MLContext(1);
-        using var transformer = AavaeTransformer.FromPyTorch(ml, Fixture("reference_r18_cifar.ckpt"), Options);
+        using var transformer = ml.Transforms.ImportAavaePyTorch(Fixture("reference_r18_cifar.ckpt"), Options);
         using var directory = new TestDirectory("export");
         string path = directory.File("reference.pt");
         int written = transformer.ExportPyTorch(path);
@@ -96,7 +96,7 @@ public class PyTorchImportTests
         var options = Options;
         options.Reference = new ReferenceImportOptions();
         var error = Assert.Throws<InvalidDataException>(() =>
-            AavaeTransformer.FromPyTorch(new MLContext(1), Fixture("reference_r18_cifar.ckpt"), options));
+            new MLContext(1).Transforms.ImportAavaePyTorch(Fixture("reference_r18_cifar.ckpt"), options));
         Assert.Contains("SkipDecoder = true", error.Message);
     }
 

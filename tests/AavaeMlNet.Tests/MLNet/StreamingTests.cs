@@ -94,7 +94,7 @@ public class StreamingTests
         public void Attach(AavaeEstimator.Options options, int firstEpoch = 0)
         {
             epoch = firstEpoch;
-            options.EpochCompleted = (completed, _) => epoch = completed + 1;
+            options.EpochCompleted = completed => epoch = completed.Epoch + 1;
             options.ModelReady = model => model.Likelihood.register_forward_pre_hook((_, _, target) =>
             {
                 // The target is the normalized original: x = t * 0.25 + 0.5, and the id is 64 x of pixel 0.
