@@ -46,5 +46,5 @@ public sealed record ExperimentOptions
     /// The settings every run starts from (a sweep departs from them): the library's defaults, the CPU recipe.
     /// <see cref="AavaeSettings.TimeBudget"/> is the per-run wall-time budget.
     /// </summary>
-    public AavaeSettings Settings { get; init; } = new();
+    public AavaeSettings Settings { get; init; } = new() { Seed = AavaeSettings.DefaultSeed };
 }

@@ -32,7 +32,7 @@ public sealed record FashionMnistDemoOptions
     /// <summary>Where baseline features are kept between runs.</summary>
     public string FeatureCacheDirectory { get; init; } = FeatureCache.DefaultDirectory;
     /// <summary>Every model, view and training setting: the library's defaults with <see cref="Budget"/>.</summary>
-    public AavaeSettings Settings { get; init; } = new() { TimeBudget = Budget };
+    public AavaeSettings Settings { get; init; } = new() { TimeBudget = Budget, Seed = AavaeSettings.DefaultSeed };
 
     /// <summary>The main job's pretraining budget.</summary>
     public static readonly TimeSpan Budget = TimeSpan.FromMinutes(5);

@@ -39,7 +39,7 @@ public sealed record PretrainJobOptions
 {
     public required PretrainInput Input { get; init; }
     /// <summary>Every model, view, training and checkpoint-cadence setting (library defaults).</summary>
-    public AavaeSettings Settings { get; init; } = new();
+    public AavaeSettings Settings { get; init; } = new() { Seed = AavaeSettings.DefaultSeed };
     /// <summary>Hold the training pixels in memory.</summary>
     public bool Cache { get; init; } = true;
     /// <summary>The model zip to write; encoder.ckpt is written beside it.</summary>

@@ -169,7 +169,7 @@ public class AavaeSettings
     /// is given (<c>AavaeEstimator.Options.Context</c>), as ML.NET's own trainers draw theirs, so
     /// <c>new MLContext(seed: 1)</c> makes the run repeatable; without a context, <see cref="DefaultSeed"/>.
     /// </summary>
-    [Setting("--seed", "Seed of everything random (default: 42).")]
+    [Setting("--seed", "Seed of everything random.")]
     public long? Seed { get; set; }
 
     /// <summary>The seed of a run that sets none and has no MLContext to draw one from.</summary>

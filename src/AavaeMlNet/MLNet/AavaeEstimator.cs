@@ -229,9 +229,9 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
                 $"images ({config.Depth}, width x{config.WidthMultiplier}, h = {config.FeatureDim}, {config.Stem} " +
                 $"stem); compute {PrecisionSupport.Describe(training, config)}.");
             foreach (var line in resolved.Header()) Log(line);
-            if (options.Seed is null)
-                Log($"Seed {training.Seed} ({(options.Context is null ? "the default: Options.Seed is not set" :
-                    "drawn from the MLContext of Options.Context, as ML.NET's trainers draw theirs")}).");
+            Log($"Seed {training.Seed} ({(options.Seed is not null ? "yours"
+                : options.Context is null ? "the default: Options.Seed is not set"
+                : "drawn from the MLContext of Options.Context, as ML.NET's trainers draw theirs")}).");
         }
         else Log($"Resuming from {options.ResumeFrom} with the settings it was written with.");
 

@@ -50,7 +50,8 @@ public class SettingFlagsTests
     public void Pretrain_defaults_are_the_library_defaults()
     {
         var command = PretrainCommand.Create();
-        var library = new AavaeEstimator.Options();
+        // A process has no MLContext to draw a seed from: the library's seed there is AavaeSettings.DefaultSeed.
+        var library = new AavaeEstimator.Options { Seed = AavaeSettings.DefaultSeed };
         foreach (var setting in AavaeSettings.All)
             Assert.Equal(setting.Format(setting.Get(library)), DefaultText(command, setting.Flag));
     }

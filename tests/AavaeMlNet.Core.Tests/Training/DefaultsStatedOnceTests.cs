@@ -29,7 +29,11 @@ public class DefaultsStatedOnceTests
         int compared = 0;
         foreach (var setting in AavaeSettings.All)
         {
-            if (setting.Get(defaults) is not { } value) continue; // chosen by the recipe: the test above
+            // A null seed is the MLContext's draw, else AavaeSettings.DefaultSeed; other nulls: the test above.
+            object? stated = setting.PropertyName == nameof(AavaeSettings.Seed)
+                ? AavaeSettings.DefaultSeed
+                : setting.Get(defaults);
+            if (stated is not { } value) continue;
             foreach (var record in records)
             {
                 if (record.GetType().GetProperty(setting.PropertyName) is not { } property
