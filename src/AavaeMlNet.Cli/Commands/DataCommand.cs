@@ -39,7 +39,11 @@ internal static class DataCommand
             Description = "Built-in manifest (cifar10, stl10, fashion-mnist) or manifest JSON file.",
             Required = true,
         };
-        var directory = new Option<string>("--dir") { Description = "The data set directory.", Required = true };
+        var directory = new Option<string>("--data-dir", "--dir")
+        {
+            Description = "The data set directory.",
+            Required = true,
+        };
         command.Options.Add(manifest);
         command.Options.Add(directory);
         return (manifest, directory);

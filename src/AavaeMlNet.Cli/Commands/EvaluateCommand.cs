@@ -60,9 +60,13 @@ internal static class EvaluateCommand
             Description = "Embedding column of the model.",
             DefaultValueFactory = _ => "Embedding",
         };
-        var reportDir = new Option<string?>("--report-dir") { Description = "Write metrics.json and report.md here." };
+        var reportDir = new Option<string?>("--output", "-o", "--report-dir")
+        {
+            Description = "Report directory: metrics.json, report.md and label-efficiency.png (default: none: print " +
+                          "only).",
+        };
         var onBadImage = CommonOptions.OnBadImage(Data.Readers.UndecodableImagePolicy.Throw,
-            "<report-dir, else the current folder>/rejects.csv");
+            "<output, else the current folder>/rejects.csv");
 
         var command = new Command("evaluate",
             "Fit a probe and kNN on the embeddings of saved models and baselines; print the test accuracies.")

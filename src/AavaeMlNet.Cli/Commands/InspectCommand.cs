@@ -35,9 +35,9 @@ internal static class InspectCommand
         };
         var labels = new Option<string?>("--labels") { Description = "IDX labels file." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Data directory of a MANIFEST@PART input." };
-        var outputDir = new Option<string>("--output-dir", "-o")
+        var outputDir = new Option<string>("--output", "-o", "--output-dir")
         {
-            Description = "Where NAME.json, NAME.md and NAME.png go.",
+            Description = "Directory where NAME.json, NAME.md and NAME.png go.",
             DefaultValueFactory = _ => ".",
         };
         var images = new Option<int?>("--images") { Description = "Images to use (default: 8; map: 1000)." };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using AavaeMlNet.Settings;
 using AavaeMlNet.Training;
 
@@ -44,7 +45,19 @@ internal sealed class SettingFlags
         return settings;
     }
 
+    private static readonly ConditionalWeakTable<Option, Setting> Made = new();
+
+    /// <summary>The setting <paramref name="option"/> was made for, or null for a command's own option.</summary>
+    public static Setting? SettingOf(Option option) => Made.TryGetValue(option, out var setting) ? setting : null;
+
     private static Option Create(Setting setting, object? fallback)
+    {
+        var option = CreateOption(setting, fallback);
+        Made.AddOrUpdate(option, setting);
+        return option;
+    }
+
+    private static Option CreateOption(Setting setting, object? fallback)
     {
         if (setting.ValueType == typeof(bool) && !setting.IsNullable)
         {

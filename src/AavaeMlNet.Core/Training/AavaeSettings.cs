@@ -34,7 +34,7 @@ public class AavaeSettings
     /// on the CPU unless <see cref="Epochs"/> is set; none for the paper's recipe).
     /// </summary>
     [Setting("--budget", "Wall-time budget of pretraining: 30s, 10m, 1h (default: 10m on the CPU unless --epochs " +
-                         "is set).", FormerFlag = "--minutes")]
+                         "is set).", FormerFlag = "--minutes", Topic = "Budget and recipe")]
     public TimeSpan? TimeBudget { get; set; }
 
     /// <summary>
@@ -48,7 +48,7 @@ public class AavaeSettings
     // Model (layer 1).
 
     /// <summary>Which of the paper's models to train (Table 1): AAVAE by default.</summary>
-    [Setting("--variant", "Model of the paper's Table 1.")]
+    [Setting("--variant", "Model of the paper's Table 1.", Topic = "Model")]
     public Variant Variant { get; set; } = Variant.Aavae;
 
     /// <summary>Encoder depth; null: the recipe's (ResNet-18 on the CPU, the paper's ResNet-50 otherwise).</summary>
@@ -102,7 +102,7 @@ public class AavaeSettings
     /// <summary>
     /// View preset; null picks by shape: grayscale for 1 channel, CIFAR-10 up to 64 pixels, STL-10 above.
     /// </summary>
-    [Setting("--preset", "Augmentation preset (default: by image shape).")]
+    [Setting("--preset", "Augmentation preset (default: by image shape).", Topic = "Views")]
     public AugmentationPreset? Preset { get; set; }
 
     /// <summary>Range of the crop area as a fraction of the image; null keeps the preset's (0.08..1).</summary>
@@ -132,7 +132,7 @@ public class AavaeSettings
     /// Passes over the data, for a fixed amount of work (with a <see cref="TimeBudget"/> too, whichever ends first);
     /// null: the budget alone bounds the run (the paper's recipe: 800 epochs).
     /// </summary>
-    [Setting("--epochs", "Passes over the data (default: as many as the budget allows).")]
+    [Setting("--epochs", "Passes over the data (default: as many as the budget allows).", Topic = "Training")]
     public int? Epochs { get; set; }
 
     /// <summary>Images per step; null: the recipe's (64 on the CPU, fewer for small data; paper: 256).</summary>
@@ -179,7 +179,7 @@ public class AavaeSettings
     public long SeedOrDefault() => Seed ?? DefaultSeed;
 
     /// <summary>Device for training and in-process embedding.</summary>
-    [Setting("--device", "Where to train.")]
+    [Setting("--device", "Where to train.", Topic = "Compute")]
     public DeviceKind Device { get; set; } = DeviceKind.Auto;
 
     /// <summary>libtorch intra-op threads; null keeps libtorch's default (one per core).</summary>
@@ -207,7 +207,7 @@ public class AavaeSettings
     /// </summary>
     [Setting("--clean-bn-images", "After pretraining, recompute the encoder's BatchNorm statistics on up to N " +
                                   "clean training images (training shows it only augmented views); 0 keeps the " +
-                                  "statistics of the views (default: the recipe's).")]
+                                  "statistics of the views (default: the recipe's).", Topic = "After training")]
     public int? CleanBatchNormImages { get; set; }
 
     // Checkpoints (where they go is the caller's: the estimator's CheckpointDirectory, the CLI's --checkpoint-dir).
@@ -215,7 +215,8 @@ public class AavaeSettings
     /// <summary>
     /// Write a checkpoint every this many epochs (and always after the last one and on cancellation).
     /// </summary>
-    [Setting("--checkpoint-every-epochs", "Write last.ckpt every N epochs (and after the last one).")]
+    [Setting("--checkpoint-every-epochs", "Write last.ckpt every N epochs (and after the last one).",
+        Topic = "Checkpoints")]
     public int CheckpointEveryEpochs { get; set; } = 1;
 
     /// <summary>

@@ -18,9 +18,10 @@ public sealed class Setting
 {
     private readonly PropertyInfo property;
 
-    internal Setting(PropertyInfo property, SettingAttribute attribute)
+    internal Setting(PropertyInfo property, SettingAttribute attribute, string topic)
     {
         this.property = property;
+        Topic = topic;
         Flag = attribute.Flag;
         FormerFlag = attribute.FormerFlag;
         NullText = attribute.NullText;
@@ -29,6 +30,9 @@ public sealed class Setting
         IsNullable = ValueType != property.PropertyType;
         AllowedValues = ValueType.IsEnum ? [.. Enum.GetValues(ValueType).Cast<object>().Select(EnumText)] : null;
     }
+
+    /// <summary>The topic help lists it under (<see cref="SettingAttribute.Topic"/>).</summary>
+    public string Topic { get; }
 
     /// <summary>The command-line flag, with its dashes (<c>--latent</c>).</summary>
     public string Flag { get; }

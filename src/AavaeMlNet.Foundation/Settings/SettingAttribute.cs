@@ -22,6 +22,12 @@ public sealed class SettingAttribute(string flag, string help) : Attribute
     public string? FormerFlag { get; init; }
 
     /// <summary>
+    /// The topic under which help lists this setting and the ones declared after it, up to the next setting that names
+    /// a topic (Model, Views, Training...). Null: the topic of the setting declared before.
+    /// </summary>
+    public string? Topic { get; init; }
+
+    /// <summary>
     /// For a nullable setting whose null means "none" (not "chosen elsewhere"): the text that sets it to null, such as
     /// <c>off</c>. Null: no text sets it to null.
     /// </summary>

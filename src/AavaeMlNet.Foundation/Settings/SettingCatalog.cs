@@ -13,13 +13,19 @@ public static class SettingCatalog
 
     /// <summary>Every setting <paramref name="type"/> declares or inherits, in declaration order.</summary>
     public static IReadOnlyList<Setting> Of(Type type) => Cache.GetOrAdd(type, static t =>
-    [
-        .. t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Select(p => (Property: p, Attribute: p.GetCustomAttribute<SettingAttribute>()))
-            .Where(p => p.Attribute is not null)
-            .OrderBy(p => p.Property.MetadataToken)
-            .Select(p => new Setting(p.Property, p.Attribute!)),
-    ]);
+    {
+        var settings = new List<Setting>();
+        string topic = "Settings";
+        foreach (var (property, attribute) in t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                     .Select(p => (Property: p, Attribute: p.GetCustomAttribute<SettingAttribute>()))
+                     .Where(p => p.Attribute is not null)
+                     .OrderBy(p => p.Property.MetadataToken))
+        {
+            topic = attribute!.Topic ?? topic;
+            settings.Add(new Setting(property, attribute, topic));
+        }
+        return settings;
+    });
 
     /// <summary>The setting named <paramref name="name"/> (with or without its dashes).</summary>
     /// <exception cref="ArgumentException">No setting has that name; the message lists them all.</exception>

@@ -77,7 +77,7 @@ public class BadImageCommandTests(PretrainedModel model)
         string directory = TinyData.NewDirectory("evaluate-bad");
         var (folder, truncated, text) = FolderWithBadFiles(directory);
         string[] args = ["evaluate", "--model", model.ModelPath, "--train", folder, "--test", folder, "--knn-k", "",
-            "--report-dir", "report"];
+            "--output", "report"];
 
         var stopped = CliProcess.Run(directory, args);
         var skipped = CliProcess.Succeed(directory, [.. args, "--on-bad-image", "skip"]);

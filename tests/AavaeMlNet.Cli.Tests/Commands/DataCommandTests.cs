@@ -8,7 +8,8 @@ public class DataCommandTests
         string directory = TinyData.NewDirectory("verify");
         File.WriteAllText(Path.Combine(directory, "train-labels-idx1-ubyte.gz"), "not the labels");
 
-        var result = CliProcess.Run(directory, "data", "verify", "--manifest", "fashion-mnist", "--dir", directory);
+        var result = CliProcess.Run(directory, "data", "verify", "--manifest", "fashion-mnist", "--data-dir",
+            directory);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("train-labels-idx1-ubyte.gz", result.Stderr);
@@ -22,7 +23,7 @@ public class DataCommandTests
     public void Verify_of_an_unknown_manifest_is_a_user_error()
     {
         string directory = TinyData.NewDirectory("verify-unknown");
-        var result = CliProcess.Run(directory, "data", "verify", "--manifest", "imagenet", "--dir", directory);
+        var result = CliProcess.Run(directory, "data", "verify", "--manifest", "imagenet", "--data-dir", directory);
         CliProcess.AssertUserError(result, "Manifest 'imagenet' is neither a built-in manifest");
     }
 
@@ -40,7 +41,7 @@ public class DataCommandTests
             foreach (string file in new[] { images, labels })
                 server.Files[Path.GetFileName(file)] = File.ReadAllBytes(file);
             string[] fetch =
-                ["data", "fetch", "--manifest", manifest, "--dir", target, "--mirror", server.BaseUrl.ToString()];
+                ["data", "fetch", "--manifest", manifest, "--data-dir", target, "--mirror", server.BaseUrl.ToString()];
 
             var first = CliProcess.Succeed(target, fetch);
             var second = CliProcess.Succeed(target, fetch);
@@ -52,7 +53,7 @@ public class DataCommandTests
                 Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(target, Path.GetFileName(file))));
             Assert.Equal(2, Directory.GetFileSystemEntries(target).Length); // no .part left
             Assert.Equal(first.Stdout.Trim().Split('\n')[^1], second.Stdout.Trim());
-            CliProcess.Succeed(target, "data", "verify", "--manifest", manifest, "--dir", target);
+            CliProcess.Succeed(target, "data", "verify", "--manifest", manifest, "--data-dir", target);
         }
         finally
         {
@@ -70,8 +71,8 @@ public class DataCommandTests
             string manifest = TinyData.WriteManifest(source, TinyData.WriteIdx(source, 64, seed: 32), 64);
             using var server = new LocalHttpServer();
 
-            var result = CliProcess.Run(source, "data", "fetch", "--manifest", manifest, "--dir", "target", "--mirror",
-                server.BaseUrl.ToString());
+            var result = CliProcess.Run(source, "data", "fetch", "--manifest", manifest, "--data-dir", "target",
+                "--mirror", server.BaseUrl.ToString());
 
             CliProcess.AssertUserError(result, $"aavae: Download of 'train-images-idx3-ubyte.gz' from " +
                 $"{server.BaseUrl}train-images-idx3-ubyte.gz failed: HTTP 404 (Not Found). Not retried.");

@@ -10,7 +10,7 @@ public class EvaluateCommandTests(PretrainedModel model)
     {
         string directory = TinyData.NewDirectory("evaluate");
         var result = CliProcess.Succeed(directory, "evaluate", "--model", model.ModelPath,
-            "--train", model.TrainImages, "--test", model.TestImages, "--knn-k", "5,20", "--report-dir", "report");
+            "--train", model.TrainImages, "--test", model.TestImages, "--knn-k", "5,20", "--output", "report");
 
         Assert.Contains("linear probe (standardize + L-BFGS):", result.Stdout);
         Assert.Contains("kNN k=5", result.Stdout);
@@ -27,7 +27,7 @@ public class EvaluateCommandTests(PretrainedModel model)
     {
         string directory = TinyData.NewDirectory("evaluate-labels");
         var result = CliProcess.Succeed(directory, "evaluate", "--model", model.ModelPath, "--train", model.TrainImages,
-            "--test", model.TestImages, "--knn-k", "", "--label-budgets", "2/class,50%", "--report-dir", "report");
+            "--test", model.TestImages, "--knn-k", "", "--label-budgets", "2/class,50%", "--output", "report");
 
         // 64 training images, 4 per class: 2/class takes 2 x classes, 50 % takes 32.
         Assert.Contains($"linear probe, 2/class labels ({2 * TinyData.Classes} images):", result.Stdout);
@@ -60,7 +60,7 @@ public class EvaluateCommandTests(PretrainedModel model)
         string directory = TinyData.NewDirectory("evaluate-l2");
         var result = CliProcess.Succeed(directory, "evaluate", "--model", model.ModelPath, "--train", model.TrainImages,
             "--test", model.TestImages, "--knn-k", "", "--label-budgets", "50%", "--probe-l2", "0.01,100",
-            "--report-dir", "report");
+            "--output", "report");
 
         Assert.Matches(@"linear probe \(standardize \+ L-BFGS\): L2 (0\.01|100), chosen on the held-out part from " +
                        @"0\.01 \(\d+\.\d\d ?%\), 100 \(\d+\.\d\d ?%\)\.", result.Stdout);
@@ -75,9 +75,9 @@ public class EvaluateCommandTests(PretrainedModel model)
         string directory = TinyData.NewDirectory("evaluate-checkpoint");
         string[] inputs = ["--train", model.TrainImages, "--test", model.TestImages, "--knn-k", "5"];
         var fromZip = CliProcess.Succeed(directory, ["evaluate", "--model", model.ModelPath, .. inputs,
-            "--report-dir", "zip"]);
+            "--output", "zip"]);
         var fromCheckpoint = CliProcess.Succeed(directory, ["evaluate", "--checkpoint", model.CheckpointPath,
-            .. inputs, "--report-dir", "ckpt"]);
+            .. inputs, "--output", "ckpt"]);
 
         Assert.Contains("Embedded 64 train and 32 test images (64 dimensions).", fromZip.Stdout);
         Assert.Contains("Embedded 64 train and 32 test images (64 dimensions).", fromCheckpoint.Stdout);
@@ -137,7 +137,7 @@ public class EvaluateCommandTests(PretrainedModel model)
         string directory = TinyData.NewDirectory("evaluate-baselines");
         string[] args = ["evaluate", "--model", $"tiny={model.ModelPath}", "--checkpoint", model.CheckpointPath,
             "--baseline", "raw,imagenet-resnet18", "--feature-cache", "cache", "--train", model.TrainImages,
-            "--test", model.TestImages, "--knn-k", "5", "--label-budgets", "2/class", "--report-dir", "report"];
+            "--test", model.TestImages, "--knn-k", "5", "--label-budgets", "2/class", "--output", "report"];
 
         var first = CliProcess.Succeed(directory, args);
         var second = CliProcess.Succeed(directory, args);
@@ -170,7 +170,7 @@ public class EvaluateCommandTests(PretrainedModel model)
     {
         string directory = TinyData.NewDirectory("evaluate-raw");
         var result = CliProcess.Succeed(directory, "evaluate", "--baseline", "raw", "--train", model.TrainImages,
-            "--test", model.TestImages, "--knn-k", "", "--report-dir", "report");
+            "--test", model.TestImages, "--knn-k", "", "--output", "report");
 
         var train = Data.Readers.LabelledPixels.Read(Data.Readers.ImageInputs.Open(model.TrainImages, null));
         var test = Data.Readers.LabelledPixels.Read(Data.Readers.ImageInputs.Open(model.TestImages, null));

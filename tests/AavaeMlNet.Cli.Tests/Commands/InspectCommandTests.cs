@@ -17,7 +17,7 @@ public class InspectCommandTests(PretrainedModel model)
     {
         string directory = TinyData.NewDirectory("inspect-similarity");
         CliProcess.Succeed(directory, "inspect", "similarity", "--checkpoint", model.CheckpointPath,
-            "--input", model.TestImages, "--images", "5", "--views", "3", "--output-dir", "out");
+            "--input", model.TestImages, "--images", "5", "--views", "3", "--output", "out");
 
         string output = Path.Combine(directory, "out");
         AssertWritten(output, "similarity");
@@ -32,9 +32,9 @@ public class InspectCommandTests(PretrainedModel model)
     {
         string directory = TinyData.NewDirectory("inspect-other");
         CliProcess.Succeed(directory, "inspect", "reconstructions", "--model", model.ModelPath,
-            "--input", model.TestImages, "--images", "4", "--output-dir", ".");
+            "--input", model.TestImages, "--images", "4", "--output", ".");
         CliProcess.Succeed(directory, "inspect", "map", "--model", model.ModelPath,
-            "--input", model.TestImages, "--output-dir", ".");
+            "--input", model.TestImages, "--output", ".");
 
         AssertWritten(directory, "reconstructions");
         AssertWritten(directory, "map");

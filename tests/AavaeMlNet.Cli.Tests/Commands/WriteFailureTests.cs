@@ -109,7 +109,7 @@ public sealed class WriteFailureTests(PretrainedModel model) : IDisposable
     {
         string report = Path.Combine(directory, "report");
         string[] args = ["evaluate", "--model", model.ModelPath, "--train", model.TrainImages, "--test",
-            model.TestImages, "--report-dir", "report"];
+            model.TestImages, "--output", "report"];
         CliProcess.Succeed(directory, [.. args, "--knn-k", "5"]);
         byte[] previousJson = File.ReadAllBytes(Path.Combine(report, "metrics.json"));
         byte[] previousMarkdown = File.ReadAllBytes(Path.Combine(report, "report.md"));
