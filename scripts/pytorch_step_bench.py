@@ -11,6 +11,12 @@ Run by the C# bench as a child process that waits for commands on stdin, so that
 one invocation (machines of this kind differ up to 2x, so only side-by-side ratios count):
     params                 -> "params N"
     round VARIANT STEPS    -> "round VARIANT SECONDS"   (VARIANT: fp32, fp32-cl, bf16, bf16-cl)
+    embed VARIANT BATCHES  -> "embed VARIANT SECONDS"   (the encoder's eval-mode forward under inference_mode on
+                              normalized batches; VARIANT as above, or fp32-cl-frozen: traced, frozen and
+                              optimize_for_inference, which folds BatchNorm into the convolutions as the ONNX export
+                              does)
+    profile VARIANT STEPS  -> "profile VARIANT KIND=PERCENT ..." (torch.profiler over STEPS training steps: self CPU
+                              time by kind of operation; the kernels are libtorch's, the ones TorchSharp calls too)
     quit
 Needs PyTorch 2.x: Debian 13's python3-torch (`apt-get install -t trixie python3-torch python3-sympy`), run with
 /usr/bin/python3. The model's layer list mirrors src/AavaeMlNet.Core/Model; keep them in step.
@@ -240,6 +246,45 @@ def augment(images, mean, std, jitter_strength, generator):
     return (x - mean) / std
 
 
+# Kinds of operation for the profile: by the step's scope (the views, Adam), else by the aten name (forward and
+# backward alike), first match wins.
+SCOPES = ("augmentation", "optimizer")
+KINDS = [
+    ("convolution", ("conv", "mkldnn_convolution")),
+    ("batchnorm", ("batch_norm",)),
+    ("activation", ("relu", "threshold")),
+    ("cast/layout copy", ("aten::to", "_to_copy", "copy_", "contiguous", "clone", "empty_like", "as_strided")),
+    ("upsampling", ("upsample",)),
+    ("loss and head", ("linear", "addmm", "mm", "exp", "pow", "mean", "sum", "sub", "mul", "add", "div", "log")),
+]
+
+
+def kind_of(event):
+    parent = event
+    while parent is not None:
+        if parent.name in SCOPES:
+            return parent.name
+        parent = parent.cpu_parent
+    name = event.name.lower()
+    return next((k for k, words in KINDS if any(w in name for w in words)), "other")
+
+
+def profile(step, variant, steps):
+    from torch.profiler import ProfilerActivity, profile as torch_profile
+    with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            step(variant)
+    totals = {}
+    for event in prof.events():
+        if event.name in SCOPES:
+            continue  # a scope's own time is its children's
+        kind = kind_of(event)
+        totals[kind] = totals.get(kind, 0.0) + event.self_cpu_time_total
+    whole = sum(totals.values()) or 1.0
+    return " ".join(f"{k.replace(' ', '_')}={100 * v / whole:.1f}" for k, v in
+                    sorted(totals.items(), key=lambda kv: -kv[1]))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--channels", type=int, required=True)
@@ -271,16 +316,42 @@ def main():
 
     def step(variant):
         channels_last = variant.endswith("-cl")
-        view = augment(images, mean, std, args.jitter_strength, generator)
+        with torch.profiler.record_function("augmentation"):
+            view = augment(images, mean, std, args.jitter_strength, generator)
         goal = target
         if channels_last:
             view = view.contiguous(memory_format=torch.channels_last)
             goal = goal.contiguous(memory_format=torch.channels_last)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=variant.startswith("bf16")):
             loss = model.loss(view, goal)
-        optimizer.zero_grad()
         loss.backward()
-        optimizer.step()
+        with torch.profiler.record_function("optimizer"):
+            optimizer.step()
+            optimizer.zero_grad()
+
+    frozen = {}
+
+    def embed(variant, batches):
+        encoder = model.encoder.eval()
+        channels_last = "-cl" in variant
+        batch = target.contiguous(memory_format=torch.channels_last) if channels_last else target.contiguous()
+        with torch.inference_mode():
+            if variant.endswith("-frozen"):
+                if variant not in frozen:
+                    traced = torch.jit.trace(encoder.to(memory_format=torch.channels_last), batch)
+                    frozen[variant] = torch.jit.optimize_for_inference(torch.jit.freeze(traced.eval()))
+                run = frozen[variant]
+            else:
+                run = encoder
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=variant.startswith("bf16")):
+                for _ in range(2):
+                    run(batch)
+                start = time.perf_counter()
+                for _ in range(batches):
+                    run(batch)
+                elapsed = time.perf_counter() - start
+        encoder.train()
+        return elapsed
 
     layout = None
     print(f"ready torch {torch.__version__} threads {torch.get_num_threads()}", flush=True)
@@ -293,6 +364,21 @@ def main():
         if words[0] == "params":
             # Trainable and frozen alike: the C# side counts every parameter the same way.
             print(f"params {sum(p.numel() for p in model.parameters())}", flush=True)
+        elif words[0] == "profile":
+            variant, steps = words[1], int(words[2])
+            wanted = torch.channels_last if variant.endswith("-cl") else torch.contiguous_format
+            if layout != wanted:
+                model.to(memory_format=wanted)
+                layout = wanted
+            step(variant)
+            print(f"profile {variant} {profile(step, variant, steps)}", flush=True)
+        elif words[0] == "embed":
+            variant, batches = words[1], int(words[2])
+            wanted = torch.channels_last if "-cl" in variant else torch.contiguous_format
+            if layout != wanted:
+                model.to(memory_format=wanted)
+                layout = wanted
+            print(f"embed {variant} {embed(variant, batches):.6f}", flush=True)
         elif words[0] == "round":
             variant, steps = words[1], int(words[2])
             wanted = torch.channels_last if variant.endswith("-cl") else torch.contiguous_format

@@ -3,6 +3,7 @@ using AavaeMlNet.MLNet;
 using AavaeMlNet.Pixels;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
 
 namespace AavaeMlNet.BatchEmbedding;
 
@@ -12,13 +13,24 @@ public sealed record EmbeddedImage(int Index, int? Label, float[] Embedding);
 /// <summary>
 /// A saved ML.NET model (the AAVAE transformer alone, or a whole pipeline) used to embed images: the model is cut
 /// after the first stage that produces the embedding column, so a downstream normalizer or probe never rewrites it.
-/// Images go through in chunks, so any number of them are embedded in bounded memory.
+/// Images go through in chunks, so any number of them are embedded in bounded memory. ML.NET's OnnxTransformer runs
+/// the encoder one row per call; where the batched export of the same encoder lies beside the model (X.onnx beside
+/// X.zip, as `aavae pretrain` writes it), each chunk goes through ONNX Runtime in one call instead, once the first
+/// rows have shown that both give the same embeddings (within <see cref="OnnxTolerance"/>).
 /// </summary>
-public sealed class ModelEmbedder
+public sealed class ModelEmbedder : IDisposable
 {
+    /// <summary>The largest difference allowed between the batched export and the model.zip on the first rows.
+    /// </summary>
+    public const float OnnxTolerance = 1e-4f;
+
+    private const int RowsCompared = 16;
+
     private readonly MLContext ml;
     private readonly ITransformer model;
     private readonly SchemaDefinition rowSchema;
+    private OnnxEncoder? onnx;
+    private bool onnxChecked;
 
     private ModelEmbedder(MLContext ml, ITransformer model, ImageColumn input, string column, int size)
     {
@@ -90,12 +102,48 @@ public sealed class ModelEmbedder
                     throw new ArgumentException(
                         $"Column '{column}' of model '{path}' is {found.Type}, not a known-size Vector<Single>.");
                 var chain = new TransformerChain<ITransformer>(stages.ToArray());
-                return new ModelEmbedder(ml, chain, input, column, vector.Size) { ModelPath = Path.GetFullPath(path) };
+                var embedder = new ModelEmbedder(ml, chain, input, column, vector.Size)
+                {
+                    ModelPath = Path.GetFullPath(path),
+                };
+                embedder.AttachOnnx(Path.ChangeExtension(embedder.ModelPath, ".onnx"));
+                return embedder;
             }
         }
         throw new ArgumentException(
             $"Model '{path}' produces no column '{column}'; give the embedding column's name as column.",
             nameof(column));
+    }
+
+    /// <summary>How the images are embedded, and why: for the job's log.</summary>
+    public string Engine { get; private set; } = "";
+
+    private void AttachOnnx(string onnxPath)
+    {
+        string name = Path.GetFileName(onnxPath);
+        if (!File.Exists(onnxPath))
+        {
+            Engine = $"the model one row per call (ML.NET's OnnxTransformer; no {name} beside it to run in batches)";
+            return;
+        }
+        try
+        {
+            onnx = new OnnxEncoder(File.ReadAllBytes(onnxPath), Column);
+        }
+        catch (Exception e) when (e is ArgumentException or OnnxRuntimeException)
+        {
+            Engine = $"the model one row per call ({name} beside it cannot run here: {e.Message})";
+            return;
+        }
+        if (onnx.ImageLength != Input.Length || onnx.Size != Size)
+        {
+            Engine = $"the model one row per call ({name} beside it takes {onnx.ImageLength} values and gives " +
+                     $"{onnx.Size}, the model {Input.Length} and {Size})";
+            onnx.Dispose();
+            onnx = null;
+            return;
+        }
+        Engine = $"{name} in ONNX Runtime, a chunk per call (its first {RowsCompared} rows checked against the model)";
     }
 
     /// <summary>Embeds <paramref name="records"/> in order, <paramref name="chunkSize"/> at a time.</summary>
@@ -131,8 +179,48 @@ public sealed class ModelEmbedder
     private List<EmbeddedImage> EmbedChunk(List<ImageRecord> chunk, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (chunk.Count == 0) return [];
+        if (onnx is not null && !onnxChecked) CheckOnnx(chunk);
+        return onnx is null ? EmbedThroughModel(chunk) : EmbedThroughOnnx(chunk, onnx);
+    }
+
+    // The batched export must give the model's own embeddings: compared on the first rows, else not used.
+    private void CheckOnnx(List<ImageRecord> chunk)
+    {
+        var sample = chunk.Take(RowsCompared).ToList();
+        var expected = EmbedThroughModel(sample);
+        var actual = EmbedThroughOnnx(sample, onnx!);
+        float worst = expected.Zip(actual)
+            .Max(p => p.First.Embedding.Zip(p.Second.Embedding).Max(v => Math.Abs(v.First - v.Second)));
+        onnxChecked = true;
+        if (worst <= OnnxTolerance) return;
+        Engine = $"the model one row per call ({Path.GetFileName(Path.ChangeExtension(ModelPath, ".onnx"))} beside " +
+                 $"it differs from the model by up to {worst:G3} on the first rows: it belongs to another model)";
+        onnx!.Dispose();
+        onnx = null;
+    }
+
+    private List<EmbeddedImage> EmbedThroughOnnx(List<ImageRecord> chunk, OnnxEncoder encoder)
+    {
+        int length = Input.Length;
+        var pixels = new float[chunk.Count * length];
+        for (int i = 0; i < chunk.Count; i++)
+            PixelScale.ToUnit(chunk[i].PixelsChw.AsSpan(0, length), pixels.AsSpan(i * length, length));
+        var values = new float[chunk.Count * Size];
+        encoder.Embed(pixels, chunk.Count, values);
         var result = new List<EmbeddedImage>(chunk.Count);
-        if (chunk.Count == 0) return result;
+        for (int i = 0; i < chunk.Count; i++)
+        {
+            var record = chunk[i];
+            int? label = record.Label == ImageRecord.NoLabel ? null : record.Label;
+            result.Add(new EmbeddedImage(record.Index, label, values[(i * Size)..((i + 1) * Size)]));
+        }
+        return result;
+    }
+
+    private List<EmbeddedImage> EmbedThroughModel(List<ImageRecord> chunk)
+    {
+        var result = new List<EmbeddedImage>(chunk.Count);
         var rows = chunk.Select(r => new PixelRow { Pixels = PixelScale.ToUnit(r.PixelsChw) });
         var output = model.Transform(ml.Data.LoadFromEnumerable(rows, rowSchema));
         var column = output.Schema[Column];
@@ -149,6 +237,8 @@ public sealed class ModelEmbedder
         }
         return result;
     }
+
+    public void Dispose() => onnx?.Dispose();
 
     private static IEnumerable<ITransformer> Flatten(ITransformer transformer) =>
         transformer is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [transformer];

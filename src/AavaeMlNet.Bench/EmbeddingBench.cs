@@ -5,6 +5,8 @@ using AavaeMlNet.Model;
 using AavaeMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using static TorchSharp.torch;
 
 namespace AavaeMlNet.Bench;
@@ -21,7 +23,7 @@ internal static class EmbeddingBench
         public float[] Image { get; set; } = [];
     }
 
-    public static void Run(BenchConfiguration configuration, int images, int rounds)
+    public static void Run(BenchConfiguration configuration, int images, int rounds, bool comparePyTorch)
     {
         var c = configuration.Model;
         int length = c.Channels * c.Height * c.Width;
@@ -81,16 +83,47 @@ internal static class EmbeddingBench
             return n / clock.Elapsed.TotalSeconds;
         }
 
+        // The exported encoder with a batch dimension, run by ONNX Runtime directly (what ML.NET's OnnxTransformer
+        // cannot do: it calls the model one row at a time).
+        using var onnx = new MemoryStream();
+        transformer.ExportOnnx(onnx, "pixels", "embedding");
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = Environment.ProcessorCount,
+        };
+        using var session = new InferenceSession(onnx.ToArray(), sessionOptions);
+        var onnxInput = new DenseTensor<float>(batch.data<float>().ToArray(),
+            [configuration.BatchSize, c.Channels, c.Height, c.Width]);
+        double Onnx()
+        {
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < batches; i++)
+            {
+                using var outputs = session.Run([NamedOnnxValue.CreateFromTensor("pixels", onnxInput)]);
+            }
+            return batches * configuration.BatchSize / clock.Elapsed.TotalSeconds;
+        }
+
         Console.WriteLine($"configuration {configuration.Name}: {c.Depth}, width x{c.WidthMultiplier}, " +
                           $"{c.Channels}x{c.Height}x{c.Width}, {images} images, " +
                           $"inference batch {configuration.BatchSize}, {rounds} rounds, " +
                           $"libtorch threads {get_num_threads()}");
-        var results = new Dictionary<string, List<double>> { ["bare"] = [], ["transformer"] = [], ["reloaded"] = [] };
+        var results = new Dictionary<string, List<double>>
+        {
+            ["bare"] = [], ["transformer"] = [], ["reloaded"] = [], ["onnx"] = [],
+        };
         // Warm-up.
         Bare();
         Through(transformer);
+        Onnx();
+        using var pytorch = comparePyTorch
+            ? PyTorchStepBench.Start(configuration, get_num_threads(), CpuBf16Features.Current)
+            : null;
         for (int round = 0; round < rounds; round++)
         {
+            pytorch?.RunEmbedRound(batches);
+            results["onnx"].Add(Onnx());
             results["bare"].Add(Bare());
             results["transformer"].Add(Through(transformer));
             results["reloaded"].Add(Through(reloaded));
@@ -100,10 +133,23 @@ internal static class EmbeddingBench
         foreach (var (name, label) in new[]
                  {
                      ("bare", "bare TorchSharp forward (ready tensors, batched)"),
-                     ("transformer", "AavaeTransformer over an IDataView (batched)"),
+                     ("transformer", "AavaeTransformer over an IDataView (ONNX Runtime, batched)"),
                      ("reloaded", "reloaded model.zip (ONNX Runtime, one row per call)"),
+                     ("onnx", "exported encoder in ONNX Runtime, batched (ready tensors)"),
                  })
             Console.WriteLine($"{label,-58} {results[name].Max(),22:F1} {results[name].Max() / baseline,8:F2}x");
+        if (pytorch is not null)
+        {
+            Console.WriteLine($"PyTorch side: {pytorch.Version} (scripts/pytorch_step_bench.py, same encoder, " +
+                              $"batch {configuration.BatchSize}, threads), eval mode, inference_mode");
+            var theirs = pytorch.EmbedRates(batches * configuration.BatchSize);
+            foreach (var (variant, rate) in theirs)
+                Console.WriteLine($"{"PyTorch " + variant,-58} {rate,22:F1} {rate / baseline,8:F2}x");
+            var ours = results.MaxBy(r => r.Value.Max());
+            var best = theirs.MaxBy(r => r.Value);
+            Console.WriteLine($"best against best: AavaeMlNet {ours.Key} / PyTorch {best.Key} = " +
+                              $"{ours.Value.Max() / best.Value:F2}x");
+        }
         Console.WriteLine($"peak resident memory: {TrainingStepBench.PeakResidentMegabytes():F0} MB");
         File.Delete(path);
     }

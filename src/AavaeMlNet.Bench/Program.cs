@@ -32,7 +32,8 @@ try
                 Option("--cli", Path.Combine("src", "AavaeMlNet.Cli", "bin", "Release", "net10.0", "aavae.dll")));
             break;
         case "embed":
-            EmbeddingBench.Run(configuration, int.Parse(Option("--images", "2048")), rounds);
+            EmbeddingBench.Run(configuration, int.Parse(Option("--images", "2048")), rounds,
+                args.Contains("--compare-pytorch"));
             break;
         default:
             Console.Error.WriteLine($"Unknown bench '{mode}': expected train, embed, embed-cli or embed-folder.");

@@ -92,6 +92,30 @@ internal sealed class PyTorchStepBench : IDisposable
         }
     }
 
+    /// <summary>The eval-mode forward variants: each training format, and a traced, frozen one (BatchNorm folded).
+    /// </summary>
+    public IReadOnlyList<string> EmbedVariants => [.. variants, "fp32-cl-frozen"];
+
+    private readonly Dictionary<string, List<double>> embedSeconds = new();
+
+    /// <summary>One timed round of the encoder's eval-mode forward, <paramref name="batches"/> batches per variant.
+    /// </summary>
+    public void RunEmbedRound(int batches)
+    {
+        foreach (var variant in EmbedVariants)
+        {
+            process.StandardInput.WriteLine($"embed {variant} {batches}");
+            var words = Expect(process, "embed").Split(' ');
+            if (!embedSeconds.TryGetValue(variant, out var list)) embedSeconds[variant] = list = [];
+            list.Add(double.Parse(words[2], CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Best images/s of each embedding variant, for rounds of <paramref name="imagesPerRound"/> images.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> EmbedRates(int imagesPerRound) =>
+        embedSeconds.ToDictionary(p => p.Key, p => imagesPerRound / p.Value.Min());
+
     /// <summary>One timed round of every PyTorch variant.</summary>
     public void RunRound(int steps)
     {
@@ -124,6 +148,23 @@ internal sealed class PyTorchStepBench : IDisposable
         var bestTheirs = formats.MaxBy(f => PyTorchRate(VariantName(f)))!;
         double ratio = ours($"model step, {bestOurs.Name}") / PyTorchRate(VariantName(bestTheirs));
         Console.WriteLine($"best against best: AavaeMlNet {bestOurs.Name} / PyTorch {bestTheirs.Name} = {ratio:F2}x");
+    }
+
+    /// <summary>
+    /// Where a training step's time goes, per kind of operation (torch.profiler's self CPU time over
+    /// <paramref name="steps"/> steps), for the standard and the fastest channels-last format: both stacks call the
+    /// same libtorch kernels, so this is where the time of either goes.
+    /// </summary>
+    public void PrintProfiles(int steps)
+    {
+        Console.WriteLine($"PyTorch profile over {steps} steps: share of self CPU time by kind of operation");
+        foreach (var variant in variants)
+        {
+            process.StandardInput.WriteLine($"profile {variant} {steps}");
+            var words = Expect(process, "profile").Split(' ');
+            string shares = string.Join(", ", words[2..].Select(w => w.Replace('_', ' ').Replace("=", " ") + " %"));
+            Console.WriteLine($"  {variant,-8} {shares}");
+        }
     }
 
     public void Dispose()

@@ -156,6 +156,7 @@ internal static class TrainingStepBench
         {
             Console.WriteLine();
             pytorch.Report(configuration.BatchSize * steps, formats, Rate, Mfu);
+            pytorch.PrintProfiles(steps);
         }
         Console.WriteLine($"peak resident memory: {PeakResidentMegabytes():F0} MB");
     }

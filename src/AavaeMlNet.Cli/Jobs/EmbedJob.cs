@@ -15,10 +15,15 @@ public static class EmbedJob
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.ChunkSize);
         var format = EmbeddingFileFormat.Resolve(options.Format, options.Output);
-        var embedder = ModelEmbedder.Load(new MLContext(0), options.ModelPath, options.Column, options.ImageColumn);
+        using var embedder = ModelEmbedder.Load(new MLContext(0), options.ModelPath, options.Column,
+            options.ImageColumn);
+        log.WriteLine($"Embedding through {embedder.Engine}.");
         var rejects = options.OnBadImage == UndecodableImagePolicy.Skip ? new RejectsFile() : null;
         var source = ImageInputs.Open(options.Input, embedder.Shape, options.Labels, options.DataDirectory, rejects);
-        return await ResumableEmbeddingFile.WriteAsync(embedder, options.Input, source, format, options.Output,
+        string engine = embedder.Engine;
+        var result = await ResumableEmbeddingFile.WriteAsync(embedder, options.Input, source, format, options.Output,
             options.Shard, options.ChunkSize, log, cancellationToken, rejects);
+        if (embedder.Engine != engine) log.WriteLine($"Embedded through {embedder.Engine}.");
+        return result;
     }
 }

@@ -289,7 +289,7 @@ public static class EvaluateJob
         {
             var (values, labels, count) = embedder.EmbedAll(source, chunkSize, cancellationToken);
             return (new EmbeddingMatrix(values, count, embedder.Size), labels);
-        });
+        }, embedder);
 
     private static Embedder CheckpointEmbedder(string name, string path)
     {

@@ -155,9 +155,9 @@ public static class ExperimentJob
             if (losses.Count > 0)
                 LossCurvePlot.Write(Path.Combine(options.OutputDirectory, $"loss-{slug}.png"), losses,
                     $"Training loss: {run.Name}");
-            transformer.SaveCheckpoint(Path.Combine(options.OutputDirectory, $"encoder-{slug}.ckpt"));
             string modelPath = Path.Combine(options.OutputDirectory, $"model-{slug}.zip");
-            AtomicFile.Write(modelPath, stream => ml.Model.Save(transformer, data.Pretrain.Schema, stream));
+            ModelFiles.Write(ml, transformer, data.Pretrain.Schema, transformer, modelPath,
+                Path.Combine(options.OutputDirectory, $"encoder-{slug}.ckpt"));
             results.Add(new ExperimentResult(run.Name, linear, knn, steps, epochs, stoppedAtBudget, pretrainSeconds,
                 imagesPerSecond, finalLoss, online, Describe(transformer.Config, training))
             {

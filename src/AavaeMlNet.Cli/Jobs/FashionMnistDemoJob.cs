@@ -94,8 +94,8 @@ public static class FashionMnistDemoJob
 
         string modelPath = Path.Combine(options.OutputDirectory, "model.zip");
         var pipeline = new TransformerChain<ITransformer>(aavae, probe.Model);
-        AtomicFile.Write(modelPath, stream => ml.Model.Save(pipeline, data.ProbeTrain.Schema, stream));
-        aavae.SaveCheckpoint(Path.Combine(options.OutputDirectory, "encoder.ckpt"));
+        ModelFiles.Write(ml, pipeline, data.ProbeTrain.Schema, aavae, modelPath,
+            Path.Combine(options.OutputDirectory, "encoder.ckpt"));
 
         if (losses.Count > 0)
             LossCurvePlot.Write(Path.Combine(options.OutputDirectory, "loss.png"), losses,

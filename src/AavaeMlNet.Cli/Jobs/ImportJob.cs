@@ -23,9 +23,8 @@ public static class ImportJob
 
         string model = Path.GetFullPath(output);
         Directory.CreateDirectory(Path.GetDirectoryName(model)!);
-        AtomicFile.Write(model, stream => ml.Model.Save(transformer, schema, stream));
         string native = Path.Combine(Path.GetDirectoryName(model)!, "encoder.ckpt");
-        transformer.SaveCheckpoint(native);
+        ModelFiles.Write(ml, transformer, schema, transformer, model, native);
         return new ImportJobResult(model, native, transformer.EmbeddingSize, import.Notes);
     }
 }

@@ -122,7 +122,7 @@ public static class InspectJob
         IReadOnlyList<string> classNames;
         if (options.Model is { } modelPath && options.Checkpoint is null)
         {
-            var embedder = ModelEmbedder.Load(new MLContext(0), modelPath);
+            using var embedder = ModelEmbedder.Load(new MLContext(0), modelPath);
             var source = ImageInputs.Open(options.Input, embedder.Shape, options.Labels, options.DataDirectory);
             classNames = source.Info.ClassNames;
             var rows = embedder.Embed(source.Read().Take(limit), 1024, cancellationToken).ToList();

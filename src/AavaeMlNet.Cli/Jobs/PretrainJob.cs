@@ -59,9 +59,8 @@ public static class PretrainJob
 
         string output = Path.GetFullPath(options.Output);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        AtomicFile.Write(output, stream => ml.Model.Save(transformer, data.Schema, stream));
         string checkpoint = Path.Combine(Path.GetDirectoryName(output)!, "encoder.ckpt");
-        transformer.SaveCheckpoint(checkpoint);
+        ModelFiles.Write(ml, transformer, data.Schema, transformer, output, checkpoint);
         if (rejects is not null)
         {
             rejects.Write(output + ".rejects.csv");

@@ -76,9 +76,10 @@ public class MLContextConventionTests
         var emitted = Column(transformer.Transform(ml.Data.LoadFromEnumerable(rows)), "Embedding");
         Assert.NotNull(lastEpoch);
         Assert.Equal(rows.Count * transformer.EmbeddingSize, lastEpoch.Length);
+        // The callback runs the TorchSharp encoder, the transformer its ONNX export: equal within float rounding.
         for (int i = 0; i < rows.Count; i++)
             for (int j = 0; j < transformer.EmbeddingSize; j++)
-                Assert.Equal(emitted[i][j], lastEpoch[i * transformer.EmbeddingSize + j], 5);
+                Assert.InRange(emitted[i][j] - lastEpoch[i * transformer.EmbeddingSize + j], -1e-4f, 1e-4f);
 
         using var unwatched = ml.Transforms.PretrainAavae(Vectors(epochs: 2)).Fit(view);
         Assert.Equal(emitted, Column(unwatched.Transform(ml.Data.LoadFromEnumerable(rows)), "Embedding"));
