@@ -36,6 +36,7 @@ public sealed class WriteFailureTests(PretrainedModel model) : IDisposable
         byte[] previousZip = File.ReadAllBytes(zip);
         byte[] previousLast = File.ReadAllBytes(last);
         byte[] previousEncoder = File.ReadAllBytes(Path.Combine(output, "encoder.ckpt"));
+        byte[] previousOnnx = File.ReadAllBytes(Path.Combine(output, "model.onnx"));
         Assert.True(ReadOnlyFolder.MakeReadOnly(output));
 
         var result = CliProcess.Run(directory, ResumeOfTheFinishedRun);
@@ -45,7 +46,8 @@ public sealed class WriteFailureTests(PretrainedModel model) : IDisposable
         Assert.Equal(previousZip, File.ReadAllBytes(zip));
         Assert.Equal(previousLast, File.ReadAllBytes(last));
         Assert.Equal(previousEncoder, File.ReadAllBytes(Path.Combine(output, "encoder.ckpt")));
-        Assert.Equal(["checkpoints", "encoder.ckpt", "model.zip"], Entries(output));
+        Assert.Equal(previousOnnx, File.ReadAllBytes(Path.Combine(output, "model.onnx")));
+        Assert.Equal(["checkpoints", "encoder.ckpt", "model.onnx", "model.zip"], Entries(output));
         Assert.Equal([Checkpoint.LatestFileName], Entries(Path.Combine(output, "checkpoints")));
         var embeddings = new MLContext(0).Model.Load(zip, out _)
             .Transform(new IdxSource(model.TestImages).ToDataView()).GetColumn<float[]>("Embedding").ToList();
@@ -68,7 +70,7 @@ public sealed class WriteFailureTests(PretrainedModel model) : IDisposable
         CliProcess.AssertUserError(result, $"Cannot write '{zip}': ");
         Assert.Equal("kept", File.ReadAllText(Path.Combine(zip, "kept.txt")));
         Assert.Equal(["kept.txt"], Entries(zip));
-        Assert.Equal(["checkpoints", "encoder.ckpt", "model.zip"], Entries(output));
+        Assert.Equal(["checkpoints", "encoder.ckpt", "model.onnx", "model.zip"], Entries(output));
     }
 
     [LinuxFact]
