@@ -16,7 +16,7 @@
 // Run it as a notebook (`02-mlnet-pipeline.ipynb`) or as a C# file-based app:
 // `dotnet run notebooks/02-mlnet-pipeline.cs`.
 // The `.ipynb` is generated from the `.cs` (`dotnet run --project notebooks/tools/NotebookGenerator`): edit the `.cs`.
-// `AAVAE_NOTEBOOK_SMALL=1` makes a one-minute smoke run; `AAVAE_NOTEBOOK_OUTPUT` sets where files go.
+// The outputs shown are those of a run on two CPU cores; the settings are in the parameters cell.
 
 // %% [markdown]
 // ## Setup
@@ -77,15 +77,22 @@ void Show(string path) => Console.WriteLine($"plot: {Path.GetFullPath(path)}");
 // Fashion-MNIST as `IDataView`s with an `Image` column (784 floats in [0, 1], CHW order) and a `Label` column. The
 // same labelled images feed the whole pipeline: AAVAE ignores the labels, the classifier uses them.
 
+// %% [parameters]
+// The settings of this notebook; change them here. `small` makes a smoke run of a few seconds on fewer images.
+bool small = false;
+string outputDirectory = Path.Combine("aavae-output", "notebooks", "02-mlnet-pipeline"); // where the plots go
+
+// %% [app]
+// The file-based app takes the same settings from its command line: `dotnet run NAME.cs -- --small --output DIR`.
+small |= args.Contains("--small");
+if (Array.IndexOf(args, "--output") is int at and >= 0 && at + 1 < args.Length) outputDirectory = args[at + 1];
+
 // %% [code]
-bool small = Environment.GetEnvironmentVariable("AAVAE_NOTEBOOK_SMALL") == "1";
 int trainImages = small ? 1_000 : 10_000;
 int testImages = small ? 500 : 10_000;
 int epochs = small ? 1 : 2;
 double widthMultiplier = small ? 0.125 : 0.25;
 int trees = small ? 10 : 100;
-string outputDirectory = Environment.GetEnvironmentVariable("AAVAE_NOTEBOOK_OUTPUT")
-    ?? Path.Combine("aavae-output", "notebooks", "02-mlnet-pipeline");
 Directory.CreateDirectory(outputDirectory);
 
 var files = await FashionMnistLocator.EnsureAsync(Path.Combine(Path.GetTempPath(), "aavae-data", "fashion-mnist"),

@@ -17,7 +17,7 @@
 // Run it as a notebook (`03-looking-inside.ipynb`) or as a C# file-based app:
 // `dotnet run notebooks/03-looking-inside.cs`.
 // The `.ipynb` is generated from the `.cs` (`dotnet run --project notebooks/tools/NotebookGenerator`): edit the `.cs`.
-// `AAVAE_NOTEBOOK_SMALL=1` makes a one-minute smoke run; `AAVAE_NOTEBOOK_OUTPUT` sets where the plots go.
+// The outputs shown are those of a run on two CPU cores; the settings are in the parameters cell.
 
 // %% [markdown]
 // ## Setup
@@ -81,14 +81,21 @@ void Show(string path) => Console.WriteLine($"plot: {Path.GetFullPath(path)}");
 // The same small budget as the quick start: a quarter-width ResNet-18 pretrained for 2 epochs on 10,000 unlabelled
 // Fashion-MNIST images.
 
+// %% [parameters]
+// The settings of this notebook; change them here. `small` makes a smoke run of a few seconds on fewer images.
+bool small = false;
+string outputDirectory = Path.Combine("aavae-output", "notebooks", "03-looking-inside"); // where the plots go
+
+// %% [app]
+// The file-based app takes the same settings from its command line: `dotnet run NAME.cs -- --small --output DIR`.
+small |= args.Contains("--small");
+if (Array.IndexOf(args, "--output") is int at and >= 0 && at + 1 < args.Length) outputDirectory = args[at + 1];
+
 // %% [code]
-bool small = Environment.GetEnvironmentVariable("AAVAE_NOTEBOOK_SMALL") == "1";
 int pretrainImages = small ? 1_000 : 10_000;
 int epochs = small ? 1 : 2;
 double widthMultiplier = small ? 0.125 : 0.25;
 int mapImages = small ? 300 : 2_000;
-string outputDirectory = Environment.GetEnvironmentVariable("AAVAE_NOTEBOOK_OUTPUT")
-    ?? Path.Combine("aavae-output", "notebooks", "03-looking-inside");
 Directory.CreateDirectory(outputDirectory);
 
 var files = await FashionMnistLocator.EnsureAsync(Path.Combine(Path.GetTempPath(), "aavae-data", "fashion-mnist"),

@@ -18,12 +18,10 @@ public class FileBasedAppTests
             // Release, without rebuilding the libraries: building this test project built them for notebooks/lib, and
             // other test projects running beside this one may be reading or building the same outputs.
             var (exitCode, log) = await DotnetAsync(
-                ["run", "-c", "Release", "-p:BuildProjectReferences=false", Path.Combine("notebooks", name + ".cs")],
-                new Dictionary<string, string>
-                {
-                    ["AAVAE_NOTEBOOK_SMALL"] = "1",
-                    ["AAVAE_NOTEBOOK_OUTPUT"] = output,
-                });
+            [
+                "run", "-c", "Release", "-p:BuildProjectReferences=false", Path.Combine("notebooks", name + ".cs"),
+                "--", "--small", "--output", output,
+            ]);
 
             Assert.True(exitCode == 0, $"dotnet run notebooks/{name}.cs exited with {exitCode}:\n{log}");
             var printed = log.Split('\n')
@@ -39,8 +37,7 @@ public class FileBasedAppTests
         }
     }
 
-    private static async Task<(int ExitCode, string Log)> DotnetAsync(string[] arguments,
-        IReadOnlyDictionary<string, string> environment)
+    private static async Task<(int ExitCode, string Log)> DotnetAsync(string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet", arguments)
         {
@@ -50,7 +47,6 @@ public class FileBasedAppTests
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

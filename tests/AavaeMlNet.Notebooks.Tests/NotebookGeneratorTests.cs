@@ -9,6 +9,11 @@ namespace AavaeMlNet.Notebooks.Tests;
 /// </summary>
 public class NotebookGeneratorTests
 {
+    private static KernelInfoCollection KernelInfos() =>
+    [
+        new Microsoft.DotNet.Interactive.Documents.KernelInfo("csharp", "C#", ["c#", "cs"]),
+    ];
+
     [Theory]
     [MemberData(nameof(RepositoryPaths.NotebookNames), MemberType = typeof(RepositoryPaths))]
     public void Committed_notebook_is_what_the_generator_writes_from_its_cs_source(string name)
@@ -27,7 +32,7 @@ public class NotebookGeneratorTests
     public void Generated_notebook_reads_as_a_csharp_notebook_in_dotnet_interactive(string name)
     {
         var document = Notebook.Parse(
-            NotebookSet.Generate(Path.Combine(RepositoryPaths.Notebooks, name + ".cs")), NotebookKernel.KernelInfos());
+            NotebookSet.Generate(Path.Combine(RepositoryPaths.Notebooks, name + ".cs")), KernelInfos());
         var code = document.Elements.Where(e => e.KernelName != "markdown").ToList();
         Assert.NotEmpty(code);
         Assert.All(code, e => Assert.Equal("csharp", e.KernelName));
@@ -74,7 +79,7 @@ public class NotebookGeneratorTests
         var cells = NotebookSource.Parse(
             "// %% [notebook]\n// display(1);\n// %% [app]\nConsole.WriteLine(1);\n// %% [code]\nvar y = 2;\n",
             "example.cs");
-        var document = Notebook.Parse(IpynbWriter.Write(cells, "example.cs"), NotebookKernel.KernelInfos());
+        var document = Notebook.Parse(IpynbWriter.Write(cells, "example.cs"), KernelInfos());
 
         Assert.Equal(["display(1);", "var y = 2;"], document.Elements.Select(e => e.Contents));
     }
@@ -97,5 +102,33 @@ public class NotebookGeneratorTests
     {
         string source = Path.Combine(RepositoryPaths.Notebooks, "01-quick-start.cs");
         Assert.Equal(NotebookSet.Generate(source), NotebookSet.Generate(source));
+    }
+
+    [Fact]
+    public void Outputs_of_an_executed_run_round_trip_and_the_parameters_cell_is_tagged()
+    {
+        var cells = NotebookSource.Parse(
+            "// %% [code]\nusing System;\n// %% [parameters]\nint n = 2;\n// %% [markdown]\n// Text\n" +
+            "// %% [code]\nConsole.WriteLine(n);", "example.cs");
+        IReadOnlyList<IReadOnlyList<NotebookOutput>> outputs =
+        [
+            [],
+            [],
+            [
+                new(NotebookOutput.Stream, "stdout", [new("text", "2\nand more\n")]),
+                new(NotebookOutput.Display, null, [new("text/html", "<img src=\"data:image/png;base64,AAAA\" />")]),
+            ],
+        ];
+        string ipynb = IpynbWriter.Write(cells, "example.cs", outputs);
+
+        var read = IpynbWriter.ReadOutputs(ipynb);
+        Assert.Equal(3, read.Count);
+        Assert.Empty(read[0]);
+        Assert.Equal(outputs[2].Select(o => (o.Kind, o.Name, string.Join('|', o.Data))),
+            read[2].Select(o => (o.Kind, o.Name, string.Join('|', o.Data))));
+        Assert.Equal(ipynb, IpynbWriter.Write(cells, "example.cs", read));
+        Assert.Equal([false, true, false], IpynbWriter.ReadCodeCells(ipynb).Select(c => c.IsParameters));
+        Assert.Contains("\"tags\": [", ipynb);
+        Assert.Contains("\"and more\\n\",", ipynb); // Jupyter's list of lines, each with its newline
     }
 }

@@ -1,7 +1,10 @@
+using AavaeMlNet.Notebooks.Generator;
+
 namespace AavaeMlNet.Notebooks.Tests;
 
 /// <summary>
-/// Every .ipynb runs top to bottom in a .NET Interactive C# kernel with the small settings, and shows its plots.
+/// Every .ipynb runs top to bottom in a .NET Interactive C# kernel with the small settings (set after its parameters
+/// cell, as a runner does), and shows its plots.
 /// </summary>
 public class NotebookKernelTests
 {
@@ -12,10 +15,12 @@ public class NotebookKernelTests
         string output = TestDirectory.New($"{name}-kernel");
         try
         {
-            var run = await NotebookKernel.RunAsync(Path.Combine(RepositoryPaths.Notebooks, name + ".ipynb"),
-                new Dictionary<string, string> { ["AAVAE_NOTEBOOK_SMALL"] = "1", ["AAVAE_NOTEBOOK_OUTPUT"] = output });
+            // As a runner would: the small settings set in a cell right after the notebook's parameters cell.
+            string notebook = Path.Combine(RepositoryPaths.Notebooks, name + ".ipynb");
+            var run = await NotebookExecutor.RunAsync(IpynbWriter.ReadCodeCells(await File.ReadAllTextAsync(notebook)),
+                RepositoryPaths.Notebooks, $"small = true; outputDirectory = @\"{output}\";");
 
-            Assert.True(run.Failure is null, $"{name}.ipynb: {run.Failure}\n--- outputs so far ---\n{run.Output}");
+            Assert.True(run.Failure is null, $"{name}.ipynb: {run.Failure}\n--- outputs so far ---\n{run.Log}");
             var written = Directory.GetFiles(output, "*.png");
             Assert.NotEmpty(written);
             Assert.Equal(written.Length, run.Images.Count);

@@ -10,19 +10,29 @@ public static class NotebookSet
     /// <summary>The notebook path that belongs to <paramref name="sourcePath"/>.</summary>
     public static string NotebookPath(string sourcePath) => Path.ChangeExtension(sourcePath, ".ipynb");
 
-    /// <summary>The notebook JSON generated from the source file at <paramref name="sourcePath"/>.</summary>
-    public static string Generate(string sourcePath)
+    /// <summary>
+    /// The notebook JSON generated from the source file at <paramref name="sourcePath"/>, with the outputs of an
+    /// executed run when given.
+    /// </summary>
+    public static string Generate(string sourcePath, IReadOnlyList<IReadOnlyList<NotebookOutput>>? outputs = null)
     {
         string name = Path.GetFileName(sourcePath);
-        return IpynbWriter.Write(NotebookSource.Parse(File.ReadAllText(sourcePath), name), name);
+        return IpynbWriter.Write(Cells(sourcePath), name, outputs);
     }
 
+    /// <summary>The cells of the source file at <paramref name="sourcePath"/>.</summary>
+    public static IReadOnlyList<NotebookCell> Cells(string sourcePath) =>
+        NotebookSource.Parse(File.ReadAllText(sourcePath), Path.GetFileName(sourcePath));
+
     /// <summary>
-    /// Whether the committed notebook of <paramref name="sourcePath"/> is exactly what the generator writes.
+    /// Whether the committed notebook of <paramref name="sourcePath"/> is exactly what the generator writes from the
+    /// source, with the outputs it holds (those of the run that executed it).
     /// </summary>
     public static bool IsUpToDate(string sourcePath)
     {
         string notebook = NotebookPath(sourcePath);
-        return File.Exists(notebook) && File.ReadAllText(notebook) == Generate(sourcePath);
+        if (!File.Exists(notebook)) return false;
+        string committed = File.ReadAllText(notebook);
+        return committed == Generate(sourcePath, IpynbWriter.ReadOutputs(committed));
     }
 }

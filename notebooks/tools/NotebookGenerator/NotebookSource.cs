@@ -4,7 +4,8 @@ namespace AavaeMlNet.Notebooks.Generator;
 /// Reads a notebook's single source, a C# file-based app, into cells. The file starts with the app's header (a
 /// <c>#!</c> line, <c>#:project</c>/<c>#:package</c>/<c>#:property</c> directives, comments), which the notebook does
 /// not get; then each cell begins with a marker line <c>// %% [markdown]</c>, <c>// %% [code]</c>,
-/// <c>// %% [notebook]</c> or <c>// %% [app]</c> (see <see cref="CellKind"/>) and runs to the next marker.
+/// <c>// %% [parameters]</c>, <c>// %% [notebook]</c> or <c>// %% [app]</c> (see <see cref="CellKind"/>) and runs
+/// to the next marker.
 /// </summary>
 public static class NotebookSource
 {
@@ -43,9 +44,10 @@ public static class NotebookSource
         "// %% [code]" => CellKind.Code,
         "// %% [notebook]" => CellKind.Notebook,
         "// %% [app]" => CellKind.App,
+        "// %% [parameters]" => CellKind.Parameters,
         _ => throw new FormatException(
             $"{name}({lineNumber}): unknown cell marker '{line.Trim()}'; " +
-            "expected // %% [markdown], [code], [notebook] or [app]."),
+            "expected // %% [markdown], [code], [parameters], [notebook] or [app]."),
     };
 
     private static void CheckHeaderLine(string line, string name, int lineNumber)

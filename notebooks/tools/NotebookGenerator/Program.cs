@@ -1,9 +1,11 @@
 using AavaeMlNet.Notebooks.Generator;
 
-// dotnet run --project notebooks/tools/NotebookGenerator [-- --check] [notebooks-directory]
+// dotnet run --project notebooks/tools/NotebookGenerator [-- --check | --execute [NAME...]] [notebooks-directory]
 //   writes notebooks/NAME.ipynb from each notebooks/NAME.cs; with --check, writes nothing and exits 1 when a
-//   committed notebook differs from what would be written.
+//   committed notebook differs from what would be written; with --execute, runs each notebook (or those named) with
+//   its own parameters in a .NET Interactive kernel and writes it with the outputs of that run (minutes per notebook).
 bool check = args.Contains("--check");
+if (args.Contains("--execute")) return await ExecuteCommand.RunAsync(args);
 string directory = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal))
     ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
 if (!Directory.Exists(directory) || NotebookSet.Sources(directory).Count == 0)
