@@ -162,4 +162,26 @@ public sealed class PlotTests : IDisposable
         int offset = (3 * width + 3) * 3;
         Assert.Equal(new byte[] { 255, 0, 0 }, pixels[offset..(offset + 3)]);
     }
+
+    [Fact]
+    public void ImageGridLaysOutRaggedRowsAndNamesAnImageOfTheWrongSize()
+    {
+        string path = folder.File("neighbours.png");
+        float[] black = [0, 0, 0, 0], white = [1, 1, 1, 1];
+        // A query with two neighbours, then a query with one: the missing cell stays white.
+        ImageGrid.Write(path, [[black, black, black], [black, black]], channels: 1, height: 2, width: 2);
+
+        var (width, height) = ImageGrid.Size(2, 3, 2, 2, 1);
+        Assert.Equal((3 * 2 + 4 * 2, 2 * 2 + 3 * 2), (width, height));
+        var pixels = PngFile.Pixels(File.ReadAllBytes(path), channels: 1);
+        byte At(int x, int y) => pixels[y * width + x];
+        Assert.Equal(0, At(10, 2));    // row 0, column 2
+        Assert.Equal(0, At(6, 6));     // row 1, column 1
+        Assert.Equal(255, At(10, 6));  // row 1 has no column 2
+        Assert.Equal(255, At(4, 2));   // the gap between columns 0 and 1
+
+        var error = Assert.Throws<ArgumentException>(() =>
+            ImageGrid.Write(path, [[white], [white, new float[3]]], channels: 1, height: 2, width: 2));
+        Assert.StartsWith("Image 1 of row 1: expected 1x2x2 = 4 values, got 3.", error.Message);
+    }
 }
