@@ -353,7 +353,14 @@ def main():
         encoder.train()
         return elapsed
 
-    layout = None
+    layout = [None]
+
+    def use_layout(variant):
+        """Puts the model's weights in the variant's memory format (channels-last for "-cl" variants)."""
+        wanted = torch.channels_last if "-cl" in variant else torch.contiguous_format
+        if layout[0] != wanted:
+            model.to(memory_format=wanted)
+            layout[0] = wanted
     print(f"ready torch {torch.__version__} threads {torch.get_num_threads()}", flush=True)
     for line in sys.stdin:
         words = line.split()
@@ -366,25 +373,16 @@ def main():
             print(f"params {sum(p.numel() for p in model.parameters())}", flush=True)
         elif words[0] == "profile":
             variant, steps = words[1], int(words[2])
-            wanted = torch.channels_last if variant.endswith("-cl") else torch.contiguous_format
-            if layout != wanted:
-                model.to(memory_format=wanted)
-                layout = wanted
+            use_layout(variant)
             step(variant)
             print(f"profile {variant} {profile(step, variant, steps)}", flush=True)
         elif words[0] == "embed":
             variant, batches = words[1], int(words[2])
-            wanted = torch.channels_last if "-cl" in variant else torch.contiguous_format
-            if layout != wanted:
-                model.to(memory_format=wanted)
-                layout = wanted
+            use_layout(variant)
             print(f"embed {variant} {embed(variant, batches):.6f}", flush=True)
         elif words[0] == "round":
             variant, steps = words[1], int(words[2])
-            wanted = torch.channels_last if variant.endswith("-cl") else torch.contiguous_format
-            if layout != wanted:
-                model.to(memory_format=wanted)
-                layout = wanted
+            use_layout(variant)
             for _ in range(2):
                 step(variant)
             start = time.perf_counter()
