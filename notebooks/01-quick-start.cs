@@ -88,6 +88,7 @@ void Show(string path) => Console.WriteLine($"plot: {Path.GetFullPath(path)}");
 bool small = false;
 TimeSpan budget = TimeSpan.FromMinutes(5); // pretraining time; every other setting is the CPU recipe's
 string outputDirectory = Path.Combine("aavae-output", "notebooks", "01-quick-start"); // where the plots go
+string modelDirectory = Path.Combine("aavae-output", "notebooks", "quick-start-model"); // 03-looking-inside reuses it
 
 // %% [app]
 // The file-based app takes the same settings from its command line: `dotnet run NAME.cs -- --small --output DIR`.
@@ -177,6 +178,19 @@ string accuracyPlot = Path.Combine(outputDirectory, "accuracy.png");
 AccuracyBarPlot.Write(accuracyPlot, [("raw pixels", rawPixels.Accuracy), ("AAVAE embedding", probe.Accuracy)],
     "Linear probe, Fashion-MNIST test images");
 Show(accuracyPlot);
+
+// %% [markdown]
+// ## Keep the model
+//
+// `ml.Model.Save` writes the transformer as ONNX inside an ML.NET model (it scores without TorchSharp);
+// `SaveCheckpoint` keeps the TorchSharp weights, which `03-looking-inside` loads with
+// `ml.Transforms.LoadAavaeCheckpoint` instead of training a model of its own.
+
+// %% [code]
+Directory.CreateDirectory(modelDirectory);
+ml.Model.Save(aavae, pretrainData.Schema, Path.Combine(modelDirectory, "model.zip"));
+aavae.SaveCheckpoint(Path.Combine(modelDirectory, "encoder.ckpt"));
+Console.WriteLine($"Saved model.zip and encoder.ckpt in {modelDirectory}");
 aavae.Dispose();
 
 // %% [markdown]

@@ -78,13 +78,15 @@ void Show(string path) => Console.WriteLine($"plot: {Path.GetFullPath(path)}");
 // %% [markdown]
 // ## A model to look at
 //
-// The same small budget as the quick start: a quarter-width ResNet-18 pretrained for 2 epochs on 10,000 unlabelled
-// Fashion-MNIST images.
+// The quick start's model when it has run (`01-quick-start` saves its encoder.ckpt, which
+// `ml.Transforms.LoadAavaeCheckpoint` turns back into the transformer); otherwise a quarter-width ResNet-18
+// pretrained here for 2 epochs on 10,000 unlabelled Fashion-MNIST images.
 
 // %% [parameters]
 // The settings of this notebook; change them here. `small` makes a smoke run of a few seconds on fewer images.
 bool small = false;
 string outputDirectory = Path.Combine("aavae-output", "notebooks", "03-looking-inside"); // where the plots go
+string quickStartModel = Path.Combine("aavae-output", "notebooks", "quick-start-model", "encoder.ckpt");
 
 // %% [app]
 // The file-based app takes the same settings from its command line: `dotnet run NAME.cs -- --small --output DIR`.
@@ -105,7 +107,11 @@ var trainSource = files.OpenTrain();
 var testSource = files.OpenTest();
 
 var ml = new MLContext(seed: 1);
-var aavae = ml.Transforms.PretrainAavae(new AavaeEstimator.Options
+bool reuse = !small && File.Exists(quickStartModel);
+if (reuse) Console.WriteLine($"The quick start's model: {quickStartModel}");
+var aavae = reuse
+    ? ml.Transforms.LoadAavaeCheckpoint(quickStartModel, new AavaeLoadOptions { InputKind = ImageColumnKind.Vector })
+    : ml.Transforms.PretrainAavae(new AavaeEstimator.Options
 {
     WidthMultiplier = widthMultiplier,
     Epochs = epochs,
