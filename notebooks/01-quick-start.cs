@@ -187,10 +187,12 @@ Show(accuracyPlot);
 // `ml.Transforms.LoadAavaeCheckpoint` instead of training a model of its own.
 
 // %% [code]
-Directory.CreateDirectory(modelDirectory);
-ml.Model.Save(aavae, pretrainData.Schema, Path.Combine(modelDirectory, "model.zip"));
-aavae.SaveCheckpoint(Path.Combine(modelDirectory, "encoder.ckpt"));
-Console.WriteLine($"Saved model.zip and encoder.ckpt in {modelDirectory}");
+// A smoke run keeps its model in its own output folder, so that it never replaces the model the others reuse.
+string savedTo = small ? Path.Combine(outputDirectory, "model") : modelDirectory;
+Directory.CreateDirectory(savedTo);
+ml.Model.Save(aavae, pretrainData.Schema, Path.Combine(savedTo, "model.zip"));
+aavae.SaveCheckpoint(Path.Combine(savedTo, "encoder.ckpt"));
+Console.WriteLine($"Saved model.zip and encoder.ckpt in {savedTo}");
 aavae.Dispose();
 
 // %% [markdown]
