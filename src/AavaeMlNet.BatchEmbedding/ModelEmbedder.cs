@@ -106,7 +106,7 @@ public sealed class ModelEmbedder : IDisposable
                 {
                     ModelPath = Path.GetFullPath(path),
                 };
-                embedder.AttachOnnx(Path.ChangeExtension(embedder.ModelPath, ".onnx"));
+                embedder.AttachOnnx(OnnxPathOf(embedder.ModelPath));
                 return embedder;
             }
         }
@@ -114,6 +114,12 @@ public sealed class ModelEmbedder : IDisposable
             $"Model '{path}' produces no column '{column}'; give the embedding column's name as column.",
             nameof(column));
     }
+
+    /// <summary>
+    /// Where the batched export of the encoder in <paramref name="modelPath"/> lies: X.onnx beside X.zip, the file
+    /// every saving command of the tool writes and <see cref="Load"/> looks for.
+    /// </summary>
+    public static string OnnxPathOf(string modelPath) => Path.ChangeExtension(modelPath, ".onnx");
 
     /// <summary>How the images are embedded, and why: for the job's log.</summary>
     public string Engine { get; private set; } = "";
@@ -194,7 +200,7 @@ public sealed class ModelEmbedder : IDisposable
             .Max(p => p.First.Embedding.Zip(p.Second.Embedding).Max(v => Math.Abs(v.First - v.Second)));
         onnxChecked = true;
         if (worst <= OnnxTolerance) return;
-        Engine = $"the model one row per call ({Path.GetFileName(Path.ChangeExtension(ModelPath, ".onnx"))} beside " +
+        Engine = $"the model one row per call ({Path.GetFileName(OnnxPathOf(ModelPath))} beside " +
                  $"it differs from the model by up to {worst:G3} on the first rows: it belongs to another model)";
         onnx!.Dispose();
         onnx = null;

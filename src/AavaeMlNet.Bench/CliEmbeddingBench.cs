@@ -44,7 +44,7 @@ internal static class CliEmbeddingBench
 
         // The job runs model.onnx (beside model.zip, as `aavae pretrain` writes it) a chunk per call; without it, the
         // model.zip one row per call.
-        string onnx = Path.ChangeExtension(model, ".onnx");
+        string onnx = ModelEmbedder.OnnxPathOf(model);
         async Task<double> Job(int round, bool batched)
         {
             if (batched) using (var stream = File.Create(onnx)) transformer.ExportOnnx(stream);

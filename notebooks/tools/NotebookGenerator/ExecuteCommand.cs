@@ -11,7 +11,7 @@ internal static class ExecuteCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        string directory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+        string directory = NotebookSet.DefaultDirectory;
         var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
         foreach (string source in NotebookSet.Sources(directory))
         {

@@ -3,6 +3,10 @@ namespace AavaeMlNet.Notebooks.Generator;
 /// <summary>The notebooks of a folder: every NAME.cs with cell markers, and the NAME.ipynb generated from it.</summary>
 public static class NotebookSet
 {
+    /// <summary>The notebooks folder of the repository this tool was built in (from its build output folder).</summary>
+    public static string DefaultDirectory =>
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+
     /// <summary>The source files (NAME.cs directly in <paramref name="notebooksDirectory"/>), in name order.</summary>
     public static IReadOnlyList<string> Sources(string notebooksDirectory) =>
         Directory.GetFiles(notebooksDirectory, "*.cs").Order(StringComparer.Ordinal).ToList();

@@ -7,7 +7,7 @@ using AavaeMlNet.Notebooks.Generator;
 bool check = args.Contains("--check");
 if (args.Contains("--execute")) return await ExecuteCommand.RunAsync(args);
 string directory = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal))
-    ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+    ?? NotebookSet.DefaultDirectory;
 if (!Directory.Exists(directory) || NotebookSet.Sources(directory).Count == 0)
 {
     Console.Error.WriteLine($"No notebook sources (*.cs) in '{directory}'; pass the notebooks directory.");

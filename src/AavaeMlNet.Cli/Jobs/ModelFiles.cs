@@ -1,3 +1,4 @@
+using AavaeMlNet.BatchEmbedding;
 using AavaeMlNet.Io;
 using AavaeMlNet.MLNet;
 using Microsoft.ML;
@@ -11,14 +12,11 @@ namespace AavaeMlNet.Cli.Jobs;
 /// </summary>
 internal static class ModelFiles
 {
-    /// <summary>The batched export that goes with <paramref name="modelPath"/>.</summary>
-    public static string OnnxOf(string modelPath) => Path.ChangeExtension(modelPath, ".onnx");
-
     public static void Write(MLContext ml, ITransformer model, DataViewSchema schema, AavaeTransformer aavae,
         string modelPath, string checkpointPath)
     {
         AtomicFile.Write(modelPath, stream => ml.Model.Save(model, schema, stream));
-        AtomicFile.Write(OnnxOf(modelPath), stream => aavae.ExportOnnx(stream));
+        AtomicFile.Write(ModelEmbedder.OnnxPathOf(modelPath), stream => aavae.ExportOnnx(stream));
         aavae.SaveCheckpoint(checkpointPath);
     }
 }
