@@ -23,6 +23,12 @@ public class PackageConsumerTests(ITestOutputHelper output)
 
     private static readonly TimeSpan DotnetLimit = TimeSpan.FromMinutes(5);
 
+    /// <summary>The tool's package: it points to one package per platform, which holds the tool.</summary>
+    private const string ToolPointer = "AavaeMlNet.Cli";
+
+    /// <summary>The platform this test packs the tool for (src/AavaeMlNet.Cli: the building machine's).</summary>
+    private const string ToolPlatform = "linux-x64";
+
     [LinuxFact(Reason = "the consumer project references libtorch-cpu-linux-x64")]
     public void Packed_libraries_run_the_readme_program_outside_the_repository_and_its_model_scores_without_TorchSharp()
     {
@@ -35,14 +41,24 @@ public class PackageConsumerTests(ITestOutputHelper output)
         string feed = Path.Combine(work, "feed");
         try
         {
-            // Pack what `dotnet test` built; the tool's publish output and the nuspecs go to the scratch folder.
+            // The tool's platform package is built for its runtime identifier (bin/<config>/net10.0/linux-x64/,
+            // without the version suffix, so nothing `dotnet test` built is touched); then everything is packed
+            // as built, the tool's publish output and the nuspecs going to the scratch folder.
+            Dotnet(root, "build", Path.Combine(root, "src", "AavaeMlNet.Cli"), "-c", BuildLayout.Configuration,
+                "-r", ToolPlatform, "--no-restore");
             Dotnet(root, "pack", Path.Combine(root, "AavaeMlNet.sln"), "-c", BuildLayout.Configuration, "--no-build",
                 "-o", feed, $"-p:VersionSuffix={suffix}", $"-p:PublishDir={Path.Combine(work, "publish")}/",
                 $"-p:NuspecOutputPath={Path.Combine(work, "nuspec")}/");
+            // Every package with its symbols; the tool's pointer package holds no assemblies, its platform's does.
             Assert.Equal(
-                PackageIds.SelectMany(id => new[] { $"{id}.{version}.nupkg", $"{id}.{version}.snupkg" }).Order(),
+                PackageIds.SelectMany(id => id == ToolPointer
+                        ? new[] { $"{id}.{version}.nupkg", $"{id}.{ToolPlatform}.{version}.nupkg",
+                            $"{id}.{ToolPlatform}.{version}.snupkg" }
+                        : [$"{id}.{version}.nupkg", $"{id}.{version}.snupkg"]).Order(),
                 Directory.GetFiles(feed).Select(f => Path.GetFileName(f)).Order());
             foreach (string id in PackageIds) AssertMetadata(root, Path.Combine(feed, $"{id}.{version}.nupkg"), id);
+            AssertToolPackages(Path.Combine(feed, $"{ToolPointer}.{version}.nupkg"),
+                Path.Combine(feed, $"{ToolPointer}.{ToolPlatform}.{version}.nupkg"));
 
             string consumer = WriteConsumer(root, work, feed, version);
             var run = Dotnet(consumer, "run");
@@ -75,6 +91,7 @@ public class PackageConsumerTests(ITestOutputHelper output)
             var toolVersion = Run(new ProcessStartInfo(Path.Combine(tools, "aavae"), ["--version"]),
                 "aavae --version");
             Assert.StartsWith(VersionPrefix(root), toolVersion.Stdout);
+            AssertInstalledToolTrainsAndEmbeds(Path.Combine(tools, "aavae"), work);
         }
         finally
         {
@@ -126,8 +143,63 @@ public class PackageConsumerTests(ITestOutputHelper output)
         Assert.DoesNotContain(dependencies, d => d.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase)
             || d.StartsWith("TorchSharp-", StringComparison.OrdinalIgnoreCase));
         if (id == "AavaeMlNet.Core") Assert.Contains("TorchSharp", dependencies);
-        if (id == "AavaeMlNet.Cli")
+        if (id == ToolPointer)
             Assert.Equal("DotnetTool", metadata.Descendants(ns + "packageType").Single().Attribute("name")!.Value);
+    }
+
+    /// <summary>
+    /// The pointer package names the platform package and holds no files of the tool; the platform package holds the
+    /// tool with its platform's native files only, without the libtorch files it never loads.
+    /// </summary>
+    private static void AssertToolPackages(string pointer, string platform)
+    {
+        using (var zip = ZipFile.OpenRead(pointer))
+        {
+            Assert.DoesNotContain(zip.Entries, e => e.FullName.EndsWith(".dll", StringComparison.Ordinal));
+            var settings = XDocument.Load(zip.GetEntry("tools/any/any/DotnetToolSettings.xml")!.Open()).Root!;
+            var packages = settings.Descendants("RuntimeIdentifierPackage")
+                .Select(p => (p.Attribute("RuntimeIdentifier")!.Value, p.Attribute("Id")!.Value));
+            Assert.Equal([(ToolPlatform, $"{ToolPointer}.{ToolPlatform}")], packages);
+        }
+        using (var zip = ZipFile.OpenRead(platform))
+        {
+            var nuspec = XDocument.Load(zip.GetEntry($"{ToolPointer}.{ToolPlatform}.nuspec")!.Open()).Root!;
+            Assert.Equal("DotnetToolRidPackage",
+                nuspec.Descendants(nuspec.Name.Namespace + "packageType").Single().Attribute("name")!.Value);
+            var names = zip.Entries.Select(e => e.FullName).ToList();
+            string tool = $"tools/net10.0/{ToolPlatform}/";
+            Assert.All(names.Where(n => n.StartsWith("tools/", StringComparison.Ordinal)),
+                n => Assert.StartsWith(tool, n));
+            foreach (string file in new[] { "aavae.dll", "libtorch_cpu.so", "libLibTorchSharp.so", "libonnxruntime.so",
+                         "libSkiaSharp.so" })
+                Assert.Contains(tool + file, names);
+            // No other platform's native files, no runtimes/ tree, no Python bindings or test libraries of libtorch.
+            Assert.DoesNotContain(names, n => n.Contains("/runtimes/", StringComparison.Ordinal)
+                || n.EndsWith(".dll", StringComparison.Ordinal) && n.Contains("onnxruntime", StringComparison.Ordinal)
+                || n.EndsWith(".dylib", StringComparison.Ordinal) || n.EndsWith(".dbg", StringComparison.Ordinal)
+                || n.Contains("libtorch_python", StringComparison.Ordinal)
+                || n.Contains("_test.so", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// The installed tool loads its native libraries: it pretrains a tiny model (libtorch) and embeds with it
+    /// (ONNX Runtime and ML.NET).
+    /// </summary>
+    private void AssertInstalledToolTrainsAndEmbeds(string aavae, string work)
+    {
+        string images = TinyData.WriteIdx(work, 32, seed: 1, prefix: "train");
+        string model = Path.Combine(work, "tool-model", "model.zip");
+        var pretrain = Run(new ProcessStartInfo(aavae,
+                ["pretrain", "--idx", images, "--preset", "grayscale", .. PretrainedModel.TinyArguments,
+                    "--output", model]) { WorkingDirectory = work },
+            "aavae pretrain");
+        Assert.True(pretrain.ExitCode == 0, pretrain.ToString());
+        string embeddings = Path.Combine(work, "tool-embeddings.csv");
+        var embed = Run(new ProcessStartInfo(aavae, ["embed", "--model", model, "--input", images,
+            "--output", embeddings]) { WorkingDirectory = work }, "aavae embed");
+        Assert.True(embed.ExitCode == 0, embed.ToString());
+        Assert.Equal(1 + 32, File.ReadLines(embeddings).Count());
     }
 
     /// <summary>
@@ -205,7 +277,7 @@ public class PackageConsumerTests(ITestOutputHelper output)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        if (arguments[0] is "pack" or "run") start.ArgumentList.Add("--disable-build-servers");
+        if (arguments[0] is "build" or "pack" or "run") start.ArgumentList.Add("--disable-build-servers");
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
@@ -236,7 +308,7 @@ public class PackageConsumerTests(ITestOutputHelper output)
         string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (string id in PackageIds)
+        foreach (string id in PackageIds.Append($"{ToolPointer}.{ToolPlatform}"))
         {
             string folder = Path.Combine(cache, id.ToLowerInvariant(), version.ToLowerInvariant());
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
