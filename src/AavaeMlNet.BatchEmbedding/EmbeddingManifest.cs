@@ -9,7 +9,10 @@ namespace AavaeMlNet.BatchEmbedding;
 /// complete: a shard without it did not finish. <see cref="EmbeddingShardMerge"/> checks shards against each other
 /// with it.
 /// </summary>
-/// <param name="ModelSha256">SHA-256 of the model file (paths differ between machines; contents do not).</param>
+/// <param name="ModelSha256">SHA-256 of the model file (paths differ between machines; contents do not); for a job
+/// that embedded with the int8 encoder, followed by "+int8:" and that file's SHA-256
+/// (<see cref="ModelEmbedder.Identity"/>), so float and int8 outputs never resume into or merge with each
+/// other.</param>
 /// <param name="Input">The input as the job named it.</param>
 /// <param name="Shard">"i/n"; "0/1" for the whole input (also for a merge of all shards).</param>
 /// <param name="EmbeddingSize">Length of every embedding.</param>

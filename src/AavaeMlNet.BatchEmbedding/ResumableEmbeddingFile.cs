@@ -64,7 +64,7 @@ public static class ResumableEmbeddingFile
         int partCount = (rows + chunkSize - 1) / chunkSize;
         output = Path.GetFullPath(output);
         string partsDirectory = output + ".parts";
-        string modelSha256 = EmbeddingManifest.Sha256(embedder.ModelPath);
+        string modelSha256 = embedder.Identity();
         var journal = new Journal(Path.GetFullPath(embedder.ModelPath), modelSha256, input, shard.ToString(),
             chunkSize, format.Extension, rows, []);
         journal = OpenJournal(partsDirectory, journal);
@@ -191,6 +191,12 @@ public static class ResumableEmbeddingFile
             return differences;
         }
 
-        private static string Short(string? sha256) => sha256 is null ? "not recorded" : sha256[..12] + "...";
+        private static string Short(string? sha256) => sha256 switch
+        {
+            null => "not recorded",
+            _ when sha256.IndexOf("+int8:", StringComparison.Ordinal) is var at and > 0 =>
+                $"{sha256[..12]}..., int8 encoder {sha256[(at + 6)..(at + 18)]}...",
+            _ => sha256[..12] + "...",
+        };
     }
 }

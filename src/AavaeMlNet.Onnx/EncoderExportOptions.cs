@@ -48,4 +48,19 @@ public sealed record EncoderExportOptions
     /// Further key-value pairs for the model's metadata_props (the transformer stores its recipe here).
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> Metadata { get; init; } = [];
+
+    /// <summary>
+    /// Also output every activation that an int8 export quantizes (the outputs of the convolutions, ReLUs, residual
+    /// additions and the input normalization), each under its node's name, float32 of inferred shape: the graph that
+    /// calibration runs to measure <see cref="Int8Ranges"/>. Not with <see cref="Int8Ranges"/>.
+    /// </summary>
+    public bool ExposeActivations { get; init; } = false;
+
+    /// <summary>
+    /// Write an int8 graph: convolution weights quantized per output channel (symmetric int8) and every exposed
+    /// activation quantized to uint8 with the range given for it (keyed by the names that
+    /// <see cref="ExposeActivations"/> outputs), in ONNX's QDQ form that ONNX Runtime runs with int8 kernels. Null:
+    /// float32 throughout.
+    /// </summary>
+    public IReadOnlyDictionary<string, ActivationRange>? Int8Ranges { get; init; }
 }

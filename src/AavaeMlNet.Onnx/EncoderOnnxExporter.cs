@@ -164,6 +164,12 @@ public static class EncoderOnnxExporter
                 graph.AddOutput(graph.AddNode("Squeeze", options.MuName, [mu]), OnnxDim.Fixed(muShape[0]));
             else graph.AddOutput(mu, batch, OnnxDim.Fixed(muShape[0]));
         }
+        if (options.ExposeActivations && options.Int8Ranges is not null)
+            throw new ArgumentException(
+                "ExposeActivations (the calibration graph) and Int8Ranges (the int8 graph) exclude each other.",
+                nameof(options));
+        if (options.ExposeActivations) graph.ExposeActivations();
+        if (options.Int8Ranges is { } ranges) graph.QuantizeInt8(ranges);
         return graph;
     }
 

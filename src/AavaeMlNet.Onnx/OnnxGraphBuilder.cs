@@ -26,8 +26,10 @@ internal sealed class OnnxGraphBuilder
 {
     private sealed record Node(
         string OpType, string Name, string[] Inputs, string[] Outputs, OnnxAttribute[] Attributes);
-    private sealed record Initializer(string Name, long[] Dims, float[] Data);
-    private sealed record ValueInfo(string Name, OnnxDim[] Shape);
+    // Float initializers keep their values (the int8 rewrite quantizes convolution weights); Raw is what is written.
+    private sealed record Initializer(string Name, long[] Dims, int DataType, byte[] Raw, float[]? Floats);
+    // A null shape: an output whose shape ONNX Runtime infers (the activations exposed for calibration).
+    private sealed record ValueInfo(string Name, OnnxDim[]? Shape);
 
     private readonly List<Node> nodes = [];
     private readonly List<Initializer> initializers = [];
@@ -51,8 +53,114 @@ internal sealed class OnnxGraphBuilder
             throw new ArgumentException(
                 $"Initializer '{name}' has {data.Length} values for shape ({string.Join(", ", dims)}).", nameof(data));
         Claim(name);
-        initializers.Add(new Initializer(name, dims, data));
+        // raw_data is little-endian whatever the host's byte order (onnx.proto, TensorProto.raw_data).
+        var raw = new byte[data.Length * sizeof(float)];
+        for (int i = 0; i < data.Length; i++)
+            BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), data[i]);
+        initializers.Add(new Initializer(name, dims, TensorDataType.Float, raw, data));
         return name;
+    }
+
+    private string AddByteInitializer(string name, long[] dims, int dataType, byte[] raw)
+    {
+        Claim(name);
+        initializers.Add(new Initializer(name, dims, dataType, raw, null));
+        return name;
+    }
+
+    /// <summary>The op types whose outputs the int8 rewrite quantizes (and calibration measures).</summary>
+    public static readonly IReadOnlySet<string> QuantizedOutputs = new HashSet<string> { "Conv", "Relu", "Add", "Div" };
+
+    /// <summary>
+    /// Names of the activations the int8 rewrite needs ranges for: the outputs of <see cref="QuantizedOutputs"/>
+    /// nodes that are not graph outputs, in graph order.
+    /// </summary>
+    public IReadOnlyList<string> Activations()
+    {
+        var declared = outputs.Select(o => o.Name).ToHashSet();
+        return [.. nodes.Where(n => QuantizedOutputs.Contains(n.OpType)).SelectMany(n => n.Outputs)
+            .Where(o => !declared.Contains(o))];
+    }
+
+    /// <summary>Declares every activation of <see cref="Activations"/> as a graph output (for calibration).</summary>
+    public void ExposeActivations()
+    {
+        foreach (string name in Activations()) outputs.Add(new ValueInfo(name, null));
+    }
+
+    /// <summary>
+    /// Rewrites the graph into ONNX's QDQ form, which ONNX Runtime runs with int8 kernels (QLinearConv, QLinearAdd):
+    /// each convolution's weight becomes per-output-channel symmetric int8 behind a DequantizeLinear, and each
+    /// activation of <see cref="Activations"/> goes through QuantizeLinear/DequantizeLinear to uint8 with the scale
+    /// and zero point of its range (widened to hold 0). A convolution's output that only feeds a Relu is left as it is,
+    /// so that ONNX Runtime fuses the two before quantizing. Graph outputs stay float.
+    /// </summary>
+    /// <exception cref="ArgumentException">An activation has no range, or a range is not finite.</exception>
+    public void QuantizeInt8(IReadOnlyDictionary<string, ActivationRange> ranges)
+    {
+        var consumers = nodes.SelectMany(n => n.Inputs.Select(i => (Input: i, n.OpType)))
+            .ToLookup(c => c.Input, c => c.OpType);
+        var floats = initializers.Where(i => i.Floats is not null).ToDictionary(i => i.Name);
+        var rewritten = new List<Node>();
+        var renamed = new Dictionary<string, string>();
+        foreach (var node in nodes)
+        {
+            string[] inputs = [.. node.Inputs.Select(i => renamed.GetValueOrDefault(i, i))];
+            if (node.OpType == "Conv") inputs[1] = QuantizedWeight(floats[node.Inputs[1]], rewritten);
+            rewritten.Add(node with { Inputs = inputs });
+            foreach (string output in node.Outputs)
+            {
+                bool activation = QuantizedOutputs.Contains(node.OpType) && outputs.All(o => o.Name != output);
+                if (!activation || (node.OpType == "Conv" && consumers[output].SequenceEqual(["Relu"]))) continue;
+                if (!ranges.TryGetValue(output, out var range) || !float.IsFinite(range.Min)
+                    || !float.IsFinite(range.Max))
+                    throw new ArgumentException(
+                        $"Activation '{output}' has no finite calibrated range.", nameof(ranges));
+                float low = Math.Min(range.Min, 0), high = Math.Max(range.Max, 0);
+                float scale = high > low ? (high - low) / 255f : 1e-8f;
+                byte zero = (byte)Math.Clamp(MathF.Round(-low / scale), 0, 255);
+                string s = AddInitializer($"{output}.q_scale", [], [scale]);
+                string z = AddByteInitializer($"{output}.q_zero", [], TensorDataType.UInt8, [zero]);
+                Claim($"{output}.q");
+                Claim($"{output}.dq");
+                rewritten.Add(new Node("QuantizeLinear", $"{output}.q/QuantizeLinear", [output, s, z], [$"{output}.q"],
+                    []));
+                rewritten.Add(new Node("DequantizeLinear", $"{output}.dq/DequantizeLinear", [$"{output}.q", s, z],
+                    [$"{output}.dq"], []));
+                renamed[output] = $"{output}.dq";
+            }
+        }
+        nodes.Clear();
+        nodes.AddRange(rewritten);
+        var used = nodes.SelectMany(n => n.Inputs).ToHashSet();
+        initializers.RemoveAll(i => !used.Contains(i.Name));
+    }
+
+    // Per-output-channel symmetric int8 weights (zero point 0) and the DequantizeLinear that restores them.
+    private string QuantizedWeight(Initializer weight, List<Node> rewritten)
+    {
+        float[] values = weight.Floats!;
+        int channels = checked((int)weight.Dims[0]);
+        int perChannel = values.Length / channels;
+        var scales = new float[channels];
+        var quantized = new byte[values.Length];
+        for (int c = 0; c < channels; c++)
+        {
+            var channel = values.AsSpan(c * perChannel, perChannel);
+            float largest = 0;
+            foreach (float v in channel) largest = Math.Max(largest, Math.Abs(v));
+            scales[c] = largest > 0 ? largest / 127f : 1e-8f;
+            for (int i = 0; i < perChannel; i++)
+                quantized[c * perChannel + i] = (byte)(sbyte)Math.Clamp(MathF.Round(channel[i] / scales[c]), -127, 127);
+        }
+        string q = AddByteInitializer($"{weight.Name}.int8", weight.Dims, TensorDataType.Int8, quantized);
+        string s = AddInitializer($"{weight.Name}.scale", [channels], scales);
+        string z = AddByteInitializer($"{weight.Name}.zero", [channels], TensorDataType.Int8, new byte[channels]);
+        string output = $"{weight.Name}.dq";
+        Claim(output);
+        rewritten.Add(new Node("DequantizeLinear", $"{output}/DequantizeLinear", [q, s, z], [output],
+            [new OnnxAttribute.Int("axis", 0)]));
+        return output;
     }
 
     /// <summary>Adds a node with one output named <paramref name="output"/>; returns that name.</summary>
@@ -132,13 +240,9 @@ internal sealed class OnnxGraphBuilder
     private static void WriteTensor(ProtoWriter w, Initializer tensor)
     {
         foreach (var dim in tensor.Dims) w.WriteInt64(TensorProtoField.Dims, dim);
-        w.WriteInt64(TensorProtoField.DataType, TensorDataType.Float);
+        w.WriteInt64(TensorProtoField.DataType, tensor.DataType);
         w.WriteString(TensorProtoField.Name, tensor.Name);
-        // raw_data is little-endian whatever the host's byte order (onnx.proto, TensorProto.raw_data).
-        var raw = new byte[tensor.Data.Length * sizeof(float)];
-        for (int i = 0; i < tensor.Data.Length; i++)
-            BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), tensor.Data[i]);
-        w.WriteBytes(TensorProtoField.RawData, raw);
+        w.WriteBytes(TensorProtoField.RawData, tensor.Raw);
     }
 
     private static void WriteValueInfo(ProtoWriter w, ValueInfo value)
@@ -147,6 +251,7 @@ internal sealed class OnnxGraphBuilder
         w.WriteMessage(ValueInfoProtoField.Type, type => type.WriteMessage(TypeProtoField.TensorType, tensor =>
         {
             tensor.WriteInt64(TypeProtoField.ElemType, TensorDataType.Float);
+            if (value.Shape is null) return;
             tensor.WriteMessage(TypeProtoField.Shape, shape =>
             {
                 foreach (var dim in value.Shape)
@@ -170,6 +275,9 @@ internal sealed class OnnxGraphBuilder
             throw new InvalidOperationException($"The ONNX graph already has a value named '{name}'.");
     }
 }
+
+/// <summary>The smallest and largest value an activation took over the calibration images.</summary>
+public readonly record struct ActivationRange(float Min, float Max);
 
 /// <summary>Model-level fields of the ModelProto.</summary>
 internal sealed record OnnxModelInfo(

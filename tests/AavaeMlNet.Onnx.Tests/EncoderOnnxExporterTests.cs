@@ -260,4 +260,47 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
             () => Exported(encoder, Normalization.FashionMnist, new EncoderExportOptions()));
         Assert.Contains("1 channel(s) but the encoder takes 3", error.Message);
     }
+
+    [Fact]
+    public void The_calibration_graph_outputs_every_activation_and_the_int8_graph_needs_a_range_for_each()
+    {
+        var config = new AavaeConfig { Depth = Depth.ResNet18, Stem = Stem.Cifar, WidthMultiplier = 0.125 };
+        using var encoder = new ResNetEncoder(config);
+        encoder.eval();
+        var options = new EncoderExportOptions { Height = 16, Width = 16 };
+        using var images = rand(4, 3, 16, 16);
+        var pixels = ModelFixtures.Floats(images);
+
+        using var calibration = new InferenceSession(Exported(encoder, Normalization.Cifar10,
+            options with { ExposeActivations = true }));
+        var outputs = OnnxRunner.Run(calibration, "image", pixels, images.shape);
+        foreach (string name in new[] { "embedding", "normalize.output", "stem.conv1", "stem.relu", "layer1.0.conv1",
+                     "layer1.0.add", "layer1.0.output", "layer4.1.output" })
+            Assert.True(outputs.ContainsKey(name), $"no output '{name}'");
+        // The normalization's output is (x - mean) / std, per channel: channel 0 of the first pixel, by hand.
+        var normalized = outputs["normalize.output"].Values;
+        Assert.Equal((pixels[0] - Normalization.Cifar10.Mean[0]) / Normalization.Cifar10.Std[0], normalized[0], 5);
+        Assert.All(outputs["layer1.0.output"].Values, v => Assert.True(v >= 0));
+
+        var ranges = outputs.ToDictionary(o => o.Key, o => new ActivationRange(o.Value.Values.Min(),
+            o.Value.Values.Max()));
+        using var int8 = new InferenceSession(Exported(encoder, Normalization.Cifar10,
+            options with { Int8Ranges = ranges }));
+        var quantized = OnnxRunner.Run(int8, "image", pixels, images.shape)["embedding"];
+        Assert.Equal(outputs["embedding"].Shape, quantized.Shape);
+        float largest = outputs["embedding"].Values.Max(Math.Abs);
+        Assert.True(OnnxRunner.MaxAbsDifference(outputs["embedding"].Values, quantized.Values) <= 0.1f * largest,
+            "the int8 embedding is not close to the float one");
+        Assert.NotEqual(outputs["embedding"].Values, quantized.Values);
+
+        ranges.Remove("layer2.1.output");
+        var missing = Assert.Throws<ArgumentException>(() => Exported(encoder, Normalization.Cifar10,
+            options with { Int8Ranges = ranges }));
+        Assert.StartsWith("Activation 'layer2.1.output' has no finite calibrated range.", missing.Message);
+        var both = Assert.Throws<ArgumentException>(() => Exported(encoder, Normalization.Cifar10,
+            options with { Int8Ranges = ranges, ExposeActivations = true }));
+        Assert.StartsWith(
+            "ExposeActivations (the calibration graph) and Int8Ranges (the int8 graph) exclude each other.",
+            both.Message);
+    }
 }

@@ -56,12 +56,19 @@ internal static class EmbedCommand
             Description = "Pixel input column of the model (default: 'Image').",
         };
         var onBadImage = CommonOptions.OnBadImage(UndecodableImagePolicy.Skip, "<output>.rejects.csv");
+        var int8 = new Option<bool>("--int8")
+        {
+            Description = "Embed with the int8 encoder beside the model (X.int8.onnx, from `aavae pretrain --int8`): " +
+                          "about twice as fast on the CPU, embeddings within a cosine of 0.99 of the float ones " +
+                          "(typically 0.9999).",
+        };
 
         var command = new Command("embed",
             "Embed images with a saved model. Progress is kept in <output>.parts/ (one file per chunk): " +
             "rerun the same command after a kill to finish without duplicates.")
         {
             model, input, output, labels, dataDir, format, shard, shardCount, chunk, column, imageColumn, onBadImage,
+            int8,
         };
         command.Subcommands.Add(MergeCommand());
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose),
@@ -80,6 +87,7 @@ internal static class EmbedCommand
                     Column = parse.GetValue(column)!,
                     ImageColumn = parse.GetValue(imageColumn),
                     OnBadImage = CommonOptions.ParseOnBadImage(parse.GetValue(onBadImage)),
+                    Int8 = parse.GetValue(int8),
                 };
                 var result = await EmbedJob.RunAsync(options, Console.Out, cancellationToken);
                 Console.WriteLine(

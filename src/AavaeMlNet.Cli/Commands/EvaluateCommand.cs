@@ -67,12 +67,17 @@ internal static class EvaluateCommand
         };
         var onBadImage = CommonOptions.OnBadImage(Data.Readers.UndecodableImagePolicy.Throw,
             "<output, else the current folder>/rejects.csv");
+        var int8 = new Option<bool>("--int8")
+        {
+            Description = "Also evaluate each --model through its int8 encoder (X.int8.onnx beside it), as a row " +
+                          "'NAME (int8)': the accuracy int8 embedding costs, measured in the same run.",
+        };
 
         var command = new Command("evaluate",
             "Fit a probe and kNN on the embeddings of saved models and baselines; print the test accuracies.")
         {
             model, checkpoint, baseline, featureCache, train, test, trainLabels, testLabels, dataDir, probe, probeL2,
-            knn, labels, labelSeed, column, reportDir, onBadImage,
+            knn, labels, labelSeed, column, reportDir, onBadImage, int8,
         };
         command.SetAction((parse, cancellationToken) =>
             CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), () =>
@@ -96,6 +101,7 @@ internal static class EvaluateCommand
                     Column = parse.GetValue(column)!,
                     ReportDirectory = parse.GetValue(reportDir),
                     OnBadImage = CommonOptions.ParseOnBadImage(parse.GetValue(onBadImage)),
+                    Int8 = parse.GetValue(int8),
                 };
                 var report = EvaluateJob.Run(options, Console.Out, cancellationToken);
                 foreach (var result in report.Results)

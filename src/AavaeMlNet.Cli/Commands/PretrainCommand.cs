@@ -77,12 +77,17 @@ internal static class PretrainCommand
         };
 
         var onBadImage = CommonOptions.OnBadImage(defaults.Input.OnBadImage, "<output>.rejects.csv");
+        var int8 = new Option<bool>("--int8")
+        {
+            Description = "Also write the encoder in int8 beside the model (<output>.int8.onnx), calibrated on the " +
+                          "first 1,024 training images, for `aavae embed --int8`.",
+        };
 
         var command = new Command("pretrain",
             "Pretrain an AAVAE encoder and save it as an ML.NET model zip (plus encoder.ckpt).")
         {
             data, manifest, dataDir, part, idx, labels, folder, size, channels, cache, output, checkpointDir, resume,
-            resumeOnOtherData, onBadImage,
+            resumeOnOtherData, onBadImage, int8,
         };
         settings.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose),
@@ -109,6 +114,7 @@ internal static class PretrainCommand
                     CheckpointDirectory = parse.GetValue(checkpointDir),
                     Resume = parse.GetValue(resume),
                     ResumeOnOtherData = parse.GetValue(resumeOnOtherData),
+                    Int8 = parse.GetValue(int8),
                 };
                 var reporter = ProgressReporter.ForConsole();
                 var result = await PretrainJob.RunAsync(options, Console.Out, reporter.Report, cancellationToken);

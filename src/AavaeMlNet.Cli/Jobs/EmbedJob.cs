@@ -16,7 +16,7 @@ public static class EmbedJob
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.ChunkSize);
         var format = EmbeddingFileFormat.Resolve(options.Format, options.Output);
         using var embedder = ModelEmbedder.Load(new MLContext(0), options.ModelPath, options.Column,
-            options.ImageColumn);
+            options.ImageColumn, options.Int8);
         log.WriteLine($"Embedding through {embedder.Engine}.");
         var rejects = options.OnBadImage == UndecodableImagePolicy.Skip ? new RejectsFile() : null;
         var source = ImageInputs.Open(options.Input, embedder.Shape, options.Labels, options.DataDirectory, rejects);

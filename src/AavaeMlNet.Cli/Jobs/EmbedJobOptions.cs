@@ -29,6 +29,8 @@ public sealed record EmbedJobOptions
     /// file among millions must not stop a batch job), or Throw to stop at the first.
     /// </summary>
     public UndecodableImagePolicy OnBadImage { get; init; } = UndecodableImagePolicy.Skip;
+    /// <summary>Embed with the int8 encoder beside the model (X.int8.onnx) instead of the float one.</summary>
+    public bool Int8 { get; init; }
     /// <summary>The model's pixel input column; null: "Image" or the only one.</summary>
     public string? ImageColumn { get; init; }
 }

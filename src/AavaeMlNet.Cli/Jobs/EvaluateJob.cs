@@ -32,6 +32,8 @@ public sealed record EvaluateJobOptions
 {
     /// <summary>ML.NET model zips to embed with (their ONNX encoders), each PATH or NAME=PATH.</summary>
     public IReadOnlyList<string> Models { get; init; } = [];
+    /// <summary>Also evaluate each model through its int8 encoder (X.int8.onnx), as a row "NAME (int8)".</summary>
+    public bool Int8 { get; init; }
     /// <summary>
     /// TorchSharp checkpoints (encoder.ckpt of pretrain, encoder-NAME.ckpt of experiment) to embed with, each PATH or
     /// NAME=PATH: their backbone features h computed by TorchSharp, as the experiment's probes compute them.
@@ -107,6 +109,9 @@ public static class EvaluateJob
                 var (name, path) = NamedPath(spec);
                 embedders.Add(ModelEmbedderOf(name, path,
                     ModelEmbedder.Load(new MLContext(0), path, options.Column), options.ChunkSize));
+                if (options.Int8)
+                    embedders.Add(ModelEmbedderOf($"{name} (int8)", ModelEmbedder.Int8OnnxPathOf(path),
+                        ModelEmbedder.Load(new MLContext(0), path, options.Column, int8: true), options.ChunkSize));
             }
             foreach (string spec in options.Checkpoints)
             {

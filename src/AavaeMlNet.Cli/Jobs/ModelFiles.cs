@@ -8,15 +8,21 @@ namespace AavaeMlNet.Cli.Jobs;
 /// <summary>
 /// The files every command writes for a trained model: X.zip (the ML.NET model, scored without TorchSharp), X.onnx
 /// beside it (the encoder exported with a batch dimension, which `embed`, `evaluate` and `inspect` run a chunk per
-/// call) and the TorchSharp checkpoint (for continued pretraining and the analyses). Each write is atomic.
+/// call) and the TorchSharp checkpoint (for continued pretraining and the analyses); on request X.int8.onnx, the
+/// encoder in int8 (`embed --int8`). Each write is atomic.
 /// </summary>
 internal static class ModelFiles
 {
+    /// <param name="int8Calibration">Images in the transformer's input column to calibrate the int8 encoder on (its
+    /// first <see cref="AavaeTransformer.DefaultInt8CalibrationImages"/>); null writes no int8 encoder.</param>
     public static void Write(MLContext ml, ITransformer model, DataViewSchema schema, AavaeTransformer aavae,
-        string modelPath, string checkpointPath)
+        string modelPath, string checkpointPath, IDataView? int8Calibration = null)
     {
         AtomicFile.Write(modelPath, stream => ml.Model.Save(model, schema, stream));
         AtomicFile.Write(ModelEmbedder.OnnxPathOf(modelPath), stream => aavae.ExportOnnx(stream));
+        if (int8Calibration is not null)
+            AtomicFile.Write(ModelEmbedder.Int8OnnxPathOf(modelPath),
+                stream => aavae.ExportOnnxInt8(stream, int8Calibration));
         aavae.SaveCheckpoint(checkpointPath);
     }
 }

@@ -1,3 +1,4 @@
+using AavaeMlNet.BatchEmbedding;
 using AavaeMlNet.Augmentations;
 using AavaeMlNet.Data.DataView;
 using AavaeMlNet.Data.Locators;
@@ -60,7 +61,9 @@ public static class PretrainJob
         string output = Path.GetFullPath(options.Output);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         string checkpoint = Path.Combine(Path.GetDirectoryName(output)!, "encoder.ckpt");
-        ModelFiles.Write(ml, transformer, data.Schema, transformer, output, checkpoint);
+        ModelFiles.Write(ml, transformer, data.Schema, transformer, output, checkpoint,
+            int8Calibration: options.Int8 ? data : null);
+        if (options.Int8) log.WriteLine($"Int8 encoder: {ModelEmbedder.Int8OnnxPathOf(output)}.");
         if (rejects is not null)
         {
             rejects.Write(output + ".rejects.csv");

@@ -51,6 +51,12 @@ public sealed record PretrainJobOptions
     /// <summary>With <see cref="Resume"/>: continue on data other than the checkpoint's, from the next epoch.</summary>
     public bool ResumeOnOtherData { get; init; }
 
+    /// <summary>
+    /// Also write the int8 encoder beside the model (X.int8.onnx), calibrated on the first
+    /// <see cref="AavaeMlNet.MLNet.AavaeTransformer.DefaultInt8CalibrationImages"/> training images.
+    /// </summary>
+    public bool Int8 { get; init; }
+
     /// <summary>The checkpoint directory in effect.</summary>
     public string EffectiveCheckpointDirectory =>
         CheckpointDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(Output))!, "checkpoints");

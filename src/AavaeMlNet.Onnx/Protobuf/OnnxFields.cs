@@ -73,6 +73,8 @@ internal static class TensorProtoField
 internal static class TensorDataType
 {
     public const int Float = 1;
+    public const int UInt8 = 2;
+    public const int Int8 = 3;
 }
 
 internal static class ValueInfoProtoField

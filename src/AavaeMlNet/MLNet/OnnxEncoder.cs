@@ -1,3 +1,4 @@
+using AavaeMlNet.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace AavaeMlNet.MLNet;
@@ -86,4 +87,65 @@ public sealed class OnnxEncoder : IDisposable
     }
 
     public void Dispose() => session.Dispose();
+
+    /// <summary>
+    /// The smallest cosine similarity between an int8 encoder's embedding and the float one that `aavae embed --int8`
+    /// accepts on its check rows: enough to catch an encoder of another model or a broken calibration. Measured on a
+    /// 10-minute Fashion-MNIST model: mean 0.9999, smallest 0.9997 over 4,096 test images; tiny models trained for
+    /// seconds on synthetic images: 0.993-0.997.
+    /// </summary>
+    public const double Int8Agreement = 0.99;
+
+    /// <summary>
+    /// Runs a calibration graph (an export with <c>ExposeActivations</c>) over <paramref name="images"/> (CHW pixel
+    /// arrays in [0, 1]), a batch of up to 128 per call, and returns the smallest and largest value of every output.
+    /// </summary>
+    /// <exception cref="ArgumentException">No image, or an image of another length than the model's input.</exception>
+    public static Dictionary<string, ActivationRange> Calibrate(byte[] model, IEnumerable<float[]> images)
+    {
+        const int batchSize = 128;
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var session = new InferenceSession(model, options);
+        var (input, metadata) = session.InputMetadata.Single();
+        long[] shape = [.. metadata.Dimensions.Skip(1).Select(d => (long)d)];
+        long length = shape.Aggregate(1L, (a, b) => a * b);
+        string[] outputs = [.. session.OutputMetadata.Keys];
+        var ranges = new Dictionary<string, ActivationRange>();
+        var batch = new List<float>();
+        int count = 0, seen = 0;
+        void Run()
+        {
+            using var value = OrtValue.CreateTensorValueFromMemory(batch.ToArray(), [count, .. shape]);
+            using var run = new RunOptions();
+            using var results = session.Run(run, [input], [value], outputs);
+            for (int o = 0; o < outputs.Length; o++)
+            {
+                var values = results[o].GetTensorDataAsSpan<float>();
+                float low = float.PositiveInfinity, high = float.NegativeInfinity;
+                foreach (float v in values)
+                {
+                    low = Math.Min(low, v);
+                    high = Math.Max(high, v);
+                }
+                ranges[outputs[o]] = ranges.TryGetValue(outputs[o], out var r)
+                    ? new ActivationRange(Math.Min(r.Min, low), Math.Max(r.Max, high))
+                    : new ActivationRange(low, high);
+            }
+            batch.Clear();
+            count = 0;
+        }
+        foreach (var image in images)
+        {
+            if (image.Length != length)
+                throw new ArgumentException(
+                    $"Calibration image {seen} has {image.Length} values; the encoder takes {length}.", nameof(images));
+            batch.AddRange(image);
+            count++;
+            seen++;
+            if (count == batchSize) Run();
+        }
+        if (count > 0) Run();
+        if (seen == 0) throw new ArgumentException("Calibration needs at least one image.", nameof(images));
+        return ranges;
+    }
 }

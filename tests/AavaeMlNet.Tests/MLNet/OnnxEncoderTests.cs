@@ -39,4 +39,71 @@ public class OnnxEncoderTests
         Assert.StartsWith("The encoder's input 'Image' has shape (1, 1, 16, 16); (N, C, H, W) with a symbolic batch N",
             refused.Message);
     }
+
+    [Fact]
+    public void An_int8_export_is_calibrated_on_the_given_images_runs_with_int8_kernels_and_stays_close_to_float()
+    {
+        var ml = new MLContext(1);
+        var options = TinyOptions(2);
+        options.InputColumnName = nameof(PixelRow.Image);
+        var data = Load(ml, 64);
+        using var transformer = ml.Transforms.PretrainAavae(options).Fit(data);
+        var calibration = Rows(40, seed: 3);
+
+        using var int8 = new MemoryStream();
+        var ranges = transformer.ExportOnnxInt8(int8, ml.Data.LoadFromEnumerable(calibration), images: 32);
+
+        // The input normalization's output ranges over (pixel - mean) / std of the first 32 images, exactly.
+        var normalization = transformer.Augmentation.Normalization!;
+        var pixels = calibration.Take(32).SelectMany(r => r.Image).ToArray();
+        var normalized = ranges["normalize.output"];
+        Assert.Equal((pixels.Min() - normalization.Mean[0]) / normalization.Std[0], normalized.Min, 5);
+        Assert.Equal((pixels.Max() - normalization.Mean[0]) / normalization.Std[0], normalized.Max, 5);
+        var reluOutputs = ranges.Where(r => r.Key.EndsWith(".output", StringComparison.Ordinal)
+            && r.Key != "normalize.output");
+        Assert.All(reluOutputs,
+            r => Assert.True(r.Value.Min >= 0, $"{r.Key}: a ReLU output ranges from {r.Value.Min}"));
+
+        // ONNX Runtime fuses the QDQ graph into int8 kernels.
+        string optimized = Path.Combine(Path.GetTempPath(), $"aavae-int8-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            using (var sessionOptions = new Microsoft.ML.OnnxRuntime.SessionOptions
+                   {
+                       GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                       OptimizedModelFilePath = optimized,
+                   })
+            using (new Microsoft.ML.OnnxRuntime.InferenceSession(int8.ToArray(), sessionOptions)) { }
+            string graph = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(optimized));
+            Assert.Contains("QLinearConv", graph);
+        }
+        finally
+        {
+            File.Delete(optimized);
+        }
+
+        // Embeddings of other images: close to the float ones in direction, not equal.
+        var rows = Rows(16, seed: 9);
+        var expected = Column(transformer.Transform(ml.Data.LoadFromEnumerable(rows)), "Embedding");
+        using var encoder = new OnnxEncoder(int8.ToArray());
+        var embeddings = new float[rows.Count * encoder.Size];
+        encoder.Embed([.. rows.SelectMany(r => r.Image)], rows.Count, embeddings);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var actual = embeddings.AsSpan(i * encoder.Size, encoder.Size);
+            double dot = 0, a = 0, b = 0;
+            for (int j = 0; j < encoder.Size; j++)
+            {
+                dot += actual[j] * expected[i][j];
+                a += actual[j] * actual[j];
+                b += expected[i][j] * expected[i][j];
+            }
+            double cosine = dot / Math.Sqrt(a * b);
+            Assert.True(cosine >= 0.99, $"image {i}: cosine {cosine} to the float embedding");
+            Assert.NotEqual(expected[i], actual.ToArray());
+        }
+
+        var wrong = Assert.Throws<ArgumentException>(() => OnnxEncoder.Calibrate(int8.ToArray(), [new float[5]]));
+        Assert.StartsWith($"Calibration image 0 has 5 values; the encoder takes {Side * Side}.", wrong.Message);
+    }
 }
