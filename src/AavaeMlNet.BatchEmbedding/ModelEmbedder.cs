@@ -130,8 +130,8 @@ public sealed class ModelEmbedder : IDisposable
     public static string OnnxPathOf(string modelPath) => Path.ChangeExtension(modelPath, ".onnx");
 
     /// <summary>
-    /// Where the int8 encoder of the model in <paramref name="modelPath"/> lies: X.int8.onnx beside X.zip, as
-    /// `aavae pretrain --int8` writes it.
+    /// Where the int8 encoder of the model in <paramref name="modelPath"/> lies: X.int8.onnx beside X.zip, as the
+    /// tool's pretrain writes it when asked for int8.
     /// </summary>
     public static string Int8OnnxPathOf(string modelPath) => Path.ChangeExtension(modelPath, ".int8.onnx");
 
@@ -153,8 +153,8 @@ public sealed class ModelEmbedder : IDisposable
     {
         if (!File.Exists(path))
             throw new FileNotFoundException(
-                $"No int8 encoder '{path}' beside the model: write it with `aavae pretrain --int8` (or " +
-                "AavaeTransformer.ExportOnnxInt8), or embed without int8.", path);
+                $"No int8 encoder '{path}' beside the model: write it with AavaeTransformer.ExportOnnxInt8, or embed " +
+                "without int8.", path);
         onnx = new OnnxEncoder(File.ReadAllBytes(path), Column);
         if (onnx.ImageLength != Input.Length || onnx.Size != Size)
         {
