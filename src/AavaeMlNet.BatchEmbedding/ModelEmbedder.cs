@@ -243,7 +243,7 @@ public sealed class ModelEmbedder : IDisposable
         onnxChecked = true;
         if (Int8)
         {
-            double least = expected.Zip(actual).Min(p => Cosine(p.First.Embedding, p.Second.Embedding));
+            double least = expected.Zip(actual).Min(p => OnnxEncoder.Cosine(p.First.Embedding, p.Second.Embedding));
             if (least >= OnnxEncoder.Int8Agreement) return;
             throw new InvalidDataException(
                 $"The int8 encoder '{Int8OnnxPathOf(ModelPath)}' agrees with the model only to a cosine of " +
@@ -257,18 +257,6 @@ public sealed class ModelEmbedder : IDisposable
                  $"it differs from the model by up to {worst:G3} on the first rows: it belongs to another model)";
         onnx!.Dispose();
         onnx = null;
-    }
-
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, aa = 0, bb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            aa += (double)a[i] * a[i];
-            bb += (double)b[i] * b[i];
-        }
-        return aa == 0 && bb == 0 ? 1 : dot / Math.Sqrt(aa * bb);
     }
 
     private List<EmbeddedImage> EmbedThroughOnnx(List<ImageRecord> chunk, OnnxEncoder encoder)

@@ -96,6 +96,22 @@ public sealed class OnnxEncoder : IDisposable
     /// </summary>
     public const double Int8Agreement = 0.99;
 
+    /// <summary>Cosine similarity of two embeddings of one length (1 for two zero vectors): how
+    /// <see cref="Int8Agreement"/> is measured.</summary>
+    public static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length != b.Length)
+            throw new ArgumentException($"Embeddings of {a.Length} and {b.Length} values cannot be compared.");
+        double dot = 0, aa = 0, bb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            dot += (double)a[i] * b[i];
+            aa += (double)a[i] * a[i];
+            bb += (double)b[i] * b[i];
+        }
+        return aa == 0 && bb == 0 ? 1 : dot / Math.Sqrt(aa * bb);
+    }
+
     /// <summary>
     /// Runs a calibration graph (an export with <c>ExposeActivations</c>) over <paramref name="images"/> (CHW pixel
     /// arrays in [0, 1]), a batch of up to 128 per call, and returns the smallest and largest value of every output.

@@ -11,18 +11,6 @@ namespace AavaeMlNet.Cli.Tests.Commands;
 [Collection(PretrainedModelCollection.Name)]
 public class Int8EmbedTests(PretrainedModel model)
 {
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, aa = 0, bb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            dot += a[i] * b[i];
-            aa += a[i] * a[i];
-            bb += b[i] * b[i];
-        }
-        return dot / Math.Sqrt(aa * bb);
-    }
-
     [Fact]
     public void Pretrain_int8_writes_the_int8_encoder_that_embed_and_evaluate_int8_run_close_to_the_float_model()
     {
@@ -46,7 +34,7 @@ public class Int8EmbedTests(PretrainedModel model)
         Assert.Equal(expected.Select(r => r.Index), actual.Select(r => r.Index));
         for (int i = 0; i < expected.Count; i++)
         {
-            double cosine = Cosine(expected[i].Embedding, actual[i].Embedding);
+            double cosine = OnnxEncoder.Cosine(expected[i].Embedding, actual[i].Embedding);
             Assert.True(cosine >= OnnxEncoder.Int8Agreement, $"row {i}: cosine {cosine}");
         }
         Assert.NotEqual(expected[0].Embedding, actual[0].Embedding);

@@ -91,19 +91,22 @@ public class OnnxEncoderTests
         for (int i = 0; i < rows.Count; i++)
         {
             var actual = embeddings.AsSpan(i * encoder.Size, encoder.Size);
-            double dot = 0, a = 0, b = 0;
-            for (int j = 0; j < encoder.Size; j++)
-            {
-                dot += actual[j] * expected[i][j];
-                a += actual[j] * actual[j];
-                b += expected[i][j] * expected[i][j];
-            }
-            double cosine = dot / Math.Sqrt(a * b);
+            double cosine = OnnxEncoder.Cosine(actual, expected[i]);
             Assert.True(cosine >= 0.99, $"image {i}: cosine {cosine} to the float embedding");
             Assert.NotEqual(expected[i], actual.ToArray());
         }
 
         var wrong = Assert.Throws<ArgumentException>(() => OnnxEncoder.Calibrate(int8.ToArray(), [new float[5]]));
         Assert.StartsWith($"Calibration image 0 has 5 values; the encoder takes {Side * Side}.", wrong.Message);
+    }
+
+    [Fact]
+    public void Cosine_is_the_normalized_dot_product_and_refuses_embeddings_of_different_lengths()
+    {
+        Assert.Equal(1 / Math.Sqrt(2), OnnxEncoder.Cosine([1f, 0f], [1f, 1f]), 12);
+        Assert.Equal(-1, OnnxEncoder.Cosine([2f, -4f], [-1f, 2f]), 12);
+        Assert.Equal(1, OnnxEncoder.Cosine([0f, 0f], [0f, 0f]));
+        var error = Assert.Throws<ArgumentException>(() => OnnxEncoder.Cosine([1f], [1f, 2f]));
+        Assert.Equal("Embeddings of 1 and 2 values cannot be compared.", error.Message);
     }
 }
