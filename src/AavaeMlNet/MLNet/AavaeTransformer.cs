@@ -7,6 +7,7 @@ using AavaeMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
+using Microsoft.ML.Transforms.Onnx;
 using static TorchSharp.torch;
 
 namespace AavaeMlNet.MLNet;
@@ -255,7 +256,6 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        using var onnx = new MemoryStream();
         var stages = new List<ITransformer>();
         var schema = pixelInputSchema;
         if (pixelTransformer is not null)
@@ -266,21 +266,27 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
         // The single-image form makes OnnxTransformer type the output Vector<Single, h>, the type downstream trainers
         // saw. The pixel check makes the reloaded model refuse what Transform here refuses (PixelRows).
         var options = ExportOptions(inputName: null, outputName: null, singleImage: true) with { CheckPixels = true };
-        model.OnCpu(m => EncoderOnnxExporter.Export(m, model.Normalization, options, onnx));
-        onnx.Position = 0;
-        var scorer = catalog.ApplyOnnxModel(OutputColumnName, PixelColumns.SourceColumn(Input, OutputColumnName), onnx)
-            .Fit(new EmptyDataView(schema));
-        stages.Add(scorer);
-        schema = scorer.GetOutputSchema(schema);
-        var temporary = PixelColumns.TemporaryColumns(Input, OutputColumnName);
-        if (temporary.Length > 0) stages.Add(catalog.DropColumns(temporary).Fit(new EmptyDataView(schema)));
+        // The graph goes to OnnxTransformer as a file of our own named *.onnx, not as a stream: ML.NET copies a stream
+        // to a file named by Path.GetRandomFileName(), whose random extension is ".ort" once in 32,768 names, and ONNX
+        // Runtime then reads the file as its ORT format and fails ("ORT model verification failed"; seen in this
+        // project's tests; dotnet/machinelearning#7339). It also never deletes that copy.
+        string file = Path.Combine(Path.GetTempPath(), $"aavae-encoder-{Guid.NewGuid():N}.onnx");
+        OnnxTransformer? scorer = null;
         try
         {
+            model.OnCpu(m => EncoderOnnxExporter.Export(m, model.Normalization, options, file));
+            scorer = catalog.ApplyOnnxModel(OutputColumnName, PixelColumns.SourceColumn(Input, OutputColumnName), file)
+                .Fit(new EmptyDataView(schema));
+            stages.Add(scorer);
+            schema = scorer.GetOutputSchema(schema);
+            var temporary = PixelColumns.TemporaryColumns(Input, OutputColumnName);
+            if (temporary.Length > 0) stages.Add(catalog.DropColumns(temporary).Fit(new EmptyDataView(schema)));
             ((ICanSaveModel)new TransformerChain<ITransformer>(stages.ToArray())).Save(ctx);
         }
         finally
         {
-            scorer.Dispose();
+            scorer?.Dispose();
+            File.Delete(file);
         }
     }
 
