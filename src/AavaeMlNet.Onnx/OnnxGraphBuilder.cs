@@ -101,6 +101,7 @@ internal sealed class OnnxGraphBuilder
         var consumers = nodes.SelectMany(n => n.Inputs.Select(i => (Input: i, n.OpType)))
             .ToLookup(c => c.Input, c => c.OpType);
         var floats = initializers.Where(i => i.Floats is not null).ToDictionary(i => i.Name);
+        var activations = Activations().ToHashSet();
         var rewritten = new List<Node>();
         var renamed = new Dictionary<string, string>();
         foreach (var node in nodes)
@@ -110,8 +111,8 @@ internal sealed class OnnxGraphBuilder
             rewritten.Add(node with { Inputs = inputs });
             foreach (string output in node.Outputs)
             {
-                bool activation = QuantizedOutputs.Contains(node.OpType) && outputs.All(o => o.Name != output);
-                if (!activation || (node.OpType == "Conv" && consumers[output].SequenceEqual(["Relu"]))) continue;
+                if (!activations.Contains(output)
+                    || (node.OpType == "Conv" && consumers[output].SequenceEqual(["Relu"]))) continue;
                 if (!ranges.TryGetValue(output, out var range) || !float.IsFinite(range.Min)
                     || !float.IsFinite(range.Max))
                     throw new ArgumentException(

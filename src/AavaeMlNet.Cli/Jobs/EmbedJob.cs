@@ -15,7 +15,7 @@ public static class EmbedJob
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.ChunkSize);
         var format = EmbeddingFileFormat.Resolve(options.Format, options.Output);
-        if (options.Int8) Int8EncoderOf(options.ModelPath);
+        if (options.Int8) ModelFiles.Int8EncoderOf(options.ModelPath);
         using var embedder = ModelEmbedder.Load(new MLContext(0), options.ModelPath, options.Column,
             options.ImageColumn, options.Int8);
         log.WriteLine($"Embedding through {embedder.Engine}.");
@@ -26,17 +26,5 @@ public static class EmbedJob
             options.Shard, options.ChunkSize, log, cancellationToken, rejects);
         if (embedder.Engine != engine) log.WriteLine($"Embedded through {embedder.Engine}.");
         return result;
-    }
-
-    /// <summary>The int8 encoder beside <paramref name="modelPath"/>; a missing one is an error that says how to write
-    /// it.</summary>
-    public static string Int8EncoderOf(string modelPath)
-    {
-        string path = ModelEmbedder.Int8OnnxPathOf(Path.GetFullPath(modelPath));
-        if (!File.Exists(path))
-            throw new FileNotFoundException(
-                $"No int8 encoder '{path}' beside the model: write it with `aavae pretrain --int8`, or leave out " +
-                "--int8.", path);
-        return path;
     }
 }

@@ -110,7 +110,7 @@ public static class EvaluateJob
                 embedders.Add(ModelEmbedderOf(name, path,
                     ModelEmbedder.Load(new MLContext(0), path, options.Column), options.ChunkSize));
                 if (options.Int8)
-                    embedders.Add(ModelEmbedderOf($"{name} (int8)", EmbedJob.Int8EncoderOf(path),
+                    embedders.Add(ModelEmbedderOf($"{name} (int8)", ModelFiles.Int8EncoderOf(path),
                         ModelEmbedder.Load(new MLContext(0), path, options.Column, int8: true), options.ChunkSize));
             }
             foreach (string spec in options.Checkpoints)

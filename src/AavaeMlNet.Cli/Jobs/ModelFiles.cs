@@ -25,4 +25,16 @@ internal static class ModelFiles
                 stream => aavae.ExportOnnxInt8(stream, int8Calibration));
         aavae.SaveCheckpoint(checkpointPath);
     }
+
+    /// <summary>The int8 encoder beside <paramref name="modelPath"/>; a missing one is an error that says how to write
+    /// it.</summary>
+    public static string Int8EncoderOf(string modelPath)
+    {
+        string path = ModelEmbedder.Int8OnnxPathOf(Path.GetFullPath(modelPath));
+        if (!File.Exists(path))
+            throw new FileNotFoundException(
+                $"No int8 encoder '{path}' beside the model: write it with `aavae pretrain --int8`, or leave out " +
+                "--int8.", path);
+        return path;
+    }
 }

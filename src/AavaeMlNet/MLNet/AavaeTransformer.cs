@@ -166,23 +166,10 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
             exposed));
         var pixels = pixelTransformer?.Transform(calibration) ?? calibration;
         var ranges = OnnxEncoder.Calibrate(exposed.ToArray(),
-            PixelRows(pixels, PixelColumns.SourceColumn(Input, OutputColumnName), images));
+            pixels.GetColumn<float[]>(PixelColumns.SourceColumn(Input, OutputColumnName)).Take(images));
         model.OnCpu(m => EncoderOnnxExporter.Export(m, model.Normalization, options with { Int8Ranges = ranges },
             destination));
         return ranges;
-    }
-
-    // The first `limit` rows of a pixel column, as CHW arrays.
-    private static IEnumerable<float[]> PixelRows(IDataView data, string column, int limit)
-    {
-        using var cursor = data.GetRowCursor([data.Schema[column]]);
-        var getter = cursor.GetGetter<VBuffer<float>>(data.Schema[column]);
-        var value = default(VBuffer<float>);
-        for (int taken = 0; taken < limit && cursor.MoveNext(); taken++)
-        {
-            getter(ref value);
-            yield return value.DenseValues().ToArray();
-        }
     }
 
     private EncoderExportOptions ExportOptions(string? inputName, string? outputName, bool singleImage) => new()

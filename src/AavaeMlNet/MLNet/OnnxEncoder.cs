@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using AavaeMlNet.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
@@ -137,12 +138,7 @@ public sealed class OnnxEncoder : IDisposable
             for (int o = 0; o < outputs.Length; o++)
             {
                 var values = results[o].GetTensorDataAsSpan<float>();
-                float low = float.PositiveInfinity, high = float.NegativeInfinity;
-                foreach (float v in values)
-                {
-                    low = Math.Min(low, v);
-                    high = Math.Max(high, v);
-                }
+                float low = TensorPrimitives.Min(values), high = TensorPrimitives.Max(values);
                 ranges[outputs[o]] = ranges.TryGetValue(outputs[o], out var r)
                     ? new ActivationRange(Math.Min(r.Min, low), Math.Max(r.Max, high))
                     : new ActivationRange(low, high);
