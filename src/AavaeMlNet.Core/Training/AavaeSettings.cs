@@ -165,6 +165,15 @@ public class AavaeSettings
     public double WeightDecay { get; set; }
 
     /// <summary>
+    /// Roll the run back over a loss spike: a step whose loss exceeds this many times the running mean of the losses
+    /// before it is not applied, and the weights and optimizer state go back to a copy from before it (see
+    /// <see cref="TrainingOptions.LossSpikeFactor"/>); null: no guard (only NaN or infinity stops a run).
+    /// </summary>
+    [Setting("--loss-spike-factor", "Roll the weights back to a copy from before a loss spike: a step whose loss " +
+                                    "is over N times its running mean, or off.", NullText = "off")]
+    public double? LossSpikeFactor { get; set; } = 10;
+
+    /// <summary>
     /// Seed of the weights, data order, augmentations and latent noise. Null: drawn from the MLContext the estimator
     /// is given (<c>AavaeEstimator.Options.Context</c>), as ML.NET's own trainers draw theirs, so
     /// <c>new MLContext(seed: 1)</c> makes the run repeatable; without a context, <see cref="DefaultSeed"/>.

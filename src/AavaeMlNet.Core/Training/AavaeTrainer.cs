@@ -8,12 +8,12 @@ namespace AavaeMlNet.Training;
 
 /// <summary>
 /// Pretrains an <see cref="AavaeModel"/> (paper Sec. 4): Adam, linear warmup then constant learning rate, one
-/// dispose scope per step, NaN/inf detection before the update, atomic checkpoints, exact resumption and
-/// cancellation that leaves a loadable checkpoint.
+/// dispose scope per step, NaN/inf detection before the update, a rollback over loss spikes, atomic checkpoints,
+/// exact resumption and cancellation that leaves a loadable checkpoint.
 /// </summary>
 public sealed partial class AavaeTrainer : IDisposable
 {
-    private readonly TorchSharp.Modules.OptimizerHelper optimizer;
+    private readonly Adam optimizer;
     private readonly Generator generator;
     private readonly Generator samplingGenerator;
     private readonly SimClrAugmentation augmentation;
@@ -28,6 +28,7 @@ public sealed partial class AavaeTrainer : IDisposable
     private TimeSpan budgetSpent;
     private DataFingerprint? dataTrained;
     private readonly HashSet<string> warned = [];
+    private readonly List<LossSpike> lossSpikes = [];
 
     /// <summary>
     /// Creates a trainer with freshly initialized weights (seeded by <see cref="TrainingOptions.Seed"/>).
@@ -108,6 +109,22 @@ public sealed partial class AavaeTrainer : IDisposable
         .OfType<TorchSharp.Modules.Adam.State>()
         .SelectMany(state => new[] { state.exp_avg, state.exp_avg_sq });
 
+    /// <summary>
+    /// The loss spikes this trainer rolled back over (<see cref="TrainingOptions.LossSpikeFactor"/>), in order; each
+    /// is also raised as a <see cref="Warning"/>.
+    /// </summary>
+    public IReadOnlyList<LossSpike> LossSpikes => lossSpikes;
+
+    /// <summary>
+    /// The largest ratio of a step's loss to the running mean of the losses before it, among the steps the spike guard
+    /// judged and let through (all <c>Fit</c> calls of this trainer): how close the run came to
+    /// <see cref="TrainingOptions.LossSpikeFactor"/>. Null without the guard or before it armed.
+    /// </summary>
+    public double? LargestLossRatio { get; private set; }
+
+    /// <summary>Called with the step number before each step's forward pass (tests break the weights there).</summary>
+    internal Action<long>? BeforeStep { get; set; }
+
     /// <summary>Path of the last checkpoint written or resumed from.</summary>
     public string? LastCheckpoint => lastCheckpoint;
 
@@ -167,6 +184,7 @@ public sealed partial class AavaeTrainer : IDisposable
         TimeSpan Elapsed() => spentBefore + time.GetElapsedTime(fitStart);
         lastCheckpointTimestamp = fitStart;
         long fitSteps = 0;
+        using var guard = Options.LossSpikeFactor is { } factor ? new LossSpikeGuard(Model, optimizer, factor) : null;
         (long Step, TimeSpan At) measuredFrom = default;
         bool checkpointDue = false;
         while (epoch < epochs && !StoppedAtBudget)
@@ -189,6 +207,7 @@ public sealed partial class AavaeTrainer : IDisposable
                 rate = LearningRateSchedule.At(step, Options.LearningRate, plan.WarmupSteps, Options.Decay, progress);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
 
+                BeforeStep?.Invoke(step);
                 var images = batch.to(device);
                 var target = augmentation.Target(images);
                 var input = config.Variant.AugmentsInput() ? augmentation.View(images, generator) : target;
@@ -197,15 +216,23 @@ public sealed partial class AavaeTrainer : IDisposable
                 if (!double.IsFinite(total))
                     throw new TrainingDivergedException(step, epoch, total, lastCheckpoint);
 
-                optimizer.zero_grad();
-                loss.Total.backward();
-                optimizer.step();
-
-                double reconstruction = loss.Reconstruction.item<float>(), kl = loss.Kl.item<float>();
-                double logVariance = loss.LogVariance.item<float>();
+                if (guard?.Judge(step, epoch, total, lastCheckpoint) is { } spike)
+                {
+                    // The weights went back to the guard's copy; this step's update is not applied.
+                    lossSpikes.Add(spike);
+                    Warn([spike.ToString()]);
+                }
+                else
+                {
+                    optimizer.zero_grad();
+                    loss.Total.backward();
+                    optimizer.step();
+                    double reconstruction = loss.Reconstruction.item<float>(), kl = loss.Kl.item<float>();
+                    double logVariance = loss.LogVariance.item<float>();
+                    window.Add(total, reconstruction, kl, logVariance, batch.shape[0]);
+                    epochWindow.Add(total, reconstruction, kl, logVariance, batch.shape[0]);
+                }
                 var now = time.GetElapsedTime(fitStart);
-                window.Add(total, reconstruction, kl, logVariance, batch.shape[0]);
-                epochWindow.Add(total, reconstruction, kl, logVariance, batch.shape[0]);
                 step++;
                 stepInEpoch++;
                 fitSteps++;
@@ -264,6 +291,7 @@ public sealed partial class AavaeTrainer : IDisposable
                 checkpointDue = false; // the epoch's checkpoint is the one a time or step schedule asked for
             }
         }
+        if (guard is { PeakRatio: > 0 and var peak }) LargestLossRatio = Math.Max(LargestLossRatio ?? 0, peak);
         if (Options.CleanBatchNormImages > 0) RecalibrateBatchNorm(data, cancellationToken);
         Model.eval();
         budgetSpent = Elapsed();

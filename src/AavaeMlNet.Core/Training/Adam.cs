@@ -20,6 +20,10 @@ namespace AavaeMlNet.Training;
 public sealed class Adam(IEnumerable<Parameter> parameters, double lr, double weightDecay = 0)
     : TorchSharp.Modules.Adam(parameters, lr: lr, weight_decay: weightDecay)
 {
+    /// <summary>The live state of every parameter (its step count and moments), in parameter order.</summary>
+    internal IEnumerable<State> States() =>
+        _parameter_groups.SelectMany(group => group.Parameters).Select(param => (State)_state[param.Handle]);
+
     /// <inheritdoc />
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {

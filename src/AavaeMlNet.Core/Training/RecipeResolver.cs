@@ -183,6 +183,7 @@ public static class RecipeResolver
             WarmupEpochs = warmupEpochs,
             Decay = decay,
             WeightDecay = s.WeightDecay,
+            LossSpikeFactor = s.LossSpikeFactor,
             Seed = s.SeedOrDefault(),
             TimeBudget = budget,
             Device = s.Device,

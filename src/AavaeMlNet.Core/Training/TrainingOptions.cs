@@ -38,6 +38,14 @@ public sealed record TrainingOptions
     public LearningRateDecay Decay { get; init; } = RecipeResolver.DefaultDecay;
     /// <summary>Adam weight decay (paper: 0).</summary>
     public double WeightDecay { get; init; } = AavaeSettings.Default.WeightDecay;
+    /// <summary>
+    /// A step whose loss exceeds this many times the running mean of the losses before it is a spike: its update is
+    /// not applied and the weights, BatchNorm statistics and Adam's moments go back to an in-memory copy from the last
+    /// calm stretch (taken every 200 steps); training goes on with the next batches. The guard arms after the first
+    /// 100 steps of a run; a fourth spike in a row soon after rolling back ends the run with
+    /// <see cref="TrainingDivergedException"/>. Null: no guard.
+    /// </summary>
+    public double? LossSpikeFactor { get; init; } = AavaeSettings.Default.LossSpikeFactor;
     /// <summary>Seed of the data order, the augmentations, the latent noise and the initial weights.</summary>
     public long Seed { get; init; } = AavaeSettings.DefaultSeed;
     /// <summary>Device to train on.</summary>
@@ -105,6 +113,8 @@ public sealed record TrainingOptions
             "LearningRate must be a positive number.");
         Require(WarmupEpochs is not < 0, nameof(WarmupEpochs), WarmupEpochs, "WarmupEpochs must be >= 0.");
         Require(WarmupShare is >= 0 and < 1, nameof(WarmupShare), WarmupShare, "WarmupShare must be in [0, 1).");
+        Require(LossSpikeFactor is not { } factor || factor > LossSpikeGuard.CalmRatio, nameof(LossSpikeFactor),
+            LossSpikeFactor, $"LossSpikeFactor must be above {LossSpikeGuard.CalmRatio} (or null for no guard).");
         Require(WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "WeightDecay must be >= 0.");
         Require(CheckpointEveryEpochs >= 1, nameof(CheckpointEveryEpochs), CheckpointEveryEpochs,
             "CheckpointEveryEpochs must be at least 1.");

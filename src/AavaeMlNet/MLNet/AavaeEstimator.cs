@@ -275,7 +275,7 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
             trainer.Fit(source, options.CancellationToken);
             string budget = trainer.Options.TimeBudget is { } b ? $" of the {Duration.ToText(b)} budget" : "";
             Log($"Pretrained in {Duration.Format(budgetClock.Elapsed)}{budget}: {trainer.Step:N0} steps, " +
-                $"{(trainer.StoppedAtBudget ? "stopped by the budget" : "all epochs")}.");
+                $"{(trainer.StoppedAtBudget ? "stopped by the budget" : "all epochs")}; {SpikeSummary(trainer)}.");
         }
         catch
         {
@@ -289,6 +289,16 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         return new AavaeTransformer(catalog, model, image, options.OutputColumnName, options.Representation,
             options.InferenceBatchSize, pixelTransformer, finalAugmentation, finalTraining, device);
     }
+
+    // What the loss-spike guard saw, for the run's last line.
+    private static string SpikeSummary(AavaeTrainer trainer) => trainer switch
+    {
+        { LossSpikes: [_, ..] spikes } =>
+            $"{spikes.Count} loss spike(s) rolled back, at step(s) {string.Join(", ", spikes.Select(s => s.Step))}",
+        { Options.LossSpikeFactor: null } => "no loss-spike guard",
+        { LargestLossRatio: { } peak } => $"no loss spike (the largest step loss was {peak:F2}x its running mean)",
+        _ => $"no loss judged for spikes (the guard arms after {LossSpikeGuard.ArmingSteps} steps)",
+    };
 
     /// <summary>Rows of an image column looked at to tell grayscale images from colour ones.</summary>
     private const int GrayscaleSample = 64;
