@@ -191,6 +191,7 @@ public static class EncoderOnnxExporter
         var anyInvalid = graph.AddNode("ReduceMax", "input_check.any_invalid", [flags], new Int("keepdims", 0));
         var shape = graph.AddNode("Shape", "input_check.shape", [input]);
         var asked = graph.AddNode("Add", "input_check.asked_shape", [shape, anyInvalid]);
+        graph.MarkInteger(asked);
         return graph.AddNode("Reshape", "input_check.pixels_must_be_finite_and_in_0_1", [input, asked]);
     }
 

@@ -36,6 +36,7 @@ internal sealed class OnnxGraphBuilder
     private readonly List<ValueInfo> inputs = [];
     private readonly List<ValueInfo> outputs = [];
     private readonly HashSet<string> names = [];
+    private readonly HashSet<string> integers = [];
 
     public void AddInput(string name, params OnnxDim[] shape)
     {
@@ -73,14 +74,20 @@ internal sealed class OnnxGraphBuilder
 
     /// <summary>
     /// Names of the activations the int8 rewrite needs ranges for: the outputs of <see cref="QuantizedOutputs"/>
-    /// nodes that are not graph outputs, in graph order.
+    /// nodes that are not graph outputs nor integer values (<see cref="MarkInteger"/>), in graph order.
     /// </summary>
     public IReadOnlyList<string> Activations()
     {
         var declared = outputs.Select(o => o.Name).ToHashSet();
         return [.. nodes.Where(n => QuantizedOutputs.Contains(n.OpType)).SelectMany(n => n.Outputs)
-            .Where(o => !declared.Contains(o))];
+            .Where(o => !declared.Contains(o) && !integers.Contains(o))];
     }
+
+    /// <summary>
+    /// Declares the value <paramref name="name"/> an integer tensor (a shape, a count): an <c>Add</c> of shapes is no
+    /// activation to calibrate or quantize.
+    /// </summary>
+    public void MarkInteger(string name) => integers.Add(name);
 
     /// <summary>Declares every activation of <see cref="Activations"/> as a graph output (for calibration).</summary>
     public void ExposeActivations()

@@ -28,6 +28,7 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
     private readonly ITransformer? pixelTransformer;
     private readonly DataViewSchema pixelInputSchema;
     private readonly int batchSize;
+    private IReadOnlyDictionary<string, ActivationRange>? int8Ranges;
     private bool disposed;
 
     internal AavaeTransformer(TransformsCatalog catalog, AavaeModel model, ImageColumn input, string outputColumnName,
@@ -157,19 +158,97 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentNullException.ThrowIfNull(destination);
-        ArgumentNullException.ThrowIfNull(calibration);
+        var ranges = Calibrate(calibration, images);
+        var options = ExportOptions(inputName: null, outputName: null, singleImage: false);
+        model.OnCpu(m => EncoderOnnxExporter.Export(m, model.Normalization, options with { Int8Ranges = ranges },
+            destination));
+        return ranges;
+    }
+
+    /// <summary>
+    /// Switches this transformer to the int8 encoder of <see cref="ExportOnnxInt8"/>, calibrated on the first
+    /// <paramref name="images"/> rows of <paramref name="calibration"/>: <see cref="Transform"/>, the row mapper,
+    /// <see cref="EmbedBatch"/> and <see cref="EmbedOne"/> then run it (about 2x the float encoder on an AVX-512 CPU,
+    /// docs/benchmarks.md), and <c>mlContext.Model.Save</c> stores it in model.zip, so a loaded model embeds in int8
+    /// too. Before switching, the int8 and float embeddings of the first <see cref="Int8CheckImages"/> calibration
+    /// images are compared; below a cosine of <see cref="OnnxEncoder.Int8Agreement"/>, or on any error, the transformer
+    /// keeps the encoder it had.
+    /// </summary>
+    /// <returns>The least cosine between the int8 and the float embedding of those images.</returns>
+    /// <exception cref="ArgumentException"><paramref name="calibration"/> lacks the input column, or has no
+    /// rows.</exception>
+    /// <exception cref="NotSupportedException">The transformer embeds on a CUDA device (int8 runs in ONNX Runtime on
+    /// the CPU).</exception>
+    /// <exception cref="InvalidOperationException">The int8 embeddings disagree with the float ones; the message gives
+    /// the cosine.</exception>
+    public double UseInt8(IDataView calibration, int images = DefaultInt8CalibrationImages)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (model.Device.type != TorchSharp.DeviceType.CPU)
+            throw new NotSupportedException(
+                $"This transformer embeds on {model.Device}; the int8 encoder runs in ONNX Runtime on the CPU. Load " +
+                "the model on the CPU to embed in int8.");
+        var ranges = Calibrate(calibration, images);
+        var options = ExportOptions(inputName: null, outputName: null, singleImage: false);
+        string output = Representation == Representation.Backbone ? options.EmbeddingName : options.MuName;
+        OnnxEncoder Encoder(EncoderExportOptions exported)
+        {
+            using var graph = new MemoryStream();
+            model.OnCpu(m => EncoderOnnxExporter.Export(m, model.Normalization, exported, graph));
+            return new OnnxEncoder(graph.ToArray(), output);
+        }
+        var encoder = Encoder(options with { Int8Ranges = ranges });
+        try
+        {
+            // Against an encoder of its own: the transformer's may already be int8 from an earlier call.
+            using var reference = Encoder(options);
+            var pixels = CalibrationPixels(calibration).Take(Math.Min(images, Int8CheckImages)).ToArray();
+            var flat = pixels.SelectMany(p => p).ToArray();
+            var expected = new float[pixels.Length * EmbeddingSize];
+            var actual = new float[pixels.Length * EmbeddingSize];
+            reference.Embed(flat, pixels.Length, expected);
+            encoder.Embed(flat, pixels.Length, actual);
+            double least = Enumerable.Range(0, pixels.Length).Min(i => OnnxEncoder.Cosine(
+                actual.AsSpan(i * EmbeddingSize, EmbeddingSize), expected.AsSpan(i * EmbeddingSize, EmbeddingSize)));
+            if (least < OnnxEncoder.Int8Agreement)
+                throw new InvalidOperationException(
+                    $"The int8 encoder agrees with the float one to a cosine of {least:F4} on the first " +
+                    $"{pixels.Length} calibration images ({OnnxEncoder.Int8Agreement} needed); the transformer keeps " +
+                    "the encoder it had. Calibrate on images like those you embed.");
+            model.UseEncoder(encoder);
+            int8Ranges = ranges;
+            return least;
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Calibration images whose int8 and float embeddings <see cref="UseInt8"/> compares.</summary>
+    public const int Int8CheckImages = 16;
+
+    /// <summary>Whether the transformer embeds with the int8 encoder (<see cref="UseInt8"/>).</summary>
+    public bool IsInt8 => int8Ranges is not null;
+
+    // The calibrated range of every activation over the first images of the calibration data.
+    private Dictionary<string, ActivationRange> Calibrate(IDataView calibration, int images)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(images, 1);
-        CheckInput(calibration.Schema, nameof(calibration));
         var options = ExportOptions(inputName: null, outputName: null, singleImage: false);
         using var exposed = new MemoryStream();
         model.OnCpu(m => EncoderOnnxExporter.Export(m, model.Normalization, options with { ExposeActivations = true },
             exposed));
+        return OnnxEncoder.Calibrate(exposed.ToArray(), CalibrationPixels(calibration).Take(images));
+    }
+
+    private IEnumerable<float[]> CalibrationPixels(IDataView calibration)
+    {
+        ArgumentNullException.ThrowIfNull(calibration);
+        CheckInput(calibration.Schema, nameof(calibration));
         var pixels = pixelTransformer?.Transform(calibration) ?? calibration;
-        var ranges = OnnxEncoder.Calibrate(exposed.ToArray(),
-            pixels.GetColumn<float[]>(PixelColumns.SourceColumn(Input, OutputColumnName)).Take(images));
-        model.OnCpu(m => EncoderOnnxExporter.Export(m, model.Normalization, options with { Int8Ranges = ranges },
-            destination));
-        return ranges;
+        return pixels.GetColumn<float[]>(PixelColumns.SourceColumn(Input, OutputColumnName));
     }
 
     private EncoderExportOptions ExportOptions(string? inputName, string? outputName, bool singleImage) => new()
@@ -252,7 +331,11 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
         }
         // The single-image form makes OnnxTransformer type the output Vector<Single, h>, the type downstream trainers
         // saw. The pixel check makes the reloaded model refuse what Transform here refuses (PixelRows).
-        var options = ExportOptions(inputName: null, outputName: null, singleImage: true) with { CheckPixels = true };
+        var options = ExportOptions(inputName: null, outputName: null, singleImage: true) with
+        {
+            CheckPixels = true,
+            Int8Ranges = int8Ranges,
+        };
         // The graph goes to OnnxTransformer as a file of our own named *.onnx, not as a stream: ML.NET copies a stream
         // to a file named by Path.GetRandomFileName(), whose random extension is ".ort" once in 32,768 names, and ONNX
         // Runtime then reads the file as its ORT format and fails ("ORT model verification failed"; seen in this

@@ -53,6 +53,16 @@ internal sealed class EmbeddingModel : IDisposable
         }
     }
 
+    /// <summary>Embeds through <paramref name="encoder"/> from now on (the model then owns it).</summary>
+    public void UseEncoder(OnnxEncoder encoder)
+    {
+        lock (gate)
+        {
+            onnx?.Dispose();
+            onnx = encoder;
+        }
+    }
+
     private OnnxEncoder Export()
     {
         var options = new EncoderExportOptions { IncludeMu = Representation == Representation.Mu };

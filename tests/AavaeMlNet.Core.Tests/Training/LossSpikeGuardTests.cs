@@ -6,8 +6,8 @@ namespace AavaeMlNet.Core.Tests.Training;
 
 /// <summary>
 /// The rollback over loss spikes: an update that breaks the weights is simulated by scaling the decoder's output
-/// convolution a hundredfold before one step's forward pass, which makes that step's loss explode while every value stays finite
-/// (what the one-hour h = 2,048 run met).
+/// convolution a hundredfold before one step's forward pass, which makes that step's loss explode while every value
+/// stays finite (what the one-hour h = 2,048 run met).
 /// </summary>
 public class LossSpikeGuardTests
 {

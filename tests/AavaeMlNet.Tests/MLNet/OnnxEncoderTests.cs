@@ -101,6 +101,59 @@ public class OnnxEncoderTests
     }
 
     [Fact]
+    public void UseInt8_embeds_in_int8_in_process_and_after_a_reload_and_bad_calibration_data_changes_nothing()
+    {
+        var ml = new MLContext(1);
+        var options = TinyOptions(2);
+        options.InputColumnName = nameof(PixelRow.Image);
+        var data = Load(ml, 64);
+        using var transformer = ml.Transforms.PretrainAavae(options).Fit(data);
+        var calibration = ml.Data.LoadFromEnumerable(Rows(40, seed: 3));
+        var rows = ml.Data.LoadFromEnumerable(Rows(16, seed: 9));
+        var asFloat = Column(transformer.Transform(rows), "Embedding");
+        Assert.False(transformer.IsInt8);
+
+        double least = transformer.UseInt8(calibration, images: 32);
+
+        Assert.True(transformer.IsInt8);
+        Assert.InRange(least, OnnxEncoder.Int8Agreement, 1.0);
+        // Transform runs the graph ExportOnnxInt8 writes for the same calibration, bit for bit, batched and row by row.
+        using var exported = new MemoryStream();
+        transformer.ExportOnnxInt8(exported, calibration, images: 32);
+        using var encoder = new OnnxEncoder(exported.ToArray());
+        var pixels = Rows(16, seed: 9).SelectMany(r => r.Image).ToArray();
+        var expected = new float[16 * encoder.Size];
+        encoder.Embed(pixels, 16, expected);
+        var asInt8 = Column(transformer.Transform(rows), "Embedding");
+        for (int i = 0; i < 16; i++)
+        {
+            Assert.Equal(expected[(i * encoder.Size)..((i + 1) * encoder.Size)], asInt8[i]);
+            Assert.True(OnnxEncoder.Cosine(asInt8[i], asFloat[i]) >= 0.99, $"image {i}: far from the float one");
+            Assert.NotEqual(asFloat[i], asInt8[i]);
+        }
+        var one = new float[transformer.EmbeddingSize];
+        transformer.EmbedOne(Rows(16, seed: 9)[3].Image, one);
+        Assert.Equal(asInt8[3], one);
+
+        // model.zip keeps the int8 encoder: a loaded model embeds as the transformer does.
+        string path = Path.Combine(TempDirectory(), "int8.zip");
+        ml.Model.Save(transformer, transformer.InputSchema, path);
+        var loaded = new MLContext(2).Model.Load(path, out _);
+        var reloaded = Column(loaded.Transform(rows), "Embedding");
+        for (int i = 0; i < 16; i++)
+            Assert.True(OnnxEncoder.Cosine(reloaded[i], asInt8[i]) >= 0.9999, $"image {i}: reloaded differs");
+
+        // Calibration data without the input column, or without rows: the error, and the int8 encoder stays.
+        var other = ml.Data.LoadFromEnumerable(new[] { new { Other = 1f } });
+        var missing = Assert.Throws<ArgumentOutOfRangeException>(() => transformer.UseInt8(other));
+        Assert.Contains("Could not find input column 'Image'", missing.Message);
+        var empty = ml.Data.LoadFromEnumerable(new List<PixelRow>());
+        Assert.ThrowsAny<ArgumentException>(() => transformer.UseInt8(empty));
+        Assert.True(transformer.IsInt8);
+        Assert.Equal(asInt8, Column(transformer.Transform(rows), "Embedding"));
+    }
+
+    [Fact]
     public void Cosine_is_the_normalized_dot_product_and_refuses_embeddings_of_different_lengths()
     {
         Assert.Equal(1 / Math.Sqrt(2), OnnxEncoder.Cosine([1f, 0f], [1f, 1f]), 12);
