@@ -88,11 +88,15 @@ internal static class CliEmbeddingBench
     {
         var c = configuration.Model;
         var ml = new MLContext(0);
+        // Every architecture setting of the configuration, so that no recipe choice changes the network (left unset,
+        // the feature expansion would be the recipe's h = 1,024 for a run bounded by epochs).
         var options = new AavaeEstimator.Options
         {
             Depth = c.Depth,
             Stem = c.Stem,
             WidthMultiplier = c.WidthMultiplier,
+            ExpandFeatures = c.ExpandFeatures ?? 0,
+            LatentDim = c.LatentDim,
             Epochs = 1,
             BatchSize = 32,
             Device = DeviceKind.Cpu,
