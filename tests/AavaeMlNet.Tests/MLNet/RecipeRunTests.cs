@@ -13,6 +13,26 @@ namespace AavaeMlNet.Tests.MLNet;
 public class RecipeRunTests
 {
     [Fact]
+    public void The_last_line_says_what_the_loss_spike_guard_saw()
+    {
+        var ml = new MLContext(seed: 1);
+        string Last(int epochs, double? factor)
+        {
+            var lines = new List<string>();
+            var options = SyntheticImages.TinyOptions(epochs);
+            options.LossSpikeFactor = factor;
+            options.Log = lines.Add;
+            using var model = ml.Transforms.PretrainAavae(options).Fit(SyntheticImages.Load(ml, 64));
+            return lines.Single(l => l.StartsWith("Pretrained in ", StringComparison.Ordinal));
+        }
+
+        // 64 images in batches of 32: 110 steps, so the guard judges the last 10.
+        Assert.Matches(@": 110 steps, all epochs; no loss spike \(the largest step loss was \d+\.\d\dx its running " +
+                       @"mean\)\.$", Last(55, 10));
+        Assert.EndsWith(": 2 steps, all epochs; no loss-spike guard.", Last(1, null));
+    }
+
+    [Fact]
     public void The_header_lists_every_choice_and_the_recipe_travels_with_the_checkpoint_and_the_onnx_model()
     {
         var ml = new MLContext(seed: 1);
@@ -26,7 +46,8 @@ public class RecipeRunTests
         Assert.Contains("  BatchSize 32 (yours)", lines);
         Assert.Contains("  LearningRate 0.0005 (recipe: 1e-3 per 64 images", string.Join('\n', lines));
         Assert.Contains(lines, l => l == "Plan: 2 steps (1 x 2-step epochs), warmup 1 steps.");
-        Assert.Contains(lines, l => l.StartsWith("Pretrained in ") && l.EndsWith(": 2 steps, all epochs."));
+        Assert.Contains(lines, l => l.StartsWith("Pretrained in ")
+            && l.EndsWith(": 2 steps, all epochs; no loss judged for spikes (the guard arms after 100 steps)."));
         Assert.Equal(5e-4, model.Training.LearningRate, 12);
 
         string checkpoint = Path.Combine(SyntheticImages.TempDirectory(), "encoder.ckpt");
