@@ -132,6 +132,19 @@ public class SettingFlagsTests
         Assert.Equal(TimeSpan.FromMinutes(minutes), new AavaeSettings().With(flag, text).TimeBudget);
     }
 
+    [Theory]
+    [InlineData("off", null)]
+    [InlineData("20", 20.0)]
+    [InlineData(null, 10.0)]
+    public void The_loss_spike_factor_reads_a_number_or_off_and_defaults_to_10(string? text, double? expected)
+    {
+        var flags = new SettingFlags(new AavaeSettings());
+        var command = new Command("probe");
+        flags.AddTo(command);
+        string[] args = text is null ? [] : ["--loss-spike-factor", text];
+        Assert.Equal(expected, flags.Read(command.Parse(args)).LossSpikeFactor);
+    }
+
     [Fact]
     public void Given_flags_change_a_copy_of_the_commands_defaults_and_nothing_else()
     {
