@@ -66,18 +66,20 @@ public sealed class LossSpikeGuard : IDisposable
 
     /// <summary>
     /// Judges the loss of <paramref name="step"/> before its update: null when the step goes ahead (the loss joins
-    /// the running mean and a copy may be taken first), else the spike, after the weights went back to the copy.
+    /// the running mean and a copy may be taken first), else the spike, after the weights went back to the copy. Only
+    /// a guard that holds a copy judges, and only while the running mean is positive: with a learned log scale the
+    /// loss can fall below zero, where a ratio to the mean says nothing.
     /// </summary>
-    /// <exception cref="TrainingDivergedException">The spike came back too often after rollbacks, or came before the
-    /// first copy.</exception>
+    /// <exception cref="TrainingDivergedException">The spike came back too often after rollbacks.</exception>
     internal LossSpike? Judge(long step, int epoch, double loss, string? lastCheckpoint)
     {
-        if (judged >= ArmingSteps && loss > Factor * mean)
+        bool positive = mean > 0;
+        if (snapshotStep >= 0 && positive && loss > Factor * mean)
             return RollBack(step, epoch, loss, lastCheckpoint);
-        if (judged >= ArmingSteps) PeakRatio = Math.Max(PeakRatio, loss / mean);
+        if (snapshotStep >= 0 && positive) PeakRatio = Math.Max(PeakRatio, loss / mean);
         mean = judged == 0 ? loss : mean + (loss - mean) / Horizon;
         judged++;
-        if (judged < ArmingSteps) return null;
+        if (judged < ArmingSteps || mean <= 0) return null;
         worstSinceSnapshot = Math.Max(worstSinceSnapshot, loss / mean);
         bool due = snapshotStep < 0 || step % SnapshotEverySteps == 0;
         if (due && worstSinceSnapshot <= CalmRatio) TakeSnapshot(step);
@@ -88,10 +90,6 @@ public sealed class LossSpikeGuard : IDisposable
 
     private LossSpike RollBack(long step, int epoch, double loss, string? lastCheckpoint)
     {
-        if (snapshotStep < 0)
-            throw new TrainingDivergedException(step, epoch, loss, lastCheckpoint,
-                $"{loss / mean:F0} times the running mean of {mean:G4}, before the spike guard had a copy of the run " +
-                "to go back to");
         if (++consecutiveRollbacks > MaxConsecutiveRollbacks)
             throw new TrainingDivergedException(step, epoch, loss, lastCheckpoint,
                 $"{loss / mean:F0} times the running mean of {mean:G4}, the {consecutiveRollbacks}th spike in a row " +

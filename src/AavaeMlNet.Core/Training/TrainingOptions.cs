@@ -42,7 +42,8 @@ public sealed record TrainingOptions
     /// A step whose loss exceeds this many times the running mean of the losses before it is a spike: its update is
     /// not applied and the weights, BatchNorm statistics and Adam's moments go back to an in-memory copy from the last
     /// calm stretch (taken every 200 steps); training goes on with the next batches. The guard arms after the first
-    /// 100 steps of a run; a fourth spike in a row soon after rolling back ends the run with
+    /// 100 steps of a run and judges only while the running mean is positive (a learned log scale can take the loss
+    /// below zero); a fourth spike in a row soon after rolling back ends the run with
     /// <see cref="TrainingDivergedException"/>. Null: no guard.
     /// </summary>
     public double? LossSpikeFactor { get; init; } = AavaeSettings.Default.LossSpikeFactor;

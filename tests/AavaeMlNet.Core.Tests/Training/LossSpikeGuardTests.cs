@@ -108,6 +108,32 @@ public class LossSpikeGuardTests
         AssertSameWeights(unguarded.Model, guarded.Model);
     }
 
+    [Fact]
+    public void The_guard_copies_the_run_when_it_arms_and_judges_a_loss_against_ten_times_the_running_mean()
+    {
+        using var model = new AavaeMlNet.Model.AavaeModel(TinyConfig());
+        using var optimizer = new Adam(model.parameters(), 1e-3);
+        using var guard = new LossSpikeGuard(model, optimizer, factor: 10);
+        for (int step = 0; step < 150; step++) Assert.Null(guard.Judge(step, 0, 100, null));
+        Assert.Null(guard.Judge(150, 0, 1000, null)); // ten times the mean is not above it
+
+        // The mean is now 100 + (1000 - 100) / 50 = 118: ten times it is 1,180.
+        var spike = guard.Judge(151, 0, 1180.5, null);
+
+        // The first copy was taken when the guard armed: with the loss of step 99, the 100th it saw.
+        Assert.Equal(new LossSpike(151, 1180.5, 118, LossSpikeGuard.ArmingSteps - 1), spike);
+    }
+
+    [Fact]
+    public void A_running_mean_below_zero_is_not_judged()
+    {
+        // A learned log scale can take the loss below zero; -50 is far above ten times a mean of -100, and no spike.
+        using var model = new AavaeMlNet.Model.AavaeModel(TinyConfig());
+        using var optimizer = new Adam(model.parameters(), 1e-3);
+        using var guard = new LossSpikeGuard(model, optimizer, factor: 10);
+        for (int step = 0; step < 400; step++) Assert.Null(guard.Judge(step, 0, step < 300 ? -100 : -50, null));
+    }
+
     [Theory]
     [InlineData(2.0)]
     [InlineData(0.5)]
