@@ -245,7 +245,8 @@ public sealed partial class AavaeTrainer : IDisposable
                         Replan(data.Count, budget, Elapsed(),
                             (now - measuredFrom.At).TotalSeconds / (step - measuredFrom.Step));
                 }
-                if (stepInEpoch % Options.LogEverySteps == 0 && stepInEpoch < stepsPerEpoch)
+                // A window of rolled-back steps only has nothing to report (its means would read 0).
+                if (stepInEpoch % Options.LogEverySteps == 0 && stepInEpoch < stepsPerEpoch && window.Steps > 0)
                 {
                     Progress?.Invoke(window.Report(
                         epoch, step - 1, stepInEpoch, stepsPerEpoch, rate, Elapsed(), epochEnd: false, Planned));

@@ -39,8 +39,11 @@ public sealed class LossSpikeGuard : IDisposable
 
     private readonly AavaeModel model;
     private readonly Adam optimizer;
-    private readonly List<(Tensor Live, Tensor Saved)> weights = [];
-    private readonly List<(Adam.State Live, long Step, Tensor Average, Tensor Squares)> moments = [];
+    // The copies, by the name the tensor has in the state dict and by the parameter's place in the optimizer. The live
+    // tensors are looked up again at every copy and rollback: moving a model between devices (a checkpoint on CUDA
+    // goes through the CPU) replaces its parameter and buffer objects.
+    private readonly Dictionary<string, Tensor> weights = [];
+    private readonly List<(long Step, Tensor Average, Tensor Squares)> moments = [];
     private long snapshotStep = -1;
     private long lastRollbackStep = long.MinValue;
     private int consecutiveRollbacks;
@@ -77,10 +80,12 @@ public sealed class LossSpikeGuard : IDisposable
         if (snapshotStep >= 0 && positive && loss > Factor * mean)
             return RollBack(step, epoch, loss, lastCheckpoint);
         if (snapshotStep >= 0 && positive) PeakRatio = Math.Max(PeakRatio, loss / mean);
+        // The calm check uses the same mean as the spike check: the one before this loss joins it.
+        double ratio = positive ? loss / mean : 1;
         mean = judged == 0 ? loss : mean + (loss - mean) / Horizon;
         judged++;
         if (judged < ArmingSteps || mean <= 0) return null;
-        worstSinceSnapshot = Math.Max(worstSinceSnapshot, loss / mean);
+        worstSinceSnapshot = Math.Max(worstSinceSnapshot, ratio);
         bool due = snapshotStep < 0 || step % SnapshotEverySteps == 0;
         if (due && worstSinceSnapshot <= CalmRatio) TakeSnapshot(step);
         if (due) worstSinceSnapshot = 0;
@@ -97,8 +102,8 @@ public sealed class LossSpikeGuard : IDisposable
         lastRollbackStep = step;
         using (no_grad())
         {
-            foreach (var (live, saved) in weights) live.copy_(saved);
-            foreach (var (state, moment, average, squares) in moments)
+            foreach (var (name, live) in model.state_dict()) live.copy_(weights[name]);
+            foreach (var (state, (moment, average, squares)) in optimizer.States().Zip(moments))
             {
                 state.step = moment;
                 state.exp_avg.copy_(average);
@@ -115,19 +120,20 @@ public sealed class LossSpikeGuard : IDisposable
         {
             // The copies outlive the step's dispose scope that Judge runs in.
             static Tensor Copy(Tensor live) => live.detach().clone().DetachFromDisposeScope();
-            foreach (var live in model.state_dict().Values) weights.Add((live, Copy(live)));
+            foreach (var (name, live) in model.state_dict()) weights.Add(name, Copy(live));
             foreach (var state in optimizer.States())
-                moments.Add((state, state.step, Copy(state.exp_avg), Copy(state.exp_avg_sq)));
+                moments.Add((state.step, Copy(state.exp_avg), Copy(state.exp_avg_sq)));
         }
         else
         {
-            foreach (var (live, saved) in weights) saved.copy_(live);
-            for (int i = 0; i < moments.Count; i++)
+            foreach (var (name, live) in model.state_dict()) weights[name].copy_(live);
+            int i = 0;
+            foreach (var state in optimizer.States())
             {
-                var (state, _, average, squares) = moments[i];
+                var (_, average, squares) = moments[i];
                 average.copy_(state.exp_avg);
                 squares.copy_(state.exp_avg_sq);
-                moments[i] = (state, state.step, average, squares);
+                moments[i++] = (state.step, average, squares);
             }
         }
         snapshotStep = step;
@@ -135,8 +141,8 @@ public sealed class LossSpikeGuard : IDisposable
 
     public void Dispose()
     {
-        foreach (var (_, saved) in weights) saved.Dispose();
-        foreach (var (_, _, average, squares) in moments)
+        foreach (var saved in weights.Values) saved.Dispose();
+        foreach (var (_, average, squares) in moments)
         {
             average.Dispose();
             squares.Dispose();
@@ -148,12 +154,16 @@ public sealed class LossSpikeGuard : IDisposable
 /// <param name="Step">The 0-based step whose loss spiked (its update was not applied).</param>
 /// <param name="Loss">That loss.</param>
 /// <param name="RunningMean">The running mean of the losses before it.</param>
-/// <param name="RestoredStep">The weights and optimizer state were put back as they were before this step.</param>
+/// <param name="RestoredStep">
+/// The weights and Adam's moments were put back as they were before this step, the BatchNorm statistics as they were
+/// after its forward pass (the copy is taken once the step's loss is known, before its update).
+/// </param>
 public sealed record LossSpike(long Step, double Loss, double RunningMean, long RestoredStep)
 {
     /// <summary>What happened, in one sentence for the run's log.</summary>
     public override string ToString() =>
         $"Loss spike at step {Step}: {Loss:G6}, {Loss / RunningMean:F0} times the running mean of {RunningMean:G6}. " +
-        $"The weights, BatchNorm statistics and Adam moments went back to where they were before step " +
-        $"{RestoredStep}; the step was not applied and training goes on with the next batches.";
+        $"The weights and Adam moments went back to where they were before step {RestoredStep} (the BatchNorm " +
+        "statistics to just after its forward pass); the step was not applied and training goes on with the next " +
+        "batches.";
 }

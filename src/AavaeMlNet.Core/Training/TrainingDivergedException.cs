@@ -18,14 +18,18 @@ public sealed class TrainingDivergedException : Exception
                (lastCheckpoint is null
                    ? "No checkpoint was written before it."
                    : $"The last good checkpoint is '{lastCheckpoint}'.") +
-               " Lower the learning rate, lengthen the warmup or check the input for NaN values.")
+               (spike is null
+                   ? " Lower the learning rate, lengthen the warmup or check the input for NaN values."
+                   : " Lower the learning rate or lengthen the warmup; LossSpikeFactor sets how far above its " +
+                     "running mean a loss may go."))
     {
         Step = step;
         Epoch = epoch;
         LastCheckpoint = lastCheckpoint;
     }
 
-    /// <summary>The 0-based step whose loss was not finite.</summary>
+    /// <summary>The 0-based step whose loss stopped the run: not finite, or a spike after repeated rollbacks.
+    /// </summary>
     public long Step { get; }
     /// <summary>The epoch of that step.</summary>
     public int Epoch { get; }

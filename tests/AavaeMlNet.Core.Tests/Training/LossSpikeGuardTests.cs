@@ -11,8 +11,8 @@ namespace AavaeMlNet.Core.Tests.Training;
 /// </summary>
 public class LossSpikeGuardTests
 {
-    // 64 images in batches of 8: 8 steps per epoch, 40 epochs, 320 steps. The guard arms at step 100, copies the
-    // run then and at step 200; the weights break before step 250.
+    // 64 images in batches of 8: 8 steps per epoch, 40 epochs, 320 steps. The guard arms with the loss of step 99
+    // (the 100th), copies the run then and at step 200; the weights break before step 250.
     private const int BrokenStep = 250;
 
     [Fact]
