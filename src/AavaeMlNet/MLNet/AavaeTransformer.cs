@@ -190,18 +190,11 @@ public sealed class AavaeTransformer : ITransformer, IDisposable
                 "the model on the CPU to embed in int8.");
         var ranges = Calibrate(calibration, images);
         var options = ExportOptions(inputName: null, outputName: null, singleImage: false);
-        string output = Representation == Representation.Backbone ? options.EmbeddingName : options.MuName;
-        OnnxEncoder Encoder(EncoderExportOptions exported)
-        {
-            using var graph = new MemoryStream();
-            model.OnCpu(m => EncoderOnnxExporter.Export(m, model.Normalization, exported, graph));
-            return new OnnxEncoder(graph.ToArray(), output);
-        }
-        var encoder = Encoder(options with { Int8Ranges = ranges });
+        var encoder = model.Export(options with { Int8Ranges = ranges });
         try
         {
             // Against an encoder of its own: the transformer's may already be int8 from an earlier call.
-            using var reference = Encoder(options);
+            using var reference = model.Export(options);
             var pixels = CalibrationPixels(calibration).Take(Math.Min(images, Int8CheckImages)).ToArray();
             var flat = pixels.SelectMany(p => p).ToArray();
             var expected = new float[pixels.Length * EmbeddingSize];

@@ -45,7 +45,8 @@ internal sealed class EmbeddingModel : IDisposable
         lock (gate)
         {
             if (Device.type == DeviceType.CPU)
-                (onnx ??= Export()).Embed(pixels, count, embeddings);
+                (onnx ??= Export(new EncoderExportOptions { IncludeMu = Representation == Representation.Mu }))
+                    .Embed(pixels, count, embeddings);
             else if (Representation == Representation.Backbone)
                 frozen.Features(pixels, count, embeddings, batchSize: count);
             else
@@ -63,11 +64,14 @@ internal sealed class EmbeddingModel : IDisposable
         }
     }
 
-    private OnnxEncoder Export()
+    /// <summary>
+    /// The encoder exported with <paramref name="options"/> from the weights as they are now, in ONNX Runtime, its
+    /// output the embedding of <see cref="Representation"/>.
+    /// </summary>
+    public OnnxEncoder Export(EncoderExportOptions options)
     {
-        var options = new EncoderExportOptions { IncludeMu = Representation == Representation.Mu };
         using var stream = new MemoryStream();
-        EncoderOnnxExporter.Export(Model, Normalization, options, stream);
+        OnCpu(m => EncoderOnnxExporter.Export(m, Normalization, options, stream));
         return new OnnxEncoder(stream.ToArray(),
             Representation == Representation.Backbone ? options.EmbeddingName : options.MuName);
     }
