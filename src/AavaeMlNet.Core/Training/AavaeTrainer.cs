@@ -319,13 +319,6 @@ public sealed partial class AavaeTrainer : IDisposable
             if (warned.Add(warning)) Warning?.Invoke(warning);
     }
 
-    // By steps: every step count that is a multiple of the setting, so the schedule survives a resume unchanged.
-    // By time: since the last checkpoint of any kind, or since this Fit began.
-    private bool MidEpochCheckpointDue() =>
-        Options.CheckpointDirectory is not null
-        && ((Options.CheckpointEverySteps is { } steps && step % steps == 0)
-            || (Options.CheckpointEvery is { } every && time.GetElapsedTime(lastCheckpointTimestamp) >= every));
-
     // A source may throw on cancellation while it reads the next batch (the streaming shuffle pool reads rows as it
     // goes): that ends the epoch's loop like a cancellation seen between steps, so the checkpoint of the position is
     // still written.
@@ -366,40 +359,6 @@ public sealed partial class AavaeTrainer : IDisposable
             }
         }
         BatchNormRecalibration.Run(Model, CleanBatches());
-    }
-
-    /// <summary>Writes a checkpoint of the current position now (no-op without a checkpoint directory).</summary>
-    public string? WriteCheckpoint(int stepsPerEpoch, bool numbered) =>
-        WriteCheckpoint(stepsPerEpoch, numbered, budgetSpent);
-
-    private string? WriteCheckpoint(int stepsPerEpoch, bool numbered, TimeSpan spent)
-    {
-        if (Options.CheckpointDirectory is not { } directory) return null;
-        var header = new CheckpointHeader(
-            Model.Config, augmentation.Options, Options, epoch, stepInEpoch, step, stepsPerEpoch, Precision)
-        {
-            Plan = plan,
-            BudgetSpent = spent,
-            Data = dataTrained,
-        };
-        bool wasTraining = Model.training;
-        Model.to(CPU);
-        try
-        {
-            string latest = Path.Combine(directory, Checkpoint.LatestFileName);
-            Checkpoint.Save(latest, header, Model, optimizer, Generators);
-            if (numbered) File.Copy(latest, Path.Combine(directory, $"epoch-{epoch:D4}.ckpt"), overwrite: true);
-            lastCheckpoint = Path.GetFullPath(latest);
-            lastCheckpointTimestamp = time.GetTimestamp();
-        }
-        finally
-        {
-            Model.to(device);
-            Model.train(wasTraining);
-        }
-        CheckpointSaved?.Invoke(new CheckpointSaved(lastCheckpoint, header.Epoch, header.StepInEpoch, stepsPerEpoch,
-            header.Step, new FileInfo(lastCheckpoint).Length));
-        return lastCheckpoint;
     }
 
     public void Dispose()
