@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace AavaeMlNet.Training;
 
 /// <summary>Writing checkpoints during a run: when one is due inside an epoch, and the atomic write.</summary>
@@ -27,21 +24,14 @@ public sealed partial class AavaeTrainer
             BudgetSpent = spent,
             Data = dataTrained,
         };
-        bool wasTraining = Model.training;
-        Model.to(CPU);
-        try
-        {
-            string latest = Path.Combine(directory, Checkpoint.LatestFileName);
-            Checkpoint.Save(latest, header, Model, optimizer, Generators);
-            if (numbered) File.Copy(latest, Path.Combine(directory, $"epoch-{epoch:D4}.ckpt"), overwrite: true);
-            lastCheckpoint = Path.GetFullPath(latest);
-            lastCheckpointTimestamp = time.GetTimestamp();
-        }
-        finally
-        {
-            Model.to(device);
-            Model.train(wasTraining);
-        }
+        // Written from where the tensors live: TorchSharp copies each one to the CPU as it writes it. Moving the model
+        // to the CPU and back instead would, on CUDA, replace its Parameter objects with new ones while the optimizer
+        // kept updating the old ones, and the run would silently stop learning after its first checkpoint.
+        string latest = Path.Combine(directory, Checkpoint.LatestFileName);
+        Checkpoint.Save(latest, header, Model, optimizer, Generators);
+        if (numbered) File.Copy(latest, Path.Combine(directory, $"epoch-{epoch:D4}.ckpt"), overwrite: true);
+        lastCheckpoint = Path.GetFullPath(latest);
+        lastCheckpointTimestamp = time.GetTimestamp();
         CheckpointSaved?.Invoke(new CheckpointSaved(lastCheckpoint, header.Epoch, header.StepInEpoch, stepsPerEpoch,
             header.Step, new FileInfo(lastCheckpoint).Length));
         return lastCheckpoint;

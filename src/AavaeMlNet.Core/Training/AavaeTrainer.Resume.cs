@@ -28,9 +28,8 @@ public sealed partial class AavaeTrainer
         var trainer = new AavaeTrainer(header.Config, header.Augmentation, options, cpu, time);
         try
         {
-            trainer.Model.to(CPU);
+            // Loaded in place, on the run's device (see WriteCheckpoint): the optimizer keeps the model's parameters.
             Checkpoint.Restore(checkpointPath, trainer.Model, trainer.optimizer, trainer.Generators);
-            trainer.Model.to(trainer.device);
         }
         catch
         {

@@ -350,9 +350,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         {
             try
             {
-                trainer.Model.to(TorchSharp.torch.CPU);
+                // Loaded in place on the trainer's device, so its optimizer keeps the model's own parameters.
                 Checkpoint.Restore(initial, trainer.Model, optimizer: null, generators: []);
-                trainer.Model.to(trainer.Device);
             }
             catch
             {
