@@ -21,7 +21,8 @@ internal static class EmbeddingBench
         public float[] Image { get; set; } = [];
     }
 
-    public static void Run(BenchConfiguration configuration, int images, int rounds, bool comparePyTorch)
+    public static void Run(BenchConfiguration configuration, int images, int rounds, bool comparePyTorch,
+        bool profile = false)
     {
         var c = configuration.Model;
         int length = c.Channels * c.Height * c.Width;
@@ -156,6 +157,12 @@ internal static class EmbeddingBench
             var int8 = results.Where(r => r.Key.Contains("int8")).MaxBy(r => r.Value.Max());
             Console.WriteLine($"int8 against PyTorch's best: AavaeMlNet {int8.Key} / PyTorch {best.Key} = " +
                               $"{int8.Value.Max() / best.Value:F2}x");
+        }
+        if (profile)
+        {
+            OnnxOperatorProfile.Print("float encoder", onnx.ToArray(), onnxPixels, configuration.BatchSize, batches);
+            OnnxOperatorProfile.Print("int8 encoder", int8Onnx.ToArray(), onnxPixels, configuration.BatchSize,
+                batches);
         }
         Console.WriteLine($"peak resident memory: {TrainingStepBench.PeakResidentMegabytes():F0} MB");
         File.Delete(path);

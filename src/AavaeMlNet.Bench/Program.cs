@@ -2,7 +2,8 @@ using AavaeMlNet.Bench;
 
 // Usage: dotnet run -c Release --project src/AavaeMlNet.Bench --
 //     [train|embed|embed-cli|embed-folder] [--config NAME] [--steps N] [--images N] [--rounds N]
-//     [--compare-pytorch] [--sizes 50000,200000 --dir FOLDER --cli aavae.dll]
+//     [--compare-pytorch] [--profile (embed: ONNX Runtime's time per operator)]
+//     [--sizes 50000,200000 --dir FOLDER --cli aavae.dll]
 string mode = args.Length > 0 && !args[0].StartsWith("--") ? args[0] : "train";
 string Option(string name, string fallback)
 {
@@ -33,7 +34,7 @@ try
             break;
         case "embed":
             EmbeddingBench.Run(configuration, int.Parse(Option("--images", "2048")), rounds,
-                args.Contains("--compare-pytorch"));
+                args.Contains("--compare-pytorch"), args.Contains("--profile"));
             break;
         default:
             Console.Error.WriteLine($"Unknown bench '{mode}': expected train, embed, embed-cli or embed-folder.");
