@@ -64,7 +64,8 @@ public class OnnxEncoderTests
         Assert.All(reluOutputs,
             r => Assert.True(r.Value.Min >= 0, $"{r.Key}: a ReLU output ranges from {r.Value.Min}"));
 
-        // ONNX Runtime fuses the QDQ graph into int8 kernels.
+        // ONNX Runtime fuses the QDQ graph into int8 kernels: convolutions and residual sums (each with its ReLU)
+        // stay in uint8 from block to block, and only the last activation goes back to float, for the pooling.
         string optimized = Path.Combine(Path.GetTempPath(), $"aavae-int8-{Guid.NewGuid():N}.onnx");
         try
         {
@@ -74,8 +75,11 @@ public class OnnxEncoderTests
                        OptimizedModelFilePath = optimized,
                    })
             using (new Microsoft.ML.OnnxRuntime.InferenceSession(int8.ToArray(), sessionOptions)) { }
-            string graph = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(optimized));
-            Assert.Contains("QLinearConv", graph);
+            byte[] graph = File.ReadAllBytes(optimized);
+            Assert.True(OpCount(graph, "QLinearConv") >= 8, "fewer QLinearConv nodes than convolutions");
+            Assert.True(OpCount(graph, "QLinearAdd") >= 4, "fewer QLinearAdd nodes than residual sums");
+            Assert.Equal(1, OpCount(graph, "DequantizeLinear"));
+            Assert.Equal(0, OpCount(graph, "Relu"));
         }
         finally
         {
@@ -98,6 +102,16 @@ public class OnnxEncoderTests
 
         var wrong = Assert.Throws<ArgumentException>(() => OnnxEncoder.Calibrate(int8.ToArray(), [new float[5]]));
         Assert.StartsWith($"Calibration image 0 has 5 values; the encoder takes {Side * Side}.", wrong.Message);
+    }
+
+    // Nodes of an ONNX graph with this op type: NodeProto's op_type is field 4, a length-prefixed string.
+    private static int OpCount(byte[] model, string opType)
+    {
+        byte[] field = [0x22, (byte)opType.Length, .. System.Text.Encoding.ASCII.GetBytes(opType)];
+        int count = 0;
+        var rest = model.AsSpan();
+        for (int at; (at = rest.IndexOf(field)) >= 0; rest = rest[(at + field.Length)..]) count++;
+        return count;
     }
 
     [Fact]
