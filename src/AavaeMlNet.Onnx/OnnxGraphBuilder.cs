@@ -99,10 +99,10 @@ internal sealed class OnnxGraphBuilder
     /// Rewrites the graph into ONNX's QDQ form, which ONNX Runtime runs with int8 kernels (QLinearConv, QLinearAdd):
     /// each convolution's weight becomes per-output-channel symmetric int8 behind a DequantizeLinear, and each
     /// activation of <see cref="Activations"/> goes through QuantizeLinear/DequantizeLinear to uint8 with the scale
-    /// and zero point of its range (widened to hold 0). A convolution's or a residual sum's output that only feeds a Relu
-    /// is left as it is: the Relu's quantized range starts at 0, so ONNX Runtime drops the Relu and runs the pair as one
-    /// QLinearConv or QLinearAdd (a quantized sum before the Relu left a DequantizeLinear and a QuantizeLinear per block
-    /// unfused: 19 % of the int8 encoder's time). Graph outputs stay float.
+    /// and zero point of its range (widened to hold 0). A convolution's or a residual sum's output that only feeds a
+    /// Relu is left as it is: the Relu's quantized range starts at 0, so ONNX Runtime drops the Relu and runs the pair
+    /// as one QLinearConv or QLinearAdd (a quantized sum before the Relu left a DequantizeLinear and a QuantizeLinear
+    /// per block unfused: 19 % of the int8 encoder's time). Graph outputs stay float.
     /// </summary>
     /// <exception cref="ArgumentException">An activation has no range, or a range is not finite.</exception>
     public void QuantizeInt8(IReadOnlyDictionary<string, ActivationRange> ranges)
