@@ -1,3 +1,5 @@
+using AavaeMlNet.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AavaeMlNet.Augmentations;
@@ -8,6 +10,11 @@ namespace AavaeMlNet.Augmentations;
 /// </summary>
 public static class ColorOps
 {
+    // The luma weights as held Scalars (see HeldScalars).
+    private static readonly Scalar RedWeight = 0.2989f.ToScalar();
+    private static readonly Scalar GreenWeight = 0.587f.ToScalar();
+    private static readonly Scalar BlueWeight = 0.114f.ToScalar();
+
     /// <summary>
     /// ITU-R 601-2 luma, as torchvision's rgb_to_grayscale. Shape: (N, 3, H, W) -> (N, 1,
     /// H, W); 1 channel passes through.
@@ -17,12 +24,12 @@ public static class ColorOps
         if (images.shape[1] == 1) return images.alias();
         using var scope = NewDisposeScope();
         var channels = images.unbind(1);
-        var gray = 0.2989f * channels[0] + 0.587f * channels[1] + 0.114f * channels[2];
+        var gray = channels[0].mul(RedWeight).Plus(channels[1].mul(GreenWeight)).Plus(channels[2].mul(BlueWeight));
         return gray.unsqueeze(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>x * factor, clamped to [0, 1].</summary>
-    public static Tensor AdjustBrightness(Tensor images, Tensor factor) => (images * factor).clamp(0, 1);
+    public static Tensor AdjustBrightness(Tensor images, Tensor factor) => (images * factor).ClampToPixels();
 
     /// <summary>
     /// Blend with the mean of the sample's grayscale image: factor * x + (1 - factor) * mean, clamped.
@@ -55,7 +62,7 @@ public static class ColorOps
     }
 
     private static Tensor Blend(Tensor images, Tensor other, Tensor factor) =>
-        (factor * images + (1 - factor) * other).clamp(0, 1);
+        (factor * images).Plus(factor.OneMinus() * other).ClampToPixels();
 
     private static (Tensor H, Tensor S, Tensor V) RgbToHsv(Tensor images)
     {

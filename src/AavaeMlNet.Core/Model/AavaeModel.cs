@@ -16,6 +16,9 @@ public sealed class AavaeModel : Module<Tensor, Tensor>
     private readonly ResNetDecoder decoder;
     private readonly GaussianLikelihood likelihood;
 
+    // The floor added to the standard deviation of z when sampling, held (see HeldScalars).
+    private static readonly Scalar SmallestStd = 1e-6.ToScalar();
+
     public AavaeModel(AavaeConfig config) : base(nameof(AavaeModel))
     {
         config.Validate();
@@ -72,9 +75,9 @@ public sealed class AavaeModel : Module<Tensor, Tensor>
     public static Tensor Sample(Tensor mu, Tensor logVar, Generator? generator)
     {
         using var scope = NewDisposeScope();
-        var std = (logVar / 2).exp() + 1e-6;
+        var std = logVar.div(HeldScalars.Two).exp().Plus(SmallestStd);
         var eps = randn(mu.shape, dtype: mu.dtype, device: mu.device, generator: generator);
-        return (mu + std * eps).MoveToOuterDisposeScope();
+        return mu.Plus(std * eps).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -92,7 +95,8 @@ public sealed class AavaeModel : Module<Tensor, Tensor>
         var kl = KlDivergence.ToStandardNormal(mu, logVar).mean();
         double beta = Config.EffectiveBeta;
         // With beta = 0 the KL term stays out of the graph: 0 * inf would turn a diverging KL into NaN.
-        var total = beta == 0 ? nll.alias() : nll + beta * kl;
+        using var betaScalar = beta.ToScalar(); // held until the sum below has run (see HeldScalars)
+        var total = beta == 0 ? nll.alias() : nll.Plus(kl.mul(betaScalar));
         var meanLogVar = logVar.detach().mean();
         return new AavaeLoss(total.MoveToOuterDisposeScope(), nll.MoveToOuterDisposeScope(),
             kl.MoveToOuterDisposeScope(), meanLogVar.MoveToOuterDisposeScope());

@@ -42,6 +42,6 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
         var output = functional.relu(bn1.forward(compute.Conv(conv1, input)));
         output = bn2.forward(compute.Conv(conv2, output));
         var shortcut = downsample is null ? input : compute.ConvNorm(downsample, input);
-        return functional.relu(output + shortcut).MoveToOuterDisposeScope();
+        return functional.relu(output.Plus(shortcut)).MoveToOuterDisposeScope();
     }
 }

@@ -51,6 +51,6 @@ public sealed class Bottleneck : Module<Tensor, Tensor>
         output = functional.relu(bn2.forward(compute.Conv(conv2, output)));
         output = bn3.forward(compute.Conv(conv3, output));
         var shortcut = downsample is null ? input : compute.ConvNorm(downsample, input);
-        return functional.relu(output + shortcut).MoveToOuterDisposeScope();
+        return functional.relu(output.Plus(shortcut)).MoveToOuterDisposeScope();
     }
 }

@@ -55,6 +55,6 @@ public sealed class DecoderBlock : Module<Tensor, long[], Tensor>
         if (conv3 is not null) output = compute.Conv(conv3, functional.relu(output));
         var identity = Upsample(input);
         if (shortcut is not null) identity = compute.Conv(shortcut, identity);
-        return functional.relu(output + identity).MoveToOuterDisposeScope();
+        return functional.relu(output.Plus(identity)).MoveToOuterDisposeScope();
     }
 }

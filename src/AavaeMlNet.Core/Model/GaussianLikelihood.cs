@@ -13,6 +13,7 @@ namespace AavaeMlNet.Model;
 public sealed class GaussianLikelihood : Module<Tensor, Tensor, Tensor>
 {
     private static readonly double HalfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
+    private static readonly Scalar HalfLogTwoPiScalar = HalfLogTwoPi.ToScalar();
 
     private readonly Parameter log_scale;
 
@@ -33,7 +34,8 @@ public sealed class GaussianLikelihood : Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var squared = (target - reconstruction).square();
-        var perPixel = 0.5 * squared * torch.exp(-log_scale) + 0.5 * log_scale + HalfLogTwoPi;
+        var perPixel = squared.mul(HeldScalars.Half).mul(torch.exp(-log_scale))
+            .Plus(log_scale.mul(HeldScalars.Half)).Plus(HalfLogTwoPiScalar);
         return perPixel.flatten(1).sum(1).MoveToOuterDisposeScope();
     }
 }

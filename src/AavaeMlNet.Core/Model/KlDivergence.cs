@@ -11,6 +11,7 @@ public static class KlDivergence
     public static Tensor ToStandardNormal(Tensor mu, Tensor logVar)
     {
         using var scope = NewDisposeScope();
-        return (0.5 * (mu.square() + logVar.exp() - 1 - logVar).sum(1)).MoveToOuterDisposeScope();
+        return mu.square().Plus(logVar.exp()).sub(HeldScalars.One).sub(logVar).sum(1).mul(HeldScalars.Half)
+            .MoveToOuterDisposeScope();
     }
 }
