@@ -17,8 +17,8 @@ public class RecipeTests
     {
         var run = Resolve(new AavaeSettings { Device = DeviceKind.Cpu });
         Assert.Equal(Recipe.Cpu, run.Recipe);
-        Assert.Equal((Depth.ResNet18, 0.25, 512, 128), (run.Config.Depth, run.Config.WidthMultiplier,
-            run.Config.FeatureDim, run.Config.LatentDim)); // h = 512 under 15 minutes
+        Assert.Equal((Depth.ResNet18, 0.25, 1024, 128), (run.Config.Depth, run.Config.WidthMultiplier,
+            run.Config.FeatureDim, run.Config.LatentDim)); // h = 1024 from 10 minutes on
         var t = run.Training;
         Assert.Equal((64, 1e-3, LearningRateDecay.Constant, 5000), (t.BatchSize, t.LearningRate, t.Decay,
             t.CleanBatchNormImages));
@@ -31,8 +31,9 @@ public class RecipeTests
     }
 
     [Theory]
-    [InlineData(14.9, 512)]
-    [InlineData(15, 1024)]
+    [InlineData(5, 512)]
+    [InlineData(9.9, 512)]
+    [InlineData(10, 1024)]
     [InlineData(60, 1024)]
     public void The_cpu_recipe_widens_the_features_for_long_budgets(double minutes, int features)
     {
