@@ -15,7 +15,7 @@ namespace AavaeMlNet.Model;
 /// model's forward pass, its loss and the views' colour ops use these instead. The results are bit for bit those of
 /// the implicit conversions (the same value and type: int where TorchSharp passes an int).
 /// </remarks>
-public static class HeldScalars
+internal static class HeldScalars
 {
     /// <summary>1 as an int: the alpha of <c>a + b</c>, and the 1 of <c>1 - t</c>.</summary>
     public static readonly Scalar One = 1.ToScalar();
