@@ -15,6 +15,14 @@ public static class ColorOps
     private static readonly Scalar GreenWeight = 0.587f.ToScalar();
     private static readonly Scalar BlueWeight = 0.114f.ToScalar();
 
+    // The constants of the hue rotation, held likewise, with the types the operators would pass.
+    private static readonly Scalar OneTurn = 1.0.ToScalar();
+    private static readonly Scalar OneFloat = 1.0f.ToScalar();
+    private static readonly Scalar TwoFloat = 2.0f.ToScalar();
+    private static readonly Scalar FourFloat = 4.0f.ToScalar();
+    private static readonly Scalar SixFloat = 6.0f.ToScalar();
+    private static readonly Scalar Sectors = 6.ToScalar();
+
     /// <summary>
     /// ITU-R 601-2 luma, as torchvision's rgb_to_grayscale. Shape: (N, 3, H, W) -> (N, 1,
     /// H, W); 1 channel passes through.
@@ -57,7 +65,7 @@ public static class ColorOps
     {
         using var scope = NewDisposeScope();
         var (h, s, v) = RgbToHsv(images);
-        h = (h + shift).remainder(1.0);
+        h = h.Plus(shift).remainder(OneTurn);
         return HsvToRgb(h, s, v).MoveToOuterDisposeScope();
     }
 
@@ -82,20 +90,20 @@ public static class ColorOps
         var isG = maxc.eq(g).logical_and(isR.logical_not());
         var isB = isR.logical_or(isG).logical_not();
         var h = where(isR, bc - gc, zeros_like(maxc))
-            + where(isG, 2.0f + rc - bc, zeros_like(maxc))
-            + where(isB, 4.0f + gc - rc, zeros_like(maxc));
-        h = (h / 6.0f + 1.0f).remainder(1.0);
+            .Plus(where(isG, rc.Plus(TwoFloat) - bc, zeros_like(maxc)))
+            .Plus(where(isB, gc.Plus(FourFloat) - rc, zeros_like(maxc)));
+        h = h.div(SixFloat).Plus(OneFloat).remainder(OneTurn);
         return (h, s, maxc);
     }
 
     private static Tensor HsvToRgb(Tensor h, Tensor s, Tensor v)
     {
-        var i = (h * 6.0f).floor();
-        var f = h * 6.0f - i;
-        var sector = i.to(ScalarType.Int64).remainder(6);
-        var p = (v * (1 - s)).clamp(0, 1);
-        var q = (v * (1 - s * f)).clamp(0, 1);
-        var t = (v * (1 - s * (1 - f))).clamp(0, 1);
+        var i = h.mul(SixFloat).floor();
+        var f = h.mul(SixFloat) - i;
+        var sector = i.to(ScalarType.Int64).remainder(Sectors);
+        var p = (v * s.OneMinus()).ClampToPixels();
+        var q = (v * (s * f).OneMinus()).ClampToPixels();
+        var t = (v * (s * f.OneMinus()).OneMinus()).ClampToPixels();
         // Sector k of the hue circle picks (r, g, b) from (v, t, p, q) as in the classic HSV-to-RGB table.
         var red = stack([v, q, p, p, t, v], 1);
         var green = stack([t, v, v, q, p, p], 1);

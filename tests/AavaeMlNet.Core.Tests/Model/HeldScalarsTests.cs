@@ -57,6 +57,46 @@ public class HeldScalarsTests
         AssertBitEqual(expectedZ, AavaeModel.Sample(mu, logVar, new Generator(3)));
     }
 
+    [Fact]
+    public void The_hue_rotation_equals_its_operator_formula_bit_for_bit()
+    {
+        var generator = new Generator(5);
+        using var images = rand([6, 3, 8, 8], generator: generator);
+        using var shift = rand([6, 1, 1, 1], generator: generator).sub(0.5);
+        AssertBitEqual(HueByOperators(images, shift), ColorOps.AdjustHue(images, shift));
+    }
+
+    // ColorOps.AdjustHue as it was written with TorchSharp's operators (temporary Scalars).
+    private static Tensor HueByOperators(Tensor images, Tensor shift)
+    {
+        var rgb = images.unbind(1);
+        Tensor r = rgb[0].unsqueeze(1), g = rgb[1].unsqueeze(1), b = rgb[2].unsqueeze(1);
+        var maxc = images.amax([1L], keepdim: true);
+        var minc = images.amin([1L], keepdim: true);
+        var equal = maxc.eq(minc);
+        var chroma = maxc - minc;
+        var ones = ones_like(maxc);
+        var s = chroma / where(equal, ones, maxc);
+        var divisor = where(equal, ones, chroma);
+        Tensor rc = (maxc - r) / divisor, gc = (maxc - g) / divisor, bc = (maxc - b) / divisor;
+        var isR = maxc.eq(r);
+        var isG = maxc.eq(g).logical_and(isR.logical_not());
+        var isB = isR.logical_or(isG).logical_not();
+        var h = where(isR, bc - gc, zeros_like(maxc)) + where(isG, 2.0f + rc - bc, zeros_like(maxc))
+            + where(isB, 4.0f + gc - rc, zeros_like(maxc));
+        h = ((h / 6.0f + 1.0f).remainder(1.0) + shift).remainder(1.0);
+        var v = maxc;
+        var i = (h * 6.0f).floor();
+        var f = h * 6.0f - i;
+        var sector = i.to(ScalarType.Int64).remainder(6).unsqueeze(1);
+        var p = (v * (1 - s)).clamp(0, 1);
+        var q = (v * (1 - s * f)).clamp(0, 1);
+        var t = (v * (1 - s * (1 - f))).clamp(0, 1);
+        return cat([stack([v, q, p, p, t, v], 1).gather(1, sector).squeeze(1),
+            stack([t, v, v, q, p, p], 1).gather(1, sector).squeeze(1),
+            stack([p, p, t, v, v, q], 1).gather(1, sector).squeeze(1)], 1);
+    }
+
     private static void AssertBitEqual(Tensor expected, Tensor actual) =>
         Assert.Equal(expected.data<float>().ToArray(), actual.data<float>().ToArray());
 }
