@@ -1,6 +1,4 @@
 using AavaeMlNet.Model;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace AavaeMlNet.Training;
 

@@ -40,8 +40,9 @@ public sealed class LossSpikeGuard : IDisposable
     private readonly AavaeModel model;
     private readonly Adam optimizer;
     // The copies, by the name the tensor has in the state dict and by the parameter's place in the optimizer. The live
-    // tensors are looked up again at every copy and rollback: moving a model between devices (a checkpoint on CUDA
-    // goes through the CPU) replaces its parameter and buffer objects.
+    // tensors are looked up again at every copy and rollback (every 200 steps at most): moving a model between devices
+    // replaces its parameter and buffer objects. The trainer itself no longer moves it during a run (checkpoints are
+    // written in place), so this only guards against a caller that does.
     private readonly Dictionary<string, Tensor> weights = [];
     private readonly List<(long Step, Tensor Average, Tensor Squares)> moments = [];
     private long snapshotStep = -1;
