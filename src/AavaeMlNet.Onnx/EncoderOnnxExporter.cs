@@ -16,8 +16,9 @@ namespace AavaeMlNet.Onnx;
 /// Graph (opset <see cref="OpsetVersion"/>, IR version <see cref="IrVersion"/>): input "image" float32 (N, C, H, W)
 /// in [0, 1] -> Sub/Div by the normalization constants -> stem Conv (BatchNorm folded) -> Relu -> [MaxPool] ->
 /// residual stages (Conv/Relu with folded BatchNorm, 1x1 projection shortcuts, Add, Relu) -> GlobalAveragePool ->
-/// Flatten -> output "embedding" float32 (N, h). Optionally the projection head's mu (Gemm with folded BatchNorm1d
-/// -> Relu -> Gemm) as output "mu" float32 (N, latent).
+/// Flatten -> output "embedding" float32 (N, h); with an embedding grid (<see cref="ResNetEncoder.EmbeddingGrid"/>)
+/// the last two stages' grid averages (Einsum, Flatten) are concatenated after h. Optionally the projection head's mu
+/// (Gemm with folded BatchNorm1d -> Relu -> Gemm, from h) as output "mu" float32 (N, latent).
 /// </para>
 /// The graph computes the model in eval mode: BatchNorm uses its running statistics whatever the module's mode.
 /// </summary>
@@ -118,6 +119,11 @@ public static class EncoderOnnxExporter
         x = graph.AddNode("Relu", "stem.relu", [Conv(graph, "stem.conv1", x, stemConv, stemNorm)]);
         if (encoder.StemPool is { } pool) x = MaxPool(graph, "stem.maxpool", x, pool);
 
+        if (encoder.EmbeddingGrid > 0 && (options.Height is null || options.Width is null))
+            throw new ArgumentException(
+                $"The embedding's {encoder.EmbeddingGrid}x{encoder.EmbeddingGrid} grid (EmbeddingGrid) is laid out " +
+                "for one input size: set Height and Width in the export options.", nameof(options));
+        var stageOutputs = new List<string>();
         for (int s = 0; s < encoder.Stages.Count; s++)
         {
             int b = 0;
@@ -133,25 +139,30 @@ public static class EncoderOnnxExporter
                         $"Cannot export residual block '{prefix}' of type {block.GetType().Name}."),
                 };
             }
+            stageOutputs.Add(x);
         }
 
         if (encoder.Expansion is { } expansion)
             x = graph.AddNode("Relu", "expand.relu", [Conv(graph, "expand", x, expansion.Conv, expansion.Norm)]);
 
-        var pooled = graph.AddNode("GlobalAveragePool", "pool", [x]);
-        var embedding = graph.AddNode("Flatten", options.SingleImage ? "embedding.batch" : options.EmbeddingName,
-            [pooled], new Int("axis", 1));
+        var embeddingName = options.SingleImage ? "embedding.batch" : options.EmbeddingName;
+        var pooled = graph.AddNode("Flatten", encoder.EmbeddingGrid > 0 ? "pool.flat" : embeddingName,
+            [graph.AddNode("GlobalAveragePool", "pool", [x])], new Int("axis", 1));
+        var embedding = encoder.EmbeddingGrid == 0 ? pooled : graph.AddNode("Concat", embeddingName,
+            [pooled, .. new[] { 3, 4 }.Select(stage => Grid(graph, $"grid{stage}", stageOutputs[stage - 1],
+                encoder.EmbeddingGrid, encoder.MapSize(stage, options.Height!.Value, options.Width!.Value)))],
+            new Int("axis", 1));
         if (options.SingleImage)
         {
             var single = graph.AddNode("Squeeze", options.EmbeddingName, [embedding]); // (1, h) -> (h)
-            graph.AddOutput(single, OnnxDim.Fixed(encoder.FeatureDim));
+            graph.AddOutput(single, OnnxDim.Fixed(encoder.EmbeddingDim));
         }
-        else graph.AddOutput(embedding, batch, OnnxDim.Fixed(encoder.FeatureDim));
+        else graph.AddOutput(embedding, batch, OnnxDim.Fixed(encoder.EmbeddingDim));
 
         if (head is not null)
         {
             var fc = BatchNormFolding.Fold(head.Fc, head.Norm, "projection.fc");
-            var hidden = graph.AddNode("Gemm", "projection.fc", [embedding,
+            var hidden = graph.AddNode("Gemm", "projection.fc", [pooled,
                 graph.AddInitializer("projection.fc.weight", fc.Shape, fc.Weight),
                 graph.AddInitializer("projection.fc.bias", [fc.Shape[0]], fc.Bias)], new Int("transB", 1));
             hidden = graph.AddNode("Relu", "projection.relu", [hidden]);
@@ -193,6 +204,31 @@ public static class EncoderOnnxExporter
         var asked = graph.AddNode("Add", "input_check.asked_shape", [shape, anyInvalid]);
         graph.MarkInteger(asked);
         return graph.AddNode("Reshape", "input_check.pixels_must_be_finite_and_in_0_1", [input, asked]);
+    }
+
+    /// <summary>
+    /// A stage's (N, C, H, W) map averaged over a k x k grid of regions as PyTorch's adaptive average pooling lays
+    /// them out (region i of a side S spans floor(i S / k) .. ceil((i + 1) S / k), neighbours overlap where k does not
+    /// divide S): one Einsum with the regions' averaging weights, flattened channel-major to (N, C k k).
+    /// </summary>
+    private static string Grid(OnnxGraphBuilder graph, string name, string input, int k, (int Height, int Width) size)
+    {
+        var (height, width) = size;
+        var weights = new float[height * width * k * k];
+        for (int i = 0; i < k; i++)
+        for (int j = 0; j < k; j++)
+        {
+            var (top, bottom) = (i * height / k, ((i + 1) * height + k - 1) / k);
+            var (left, right) = (j * width / k, ((j + 1) * width + k - 1) / k);
+            float share = 1f / ((bottom - top) * (right - left));
+            for (int y = top; y < bottom; y++)
+            for (int x = left; x < right; x++)
+                weights[(y * width + x) * k * k + i * k + j] = share;
+        }
+        var averaged = graph.AddNode("Einsum", $"{name}.average",
+            [input, graph.AddInitializer($"{name}.weights", [height, width, k * k], weights)],
+            new OnnxAttribute.Text("equation", "nchw,hwg->ncg"));
+        return graph.AddNode("Flatten", $"{name}.flat", [averaged], new Int("axis", 1));
     }
 
     // TensorProto.DataType.INT64.
@@ -286,12 +322,13 @@ public static class EncoderOnnxExporter
             GraphName: "aavae_encoder",
             DocString: $"AAVAE ResNet encoder: '{options.InputName}' float32 (N, C, H, W) in [0, 1], "
                 + "normalized inside the graph, "
-                + $"-> '{options.EmbeddingName}' float32 (N, {encoder.FeatureDim})"
+                + $"-> '{options.EmbeddingName}' float32 (N, {encoder.EmbeddingDim})"
                 + (options.IncludeMu ? $" and '{options.MuName}' (mean of q(z|x))." : "."),
             Metadata:
             [
                 new("aavae.stem", encoder.Stem.ToString()),
                 new("aavae.feature_dim", encoder.FeatureDim.ToString(CultureInfo.InvariantCulture)),
+                new("aavae.embedding_grid", encoder.EmbeddingGrid.ToString(CultureInfo.InvariantCulture)),
                 new("aavae.normalization.mean", Join(normalization.Mean)),
                 new("aavae.normalization.std", Join(normalization.Std)),
                 // The graph is fp32 whatever the model trained in; this records the training arithmetic.

@@ -16,6 +16,7 @@ internal abstract record OnnxAttribute(string Name)
     public sealed record Int(string Name, long Value) : OnnxAttribute(Name);
     public sealed record Ints(string Name, long[] Values) : OnnxAttribute(Name);
     public sealed record Float(string Name, float Value) : OnnxAttribute(Name);
+    public sealed record Text(string Name, string Value) : OnnxAttribute(Name);
 }
 
 /// <summary>
@@ -241,6 +242,10 @@ internal sealed class OnnxGraphBuilder
             case OnnxAttribute.Float f:
                 w.WriteFloat(AttributeProtoField.F, f.Value);
                 w.WriteInt64(AttributeProtoField.Type, AttributeType.Float);
+                break;
+            case OnnxAttribute.Text text:
+                w.WriteString(AttributeProtoField.S, text.Value);
+                w.WriteInt64(AttributeProtoField.Type, AttributeType.String);
                 break;
             default:
                 throw new NotSupportedException($"Attribute kind {attribute.GetType().Name} is not supported.");

@@ -8,6 +8,12 @@ public static class TinyData
     public const int Side = 16;
     public const int Classes = 4;
 
+    /// <summary>
+    /// Embedding size of the tiny models the tests train (width 0.125, no expansion, the recipe's 2x2 grid): h = 64,
+    /// then 4 regions of the third (32 channels) and last (64) stages.
+    /// </summary>
+    public const int EmbeddingSize = 64 + 4 * (32 + 64);
+
     /// <summary>A fresh directory under the temp folder, kept for the child processes that write into it.</summary>
     public static string NewDirectory(string name) => TestDirectory.New("cli-" + name);
 

@@ -16,8 +16,14 @@ internal static class EvaluateCommand
         var checkpoint = new Option<string[]>("--checkpoint")
         {
             Description = "TorchSharp checkpoint to evaluate (encoder.ckpt, or encoder-NAME.ckpt of experiment), " +
-                          "PATH or NAME=PATH (repeatable): its backbone features, computed by TorchSharp as the " +
+                          "PATH or NAME=PATH (repeatable): its embedding, computed by TorchSharp as the " +
                           "experiment's probes do.",
+        };
+        var embeddingGrid = new Option<string>("--embedding-grid")
+        {
+            Description = "Read each --checkpoint with these embedding grids, one row each, e.g. 0,2 (the grid has " +
+                          "no weights; default: the grid each was trained with).",
+            DefaultValueFactory = _ => "",
         };
         var baseline = CommonOptions.Baselines([]);
         var featureCache = CommonOptions.FeatureCache();
@@ -76,8 +82,8 @@ internal static class EvaluateCommand
         var command = new Command("evaluate",
             "Fit a probe and kNN on the embeddings of saved models and baselines; print the test accuracies.")
         {
-            model, checkpoint, baseline, featureCache, train, test, trainLabels, testLabels, dataDir, probe, probeL2,
-            knn, labels, labelSeed, column, reportDir, onBadImage, int8,
+            model, checkpoint, embeddingGrid, baseline, featureCache, train, test, trainLabels, testLabels, dataDir,
+            probe, probeL2, knn, labels, labelSeed, column, reportDir, onBadImage, int8,
         };
         command.SetAction((parse, cancellationToken) =>
             CommandRunner.RunAsync(parse.GetValue(CommonOptions.Verbose), () =>
@@ -86,6 +92,7 @@ internal static class EvaluateCommand
                 {
                     Models = parse.GetValue(model) ?? [],
                     Checkpoints = parse.GetValue(checkpoint) ?? [],
+                    EmbeddingGrids = ParseList(parse.GetValue(embeddingGrid)!, "--embedding-grid"),
                     Baselines = CommonOptions.ParseBaselines(parse.GetValue(baseline)),
                     FeatureCacheDirectory = parse.GetValue(featureCache)!,
                     Train = parse.GetValue(train)!,
@@ -94,7 +101,7 @@ internal static class EvaluateCommand
                     TestLabels = parse.GetValue(testLabels),
                     DataDirectory = parse.GetValue(dataDir),
                     Probe = Enum.Parse<ProbeKind>(parse.GetValue(probe)!, ignoreCase: true),
-                    KnnK = ParseList(parse.GetValue(knn)!),
+                    KnnK = ParseList(parse.GetValue(knn)!, "--knn-k"),
                     Labels = CommonOptions.ParseLabelBudgets(parse.GetValue(labels)),
                     ProbeL2 = CommonOptions.ParseProbeL2(parse.GetValue(probeL2)),
                     LabelSeed = parse.GetValue(labelSeed),
@@ -113,10 +120,10 @@ internal static class EvaluateCommand
         return command;
     }
 
-    private static int[] ParseList(string text) =>
+    private static int[] ParseList(string text, string flag) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(k => int.TryParse(k, out int value)
                 ? value
-                : throw new FormatException($"--knn-k '{text}' is not a comma-separated list of integers."))
+                : throw new FormatException($"{flag} '{text}' is not a comma-separated list of integers."))
             .ToArray();
 }

@@ -9,6 +9,7 @@ using AavaeMlNet.Evaluation.Plots;
 using AavaeMlNet.Evaluation.Probes;
 using AavaeMlNet.Evaluation.Reports;
 using AavaeMlNet.Io;
+using AavaeMlNet.Model;
 using AavaeMlNet.Training;
 using Microsoft.ML;
 
@@ -39,6 +40,11 @@ public sealed record EvaluateJobOptions
     /// NAME=PATH: their backbone features h computed by TorchSharp, as the experiment's probes compute them.
     /// </summary>
     public IReadOnlyList<string> Checkpoints { get; init; } = [];
+    /// <summary>
+    /// Embedding grids to read each checkpoint with, one row each (<see cref="AavaeConfig.EmbeddingGrid"/>; the grid
+    /// has no weights); empty: the grid each was trained with.
+    /// </summary>
+    public IReadOnlyList<int> EmbeddingGrids { get; init; } = [];
     /// <summary>
     /// Baselines scored beside the models on the same images with the same probes (identifiers of
     /// <see cref="BaselineFeaturizer.Known"/>: raw pixels, ML.NET's ImageNet featurizers).
@@ -100,6 +106,13 @@ public static class EvaluateJob
             throw new ArgumentException(
                 $"--column '{options.Column}' names a column of a model zip; a checkpoint gives its backbone " +
                 "features (the Embedding column).");
+        if (options.EmbeddingGrids.Count > 0 && options.Checkpoints.Count == 0)
+            throw new ArgumentException(
+                "--embedding-grid reads --checkpoint models with other grids; a model zip's ONNX encoder has its " +
+                "grid built in.");
+        foreach (int grid in options.EmbeddingGrids.Where(k => k is < 0 or > AavaeConfig.MaxEmbeddingGrid))
+            throw new ArgumentException(
+                $"--embedding-grid {grid}: expected grids of 0..{AavaeConfig.MaxEmbeddingGrid} (0: none).");
         var baselines = options.Baselines.Distinct().Select(BaselineFeaturizer.Create).ToList();
         var embedders = new List<Embedder>();
         try
@@ -116,7 +129,9 @@ public static class EvaluateJob
             foreach (string spec in options.Checkpoints)
             {
                 var (name, path) = NamedPath(spec);
-                embedders.Add(CheckpointEmbedder(name, path));
+                if (options.EmbeddingGrids.Count == 0) embedders.Add(CheckpointEmbedder(name, path, grid: null));
+                foreach (int grid in options.EmbeddingGrids.Distinct())
+                    embedders.Add(CheckpointEmbedder(FormattableString.Invariant($"{name}, grid {grid}"), path, grid));
             }
             return Run(options, embedders, baselines, log, cancellationToken);
         }
@@ -296,12 +311,12 @@ public static class EvaluateJob
             return (new EmbeddingMatrix(values, count, embedder.Size), labels);
         }, embedder);
 
-    private static Embedder CheckpointEmbedder(string name, string path)
+    private static Embedder CheckpointEmbedder(string name, string path, int? grid)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
-        var (model, header) = Checkpoint.LoadModel(path);
+        var (model, header) = Checkpoint.LoadModel(path, embeddingGrid: grid);
         return new(name, path, (model.Config.Channels, model.Config.Height, model.Config.Width),
-            model.Config.FeatureDim,
+            model.Config.EmbeddingDim,
             (source, cancellationToken) =>
             {
                 cancellationToken.ThrowIfCancellationRequested();

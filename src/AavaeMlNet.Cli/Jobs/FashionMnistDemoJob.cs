@@ -71,7 +71,8 @@ public static class FashionMnistDemoJob
         var training = aavae.Training;
         string variant = config.Variant.ToString().ToUpperInvariant();
         string model = $"ResNet-{(int)config.Depth} x{config.WidthMultiplier}" +
-                       (config.ExpandFeatures is { } h ? $", expanded to h = {h}" : "");
+                       (config.ExpandFeatures is { } h ? $", expanded to h = {h}" : "") +
+                       $", {config.DescribeEmbedding()}";
         string compute = PrecisionSupport.Describe(training);
 
         log.WriteLine("Fitting the linear probe (standardize + L-BFGS maximum entropy) on frozen embeddings...");
@@ -143,6 +144,8 @@ public static class FashionMnistDemoJob
                 ["learning_rate"] = training.LearningRate.ToString("G"),
                 ["width_multiplier"] = config.WidthMultiplier.ToString("G"),
                 ["expand_features"] = config.ExpandFeatures?.ToString() ?? "none",
+                ["embedding_grid"] = config.EmbeddingGrid.ToString(),
+                ["embedding_size"] = config.EmbeddingDim.ToString(),
                 ["seed"] = settings.SeedOrDefault().ToString(),
                 ["compute"] = compute,
                 ["decay"] = training.Decay.ToString(),

@@ -34,12 +34,15 @@ public sealed class FrozenModel
     /// <summary>Values in one image: C * H * W.</summary>
     public int ImageLength => Model.Config.Channels * Model.Config.Height * Model.Config.Width;
 
-    /// <summary>Backbone features h, the paper's representation. (N, C, H, W) in [0, 1] -> (N, h) on the CPU.</summary>
+    /// <summary>
+    /// The representation (<see cref="AavaeModel.forward"/>: backbone features h, plus the embedding's grid).
+    /// (N, C, H, W) in [0, 1] -> (N, <see cref="AavaeConfig.EmbeddingDim"/>) on the CPU.
+    /// </summary>
     public Tensor Features(Tensor images) => Run(images, normalized => Model.forward(normalized));
 
     /// <summary>
     /// Backbone features of views that are already normalized, as <see cref="SimClrAugmentation.View"/> returns them.
-    /// Shape: (N, C, H, W) -> (N, h), on the CPU.
+    /// Shape: (N, C, H, W) -> (N, <see cref="AavaeConfig.EmbeddingDim"/>), on the CPU.
     /// </summary>
     public Tensor FeaturesOfViews(Tensor views) => Frozen(() => Model.forward(views.to(device)).cpu());
 
@@ -54,16 +57,16 @@ public sealed class FrozenModel
         Run(images, normalized => Normalization.Invert(Model.Reconstruct(normalized)).clamp(0, 1));
 
     /// <summary>
-    /// Features h of <paramref name="count"/> images stored back to back in <paramref name="pixels"/> (C*H*W values in
-    /// [0, 1] each), <paramref name="batchSize"/> per forward pass; writes count * h values into
+    /// Features of <paramref name="count"/> images stored back to back in <paramref name="pixels"/> (C*H*W values in
+    /// [0, 1] each), <paramref name="batchSize"/> per forward pass; writes count * EmbeddingDim values into
     /// <paramref name="output"/>.
     /// </summary>
     public void Features(float[] pixels, int count, Span<float> output, int batchSize) =>
-        Batched(pixels, count, output, batchSize, Model.Config.FeatureDim, Features);
+        Batched(pixels, count, output, batchSize, Model.Config.EmbeddingDim, Features);
 
     /// <summary>
-    /// Features h of exactly <paramref name="count"/> images stored back to back in <paramref name="pixels"/>, as a
-    /// new array of count * h values.
+    /// Features of exactly <paramref name="count"/> images stored back to back in <paramref name="pixels"/>, as a
+    /// new array of count * EmbeddingDim values.
     /// </summary>
     /// <exception cref="ArgumentException">The pixels are not <paramref name="count"/> whole images.</exception>
     public float[] Features(float[] pixels, int count, int batchSize = 256)
@@ -73,7 +76,7 @@ public sealed class FrozenModel
         if ((long)count * ImageLength != pixels.Length)
             throw new ArgumentException(
                 $"Expected {count} images of {ImageLength} values, got {pixels.Length} values.", nameof(pixels));
-        var features = new float[(long)count * Model.Config.FeatureDim];
+        var features = new float[(long)count * Model.Config.EmbeddingDim];
         Features(pixels, count, features, batchSize);
         return features;
     }

@@ -31,6 +31,13 @@ public sealed record AavaeConfig
     /// (docs/results/fashion-mnist-recipe.md).
     /// </summary>
     public int? ExpandFeatures { get; init; }
+    /// <summary>
+    /// Side k of the grid of image regions over which the embedding also averages the last two stages' features
+    /// (k * k * their channels more values after the pooled h); 0 (the paper's): the pooled h alone. Only the embedding
+    /// changes: training, z and the decoder see the pooled h either way. Not in the paper: on Fashion-MNIST a 2x2 grid
+    /// lifts the linear probe of a 10-minute model from 88.3 % to 89.4 % (docs/results/fashion-mnist-recipe.md).
+    /// </summary>
+    public int EmbeddingGrid { get; init; }
     /// <summary>Size of z (paper default 128; Fig. 4b: 64..512 makes no difference).</summary>
     public int LatentDim { get; init; } = AavaeSettings.Default.LatentDim;
     /// <summary>Which of the paper's four models (Table 1) this network trains as.</summary>
@@ -62,6 +69,25 @@ public sealed record AavaeConfig
     [JsonIgnore]
     public int FeatureDim => ExpandFeatures ?? LastStageChannels;
 
+    /// <summary>Channels of the stage before the last: 4 x base width, times 4 for ResNet-50.</summary>
+    [JsonIgnore]
+    public int ThirdStageChannels => BaseWidth * 4 * DepthLayout.Expansion(Depth);
+
+    /// <summary>
+    /// Size of the embedding: h, plus k * k values per channel of the last two stages with
+    /// <see cref="EmbeddingGrid"/> k.
+    /// </summary>
+    [JsonIgnore]
+    public int EmbeddingDim => FeatureDim + EmbeddingGrid * EmbeddingGrid * (ThirdStageChannels + LastStageChannels);
+
+    /// <summary>The embedding in words, for run headers and reports: "embedding h + 2x2 grid (1,792 values)".</summary>
+    public string DescribeEmbedding() => EmbeddingGrid == 0
+        ? FormattableString.Invariant($"embedding h ({EmbeddingDim:N0} values)")
+        : FormattableString.Invariant($"embedding h + {EmbeddingGrid}x{EmbeddingGrid} grid ({EmbeddingDim:N0} values)");
+
+    /// <summary>The largest <see cref="EmbeddingGrid"/>: finer grids than 4x4 outgrow the last stages' maps.</summary>
+    public const int MaxEmbeddingGrid = 4;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -81,6 +107,9 @@ public sealed record AavaeConfig
         if (ExpandFeatures is < 16)
             throw new ArgumentOutOfRangeException(nameof(ExpandFeatures), ExpandFeatures,
                 "ExpandFeatures must be at least 16 (or null for no expansion layer).");
+        if (EmbeddingGrid is < 0 or > MaxEmbeddingGrid)
+            throw new ArgumentOutOfRangeException(nameof(EmbeddingGrid), EmbeddingGrid,
+                $"EmbeddingGrid must be in 0..{MaxEmbeddingGrid} (0: the pooled features alone).");
         if (LatentDim < 1)
             throw new ArgumentOutOfRangeException(nameof(LatentDim), LatentDim, "LatentDim must be at least 1.");
         if (FeatureDim % 16 != 0)

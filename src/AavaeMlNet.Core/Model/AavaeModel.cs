@@ -53,8 +53,11 @@ public sealed class AavaeModel : Module<Tensor, Tensor>
     /// <summary>The decoder p(x|z).</summary>
     public ResNetDecoder Decoder => decoder;
 
-    /// <summary>Backbone features (the paper's evaluation protocol). Shape: (N, C, H, W) -> (N, h).</summary>
-    public override Tensor forward(Tensor images) => encoder.forward(images);
+    /// <summary>
+    /// The representation (the paper's evaluation protocol: backbone features, plus the grid of
+    /// <see cref="AavaeConfig.EmbeddingGrid"/>). Shape: (N, C, H, W) -> (N, <see cref="AavaeConfig.EmbeddingDim"/>).
+    /// </summary>
+    public override Tensor forward(Tensor images) => encoder.Embed(images);
 
     /// <summary>Parameters of q(z|x). Shape: (N, C, H, W) -> ((N, latent), (N, latent)).</summary>
     public (Tensor Mu, Tensor LogVar) Encode(Tensor images)

@@ -7,7 +7,8 @@ namespace AavaeMlNet.Model;
 
 /// <summary>
 /// ResNet backbone with an explicit stem (paper Sec. 4) and a width multiplier. Its output is the globally
-/// average-pooled feature vector used for the linear-probe evaluation.
+/// average-pooled feature vector h that q(z|x) reads; <see cref="Embed"/> adds the grid of
+/// <see cref="AavaeConfig.EmbeddingGrid"/> for the representation that probes and users read.
 /// Shape: (N, C, H, W) -> (N, h) with h = <see cref="AavaeConfig.FeatureDim"/>.
 /// </summary>
 public sealed class ResNetEncoder : Module<Tensor, Tensor>
@@ -22,6 +23,7 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
     private readonly Conv2d? expandConv;
     private readonly BatchNorm2d? expandNorm;
     private readonly ComputeFormat compute;
+    private readonly int lastStride;
 
     /// <param name="config">The architecture.</param>
     /// <param name="compute">How convolutions compute; shared with the rest of the model. Null: fp32.</param>
@@ -43,7 +45,7 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
 
         int[] blocks = DepthLayout.Blocks(config.Depth);
         bool bottleneck = DepthLayout.UsesBottleneck(config.Depth);
-        int lastStride = config.Stem == Stem.Small ? 1 : 2;
+        lastStride = config.Stem == Stem.Small ? 1 : 2;
         int inPlanes = width;
         layer1 = MakeStage(ref inPlanes, width, blocks[0], 1, bottleneck, this.compute);
         layer2 = MakeStage(ref inPlanes, width * 2, blocks[1], 2, bottleneck, this.compute);
@@ -56,6 +58,8 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
             inPlanes = expanded;
         }
         FeatureDim = inPlanes;
+        EmbeddingGrid = config.EmbeddingGrid;
+        EmbeddingDim = config.EmbeddingDim;
         RegisterComponents();
         InitializeWeights();
     }
@@ -65,6 +69,29 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
 
     /// <summary>Size h of the pooled output.</summary>
     public int FeatureDim { get; }
+
+    /// <summary>Side k of the embedding's grid over the last two stages; 0: none.</summary>
+    public int EmbeddingGrid { get; }
+
+    /// <summary>Size of <see cref="Embed"/>'s output: h plus the grid's values.</summary>
+    public int EmbeddingDim { get; }
+
+    /// <summary>
+    /// Height and width of the feature map after stage <paramref name="stage"/> (1..4) for an input of the given size:
+    /// every strided layer here (3x3 convs with padding 1, the 7x7 stem with padding 3, the 3x3 max-pool with
+    /// padding 1) maps a side S to (S - 1) / stride + 1. For exporters that lay out the embedding's grid.
+    /// </summary>
+    public (int Height, int Width) MapSize(int stage, int height, int width)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(stage, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(stage, 4);
+        var strides = new List<int>();
+        if (Stem is Stem.Stl or Stem.ImageNet) strides.Add(2); // the 7x7 stem conv
+        if (maxpool is not null) strides.Add(2);
+        strides.AddRange(new[] { 1, 2, 2, lastStride }.Take(stage));
+        return (strides.Aggregate(height, (side, stride) => (side - 1) / stride + 1),
+            strides.Aggregate(width, (side, stride) => (side - 1) / stride + 1));
+    }
 
     /// <summary>The stem conv and its BatchNorm, for exporters.</summary>
     public (Conv2d Conv, BatchNorm2d Norm) StemLayers => (conv1, bn1);
@@ -88,12 +115,39 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
+        return Pooled(Maps(input).Last).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The representation: the pooled h, then with <see cref="EmbeddingGrid"/> k the third and the last stage's
+    /// features averaged over a k x k grid of regions (PyTorch's adaptive average pooling; channel-major, as
+    /// flatten orders (C, k, k)). Shape: (N, C, H, W) -> (N, <see cref="EmbeddingDim"/>).
+    /// </summary>
+    public Tensor Embed(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var (third, fourth, last) = Maps(input);
+        var pooled = Pooled(last);
+        if (EmbeddingGrid == 0) return pooled.MoveToOuterDisposeScope();
+        return cat([pooled, Grid(third), Grid(fourth)], 1).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Grid(Tensor stage) =>
+        functional.adaptive_avg_pool2d(ComputeFormat.ToFloat32(stage), [EmbeddingGrid, EmbeddingGrid]).flatten(1);
+
+    private static Tensor Pooled(Tensor last) => ComputeFormat.ToFloat32(last.mean([2L, 3L]));
+
+    // The third and fourth stages' outputs and the last feature map (after the expansion where there is one).
+    private (Tensor Third, Tensor Fourth, Tensor Last) Maps(Tensor input)
+    {
         var x = functional.relu(bn1.forward(compute.Conv(conv1, input)));
         if (maxpool is not null) x = maxpool.forward(x);
-        x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
-        if (expandConv is not null && expandNorm is not null)
-            x = functional.relu(expandNorm.forward(compute.Conv(expandConv, x)));
-        return ComputeFormat.ToFloat32(x.mean([2L, 3L])).MoveToOuterDisposeScope();
+        var third = layer3.forward(layer2.forward(layer1.forward(x)));
+        var fourth = layer4.forward(third);
+        var last = expandConv is not null && expandNorm is not null
+            ? functional.relu(expandNorm.forward(compute.Conv(expandConv, fourth)))
+            : fourth;
+        return (third, fourth, last);
     }
 
     private static Sequential MakeStage(

@@ -76,6 +76,15 @@ public class AavaeSettings
                                   "before pooling; 0: none, the paper's ResNet (default: the recipe's).")]
     public int? ExpandFeatures { get; set; }
 
+    /// <summary>
+    /// Side k of a grid of image regions over which the embedding also averages the last two stages' features, after
+    /// the pooled h; 0: the pooled h alone (the paper's); null: the recipe's (2 on the CPU, 0 otherwise). Only the
+    /// embedding changes, not training. See <see cref="AavaeConfig.EmbeddingGrid"/>.
+    /// </summary>
+    [Setting("--embedding-grid", "Add the last two stages' features averaged over a k x k grid of image regions to " +
+                                 "the embedding; 0: the pooled features alone, the paper's (default: the recipe's).")]
+    public int? EmbeddingGrid { get; set; }
+
     /// <summary>Size of z (paper: 128; Fig. 4b: 64..512 makes no difference).</summary>
     [Setting("--latent", "Size of z.")]
     public int LatentDim { get; set; } = 128;

@@ -67,10 +67,14 @@ public static class Checkpoint
     /// <summary>Builds a model from a checkpoint's config and loads its weights (inference or fine-tuning).</summary>
     /// <param name="path">The checkpoint.</param>
     /// <param name="precision">How the model computes; null takes the run's setting, resolved for the CPU.</param>
-    public static (AavaeModel Model, CheckpointHeader Header) LoadModel(string path, Precision? precision = null)
+    /// <param name="embeddingGrid">The embedding grid to read the model with (<see cref="AavaeConfig.EmbeddingGrid"/>:
+    /// it has no weights, so any trained model can be read with any grid); null: the one it was trained with.</param>
+    public static (AavaeModel Model, CheckpointHeader Header) LoadModel(string path, Precision? precision = null,
+        int? embeddingGrid = null)
     {
         var header = ReadHeader(path);
-        var model = new AavaeModel(header.Config);
+        var config = embeddingGrid is { } grid ? header.Config with { EmbeddingGrid = grid } : header.Config;
+        var model = new AavaeModel(config);
         try
         {
             var training = precision is { } p ? header.Training with { Precision = p } : header.Training;

@@ -32,8 +32,8 @@ public sealed class TrainedEpoch
     public (int Channels, int Height, int Width) ImageShape =>
         (frozen.Model.Config.Channels, frozen.Model.Config.Height, frozen.Model.Config.Width);
 
-    /// <summary>Length of one image's features (h, the paper's representation).</summary>
-    public int FeatureSize => frozen.Model.Config.FeatureDim;
+    /// <summary>Length of one image's features (the embedding: h, plus its grid).</summary>
+    public int FeatureSize => frozen.Model.Config.EmbeddingDim;
 
     /// <summary>
     /// Backbone features of <paramref name="count"/> images stored back to back in <paramref name="pixels"/> (CHW

@@ -19,5 +19,5 @@ public static class FrozenFeatures
     public static EmbeddingMatrix Compute(AavaeModel model, Normalization normalization, float[] pixels, int count,
         int batchSize = 256)
         => new(new FrozenModel(model, normalization).Features(pixels, count, batchSize), count,
-            model.Config.FeatureDim);
+            model.Config.EmbeddingDim);
 }

@@ -49,6 +49,7 @@ internal static class AttributeProtoField
     public const int Name = 1;
     public const int F = 2;
     public const int I = 3;
+    public const int S = 4;
     public const int Ints = 8;
     public const int Type = 20;
 }
@@ -58,6 +59,7 @@ internal static class AttributeType
 {
     public const int Float = 1;
     public const int Int = 2;
+    public const int String = 3;
     public const int Ints = 7;
 }
 

@@ -25,7 +25,7 @@ internal sealed class EmbeddingModel : IDisposable
         Device = device;
         model.eval();
         frozen = new FrozenModel(model, normalization, device);
-        Size = representation == Representation.Backbone ? model.Config.FeatureDim : model.Config.LatentDim;
+        Size = representation == Representation.Backbone ? model.Config.EmbeddingDim : model.Config.LatentDim;
     }
 
     public AavaeModel Model => frozen.Model;

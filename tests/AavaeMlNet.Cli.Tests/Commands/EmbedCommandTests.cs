@@ -58,7 +58,7 @@ public class EmbedCommandTests(PretrainedModel model)
         Assert.Equal(32, rows.Count);
         Assert.Equal(Enumerable.Range(0, 32).Select(i => (long)i), rows.Select(r => r.Index));
         Assert.Equal(Enumerable.Range(0, 32).Select(i => (int?)(i % TinyData.Classes)), rows.Select(r => r.Label));
-        Assert.All(rows, r => Assert.Equal(64, r.Embedding.Length));
+        Assert.All(rows, r => Assert.Equal(TinyData.EmbeddingSize, r.Embedding.Length));
         Assert.All(rows, r => Assert.Null(r.Path));
         var embeddings = rows.Select(r => r.Embedding).ToList();
         var inProcess = InProcessEmbeddings(model.ModelPath, model.TestImages);
@@ -79,7 +79,7 @@ public class EmbedCommandTests(PretrainedModel model)
         Assert.Equal(33, lines.Length);
         var header = lines[0].Split(',');
         Assert.Equal(["index", "path", "label", "e0"], header[..4]);
-        Assert.Equal(3 + 64, header.Length);
+        Assert.Equal(3 + TinyData.EmbeddingSize, header.Length);
         var embeddings = lines.Skip(1)
             .Select(l => l.Split(',')[3..].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray())
             .ToList();
@@ -110,13 +110,13 @@ public class EmbedCommandTests(PretrainedModel model)
 
         var merged = CliProcess.Succeed(directory, ["embed", "merge", "-o", "merged.parquet", .. shards]);
 
-        Assert.Contains("Merged 3 shard(s): 32 embeddings of size 64", merged.Stdout);
+        Assert.Contains($"Merged 3 shard(s): 32 embeddings of size {TinyData.EmbeddingSize}", merged.Stdout);
         var single = ReadParquet(Path.Combine(directory, "single.parquet"));
         var together = ReadParquet(Path.Combine(directory, "merged.parquet"));
         Assert.Equal(single.Select(r => (r.Index, r.Label)), together.Select(r => (r.Index, r.Label)));
         Assert.Equal(single.Select(r => r.Embedding), together.Select(r => r.Embedding));
         await using var reader = await Parquet.ParquetReader.CreateAsync(Path.Combine(directory, "merged.parquet"));
-        Assert.Equal("64", reader.CustomMetadata["aavae.embedding_size"]);
+        Assert.Equal($"{TinyData.EmbeddingSize}", reader.CustomMetadata["aavae.embedding_size"]);
     }
 
     [Fact]

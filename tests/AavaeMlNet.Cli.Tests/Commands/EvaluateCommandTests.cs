@@ -79,14 +79,33 @@ public class EvaluateCommandTests(PretrainedModel model)
         var fromCheckpoint = CliProcess.Succeed(directory, ["evaluate", "--checkpoint", model.CheckpointPath,
             .. inputs, "--output", "ckpt"]);
 
-        Assert.Contains("Embedded 64 train and 32 test images (64 dimensions).", fromZip.Stdout);
-        Assert.Contains("Embedded 64 train and 32 test images (64 dimensions).", fromCheckpoint.Stdout);
+        string embedded = $"Embedded 64 train and 32 test images ({TinyData.EmbeddingSize} dimensions).";
+        Assert.Contains(embedded, fromZip.Stdout);
+        Assert.Contains(embedded, fromCheckpoint.Stdout);
         var zip = ReportWriter.FromJson(File.ReadAllText(Path.Combine(directory, "zip", "metrics.json")));
         var ckpt = ReportWriter.FromJson(File.ReadAllText(Path.Combine(directory, "ckpt", "metrics.json")));
         Assert.Equal(zip.Metrics.Keys.Order(), ckpt.Metrics.Keys.Order());
         // The same encoder through ONNX and through TorchSharp: the accuracies over 32 images differ by one at most.
         Assert.All(zip.Metrics, m => Assert.InRange(ckpt.Metrics[m.Key], m.Value - 1.01 / 32, m.Value + 1.01 / 32));
         Assert.Equal("encoder.ckpt", ckpt.Results[0].Model);
+    }
+
+    [Fact]
+    public void Evaluate_reads_a_checkpoint_with_each_embedding_grid_asked_for()
+    {
+        string directory = TinyData.NewDirectory("evaluate-grid");
+        var result = CliProcess.Succeed(directory, "evaluate", "--checkpoint", $"tiny={model.CheckpointPath}",
+            "--embedding-grid", "0,1", "--train", model.TrainImages, "--test", model.TestImages, "--knn-k", "",
+            "--output", "report");
+
+        // h = 64, then one region per channel of the third (32) and last (64) stages.
+        Assert.Contains("Embedded 64 train and 32 test images (64 dimensions).", result.Stdout);
+        Assert.Contains("Embedded 64 train and 32 test images (160 dimensions).", result.Stdout);
+        var report = ReportWriter.FromJson(File.ReadAllText(Path.Combine(directory, "report", "metrics.json")));
+        Assert.Equal(["tiny, grid 0", "tiny, grid 1"], report.Results.Select(r => r.Model).Distinct());
+        var table = Assert.Single(report.Tables);
+        int size = table.Columns.ToList().IndexOf("embedding size");
+        Assert.Equal(["64", "160"], table.Rows.Select(row => row[size]));
     }
 
     [Fact]
@@ -103,6 +122,10 @@ public class EvaluateCommandTests(PretrainedModel model)
             "Checkpoint 'missing.ckpt' does not exist.");
         CliProcess.AssertUserError(CliProcess.Run(directory, ["evaluate", "--checkpoint", model.CheckpointPath,
             "--column", "Mean", .. inputs]), "a checkpoint gives its backbone features");
+        CliProcess.AssertUserError(CliProcess.Run(directory, ["evaluate", "--model", model.ModelPath,
+            "--embedding-grid", "2", .. inputs]), "a model zip's ONNX encoder has its grid built in");
+        CliProcess.AssertUserError(CliProcess.Run(directory, ["evaluate", "--checkpoint", model.CheckpointPath,
+            "--embedding-grid", "0,5", .. inputs]), "--embedding-grid 5: expected grids of 0..4 (0: none).");
     }
 
     [Fact]

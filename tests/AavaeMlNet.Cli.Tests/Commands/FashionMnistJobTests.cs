@@ -107,11 +107,11 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
         var config = Checkpoint.ReadHeader(Path.Combine(output, "encoder-aavae.ckpt")).Config;
         Assert.Equal(16, config.LatentDim);
         // model-aavae.zip is the ML.NET model of the run, for `aavae evaluate` with other probes: the checkpoint's
-        // backbone features h as its Embedding column.
+        // embedding (backbone features h, then the recipe's grid) as its Embedding column.
         var embeddings = new MLContext(0).Model.Load(Path.Combine(output, "model-aavae.zip"), out _)
             .Transform(new IdxSource(data.TestImages).ToDataView()).GetColumn<float[]>("Embedding").ToList();
         Assert.Equal(100, embeddings.Count);
-        Assert.All(embeddings, e => Assert.True(e.Length == config.FeatureDim && e.All(float.IsFinite)));
+        Assert.All(embeddings, e => Assert.True(e.Length == config.EmbeddingDim && e.All(float.IsFinite)));
     }
 
     [Fact]
@@ -130,6 +130,6 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
         var embeddings = new MLContext(0).Model.Load(Path.Combine(directory, "m.zip"), out _)
             .Transform(new IdxSource(data.TestImages).ToDataView()).GetColumn<float[]>("Embedding").ToList();
         Assert.Equal(100, embeddings.Count);
-        Assert.All(embeddings, e => Assert.True(e.Length == 64 && e.All(float.IsFinite)));
+        Assert.All(embeddings, e => Assert.True(e.Length == TinyData.EmbeddingSize && e.All(float.IsFinite)));
     }
 }

@@ -16,7 +16,7 @@ public class PretrainCommandTests(PretrainedModel model)
         var header = Checkpoint.ReadHeader(model.CheckpointPath);
         Assert.Equal(16, header.Config.LatentDim);
         Assert.Equal((1, 16, 16), (header.Config.Channels, header.Config.Height, header.Config.Width));
-        Assert.Contains("64-dimensional embedding", model.PretrainOutput.Stdout);
+        Assert.Contains($"{TinyData.EmbeddingSize}-dimensional embedding", model.PretrainOutput.Stdout);
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public sealed class PretrainInputTests : IDisposable
         var embeddings = new MLContext(0).Model.Load(modelPath, out _).Transform(images)
             .GetColumn<float[]>("Embedding").ToList();
         Assert.Equal(count, embeddings.Count);
-        Assert.All(embeddings, e => Assert.True(e.Length == 64 && e.All(float.IsFinite)));
+        Assert.All(embeddings, e => Assert.True(e.Length == TinyData.EmbeddingSize && e.All(float.IsFinite)));
         Assert.NotEqual(embeddings[0], embeddings[1]); // images of two classes embed apart
     }
 }

@@ -66,6 +66,7 @@ public class SettingFlagsTests
     [InlineData("pretrain", "--width", null)]
     [InlineData("pretrain", "--latent", "128")]
     [InlineData("pretrain", "--expand-features", null)]
+    [InlineData("pretrain", "--embedding-grid", null)]
     [InlineData("pretrain", "--beta", null)]
     [InlineData("pretrain", "--log-scale", "0")]
     [InlineData("pretrain", "--learn-log-scale", "false")]

@@ -52,7 +52,7 @@ public sealed class WriteFailureTests(PretrainedModel model) : IDisposable
         var embeddings = new MLContext(0).Model.Load(zip, out _)
             .Transform(new IdxSource(model.TestImages).ToDataView()).GetColumn<float[]>("Embedding").ToList();
         Assert.Equal(32, embeddings.Count);
-        Assert.All(embeddings, e => Assert.True(e.Length == 64 && e.All(float.IsFinite)));
+        Assert.All(embeddings, e => Assert.True(e.Length == TinyData.EmbeddingSize && e.All(float.IsFinite)));
     }
 
     [Fact]

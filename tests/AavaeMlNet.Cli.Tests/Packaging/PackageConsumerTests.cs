@@ -63,7 +63,7 @@ public class PackageConsumerTests(ITestOutputHelper output)
             string consumer = WriteConsumer(root, work, feed, version);
             var run = Dotnet(consumer, "run");
             string printed = run.Stdout.Trim().Split('\n')[^1];
-            Assert.Equal("model.zip written; 32 images embedded in 512 numbers", printed);
+            Assert.Equal("model.zip written; 32 images embedded in 1280 numbers", printed);
             Assert.Contains($"`dotnet run` prints `{printed}`", File.ReadAllText(Path.Combine(root, "README.md")));
 
             var embedded = JsonSerializer.Deserialize<EmbeddedRow[]>(

@@ -111,6 +111,116 @@ public class ArchitectureTests
         Assert.Equal(new long[] { config.FeatureDim, config.FeatureDim }, model.Projection.Fc.weight!.shape);
     }
 
+    [Theory]
+    [InlineData(Stem.Small, Depth.ResNet18, 1, 28, 28)]
+    [InlineData(Stem.Cifar, Depth.ResNet18, 3, 32, 32)]
+    [InlineData(Stem.Stl, Depth.ResNet18, 3, 96, 96)]
+    [InlineData(Stem.ImageNet, Depth.ResNet50, 3, 64, 64)]
+    [InlineData(Stem.Stl, Depth.ResNet18, 3, 45, 30)]
+    [InlineData(Stem.ImageNet, Depth.ResNet18, 3, 33, 47)]
+    public void Map_sizes_are_those_the_stages_produce(Stem stem, Depth depth, int channels, int height, int width)
+    {
+        var config = new AavaeConfig
+        {
+            Channels = channels, Height = height, Width = width, Stem = stem, Depth = depth, WidthMultiplier = 0.125,
+        };
+        using var encoder = new ResNetEncoder(config);
+        var seen = StageOutputs(encoder, randn(1, channels, height, width));
+        for (int stage = 1; stage <= 4; stage++)
+        {
+            var (h, w) = encoder.MapSize(stage, height, width);
+            Assert.Equal(seen[stage - 1].shape[2..], new long[] { h, w });
+        }
+    }
+
+    // The four stages' outputs, run layer by layer through the encoder's parts (fp32, as built).
+    private static List<Tensor> StageOutputs(ResNetEncoder encoder, Tensor images)
+    {
+        using var noGrad = no_grad();
+        var (conv, norm) = encoder.StemLayers;
+        var x = nn.functional.relu(norm.forward(conv.forward(images)));
+        if (encoder.StemPool is { } pool) x = pool.forward(x);
+        var outputs = new List<Tensor>();
+        foreach (var stage in encoder.Stages) outputs.Add(x = stage.forward(x));
+        return outputs;
+    }
+
+    [Fact]
+    public void The_embedding_grid_averages_the_last_two_stages_over_overlapping_regions()
+    {
+        // Fashion-MNIST's shape: the third and last stages are 7x7, so a 2x2 grid takes rows and columns 0..3 and
+        // 3..6 (PyTorch's adaptive pooling: floor(i * 7 / 2) .. ceil((i + 1) * 7 / 2)), the middle ones in both.
+        var config = new AavaeConfig
+        {
+            Channels = 1, Height = 28, Width = 28, Depth = Depth.ResNet18, Stem = Stem.Small, WidthMultiplier = 0.125,
+            ExpandFeatures = 32, EmbeddingGrid = 2, LatentDim = 16,
+        };
+        Assert.Equal(32 + 4 * 32 + 4 * 64, config.EmbeddingDim);
+        using var model = new AavaeModel(config);
+        model.eval();
+        using var noGrad = no_grad();
+        using var images = randn(3, 1, 28, 28);
+        using var embedding = model.forward(images);
+        using var pooled = model.Encoder.forward(images);
+        var stages = StageOutputs(model.Encoder, images);
+        var (third, fourth) = (stages[2], stages[3]);
+        Assert.Equal(new long[] { 3, config.EmbeddingDim }, embedding.shape);
+        Assert.True(embedding[.., ..32].eq(pooled).all().item<bool>(), "the embedding starts with the pooled h");
+
+        (int From, int To)[] regions = [(0, 4), (3, 7)];
+        float[] Expected(Tensor map)
+        {
+            var values = new List<float>();
+            for (int n = 0; n < 3; n++)
+            for (int c = 0; c < map.shape[1]; c++)
+            foreach (var (top, bottom) in regions)
+            foreach (var (left, right) in regions)
+                values.Add(map[n, c, top..bottom, left..right].mean().item<float>());
+            return [.. values];
+        }
+        var expected = Expected(third).Chunk(4 * 32).Zip(Expected(fourth).Chunk(4 * 64))
+            .SelectMany(pair => pair.First.Concat(pair.Second)).ToArray();
+        var grid = embedding[.., 32..].contiguous().data<float>().ToArray();
+        Assert.Equal(expected.Length, grid.Length);
+        for (int i = 0; i < grid.Length; i++) Assert.Equal(expected[i], grid[i], 1e-5f);
+    }
+
+    [Fact]
+    public void Without_a_grid_the_embedding_is_the_pooled_h_bit_for_bit()
+    {
+        var config = new AavaeConfig
+        {
+            Channels = 1, Height = 28, Width = 28, Depth = Depth.ResNet18, WidthMultiplier = 0.125, LatentDim = 16,
+        };
+        Assert.Equal((0, config.FeatureDim), (config.EmbeddingGrid, config.EmbeddingDim));
+        using var model = new AavaeModel(config);
+        model.eval();
+        using var noGrad = no_grad();
+        using var images = randn(2, 1, 28, 28);
+        Assert.True(model.forward(images).eq(model.Encoder.forward(images)).all().item<bool>());
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(5)]
+    public void An_embedding_grid_out_of_range_is_reported_by_name(int grid)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => new AavaeConfig { EmbeddingGrid = grid }.Validate());
+        Assert.Equal("EmbeddingGrid", error.ParamName);
+        Assert.Contains("EmbeddingGrid must be in 0..4", error.Message);
+    }
+
+    [Fact]
+    public void A_config_written_before_the_embedding_grid_reads_as_without_one()
+    {
+        var json = new AavaeConfig { EmbeddingGrid = 3 }.ToJson();
+        Assert.Equal(3, AavaeConfig.FromJson(json).EmbeddingGrid);
+        var older = json.Replace("\"EmbeddingGrid\":3,", "");
+        Assert.DoesNotContain("EmbeddingGrid", older);
+        Assert.Equal(0, AavaeConfig.FromJson(older).EmbeddingGrid);
+    }
+
     [Fact]
     public void Without_expansion_h_is_the_last_stage_and_there_is_no_expansion_layer()
     {

@@ -19,6 +19,8 @@ public class RecipeTests
         Assert.Equal(Recipe.Cpu, run.Recipe);
         Assert.Equal((Depth.ResNet18, 0.25, 1024, 128), (run.Config.Depth, run.Config.WidthMultiplier,
             run.Config.FeatureDim, run.Config.LatentDim)); // h = 1024 from 10 minutes on
+        // h, then the third (64 channels) and last (128) stages over 2x2 regions.
+        Assert.Equal((2, 1024 + 4 * 64 + 4 * 128), (run.Config.EmbeddingGrid, run.Config.EmbeddingDim));
         var t = run.Training;
         Assert.Equal((64, 1e-3, LearningRateDecay.Constant, 5000), (t.BatchSize, t.LearningRate, t.Decay,
             t.CleanBatchNormImages));
@@ -48,11 +50,13 @@ public class RecipeTests
         var run = Resolve(new AavaeSettings
         {
             Device = DeviceKind.Cpu, Depth = Depth.ResNet34, WidthMultiplier = 0.5, ExpandFeatures = 0, BatchSize = 32,
+            EmbeddingGrid = 0,
             LearningRate = 3e-4, WarmupEpochs = 2, Decay = LearningRateDecay.Cosine, CleanBatchNormImages = 0,
             Epochs = 3,
         });
         Assert.Equal((Depth.ResNet34, 0.5, (int?)null), (run.Config.Depth, run.Config.WidthMultiplier,
             run.Config.ExpandFeatures)); // 0: no expansion layer
+        Assert.Equal((0, run.Config.FeatureDim), (run.Config.EmbeddingGrid, run.Config.EmbeddingDim));
         var t = run.Training;
         Assert.Equal((32, 3e-4, 2.0, LearningRateDecay.Cosine, 0, 3), (t.BatchSize, t.LearningRate,
             t.WarmupEpochs!.Value, t.Decay, t.CleanBatchNormImages, t.Epochs!.Value));
@@ -90,8 +94,8 @@ public class RecipeTests
     {
         var run = new AavaeSettings { Device = DeviceKind.Cpu, Recipe = Recipe.Paper }.Resolve(3, 32, 32, 45_000);
         Assert.Equal(Recipe.Paper, run.Recipe);
-        Assert.Equal((Depth.ResNet50, 1.0, 2048), (run.Config.Depth, run.Config.WidthMultiplier,
-            run.Config.FeatureDim));
+        Assert.Equal((Depth.ResNet50, 1.0, 2048, 0, 2048), (run.Config.Depth, run.Config.WidthMultiplier,
+            run.Config.FeatureDim, run.Config.EmbeddingGrid, run.Config.EmbeddingDim)); // the pooled h alone
         var t = run.Training;
         Assert.Equal((256, 2.5e-4, 10.0, 800, 0), (t.BatchSize, t.LearningRate, t.WarmupEpochs!.Value,
             t.Epochs!.Value, t.CleanBatchNormImages));

@@ -59,7 +59,8 @@ public class TransformerTests(FittedTransformerFixture fixture) : IClassFixture<
     {
         var output = fixture.Transformer.Transform(fixture.Data);
         var type = Assert.IsType<VectorDataViewType>(output.Schema["Embedding"].Type);
-        Assert.Equal(64, type.Size); // 8 x base width 8
+        // h = 8 x base width 8, then the recipe's 2x2 grid over the third (32 channels) and last (64) stages.
+        Assert.Equal(64 + 4 * (32 + 64), type.Size);
         var embeddings = Column(output, "Embedding");
         AssertClose(Reference(Rows(90, 1)), embeddings);
     }
