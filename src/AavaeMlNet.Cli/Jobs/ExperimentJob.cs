@@ -232,7 +232,7 @@ public static class ExperimentJob
             $"Command: `{CommandLine()}`", "",
             $"Machine: {CpuBf16Features.Machine}; " +
             $"job wall time {Duration.Format(elapsed)}.", "",
-            "Probes: linear = standardize + L-BFGS maximum entropy on frozen backbone features of " +
+            "Probes: linear = standardize + L-BFGS maximum entropy on the frozen embeddings of " +
             $"{options.ProbeTrainImages:N0} labelled " +
             "training images, kNN = cosine, k = 20, weights exp(s/0.07); both scored on the 10,000 test images; the " +
             "validation column is the same linear probe scored on the 5,000-image validation split (tune on it); " +
@@ -259,7 +259,7 @@ public static class ExperimentJob
         lines.AddRange(results.Select(r => $"- {r.Name}: {r.Settings}"));
         var comparison = Comparison(options, baselines, results);
         var table = RepresentationScore.Table(comparison, options.ProbeTrainImages,
-            "As embeddings: each run's frozen backbone and each baseline, same probes, same images; images/s of " +
+            "As embeddings: each run's frozen embedding and each baseline, same probes, same images; images/s of " +
             "embedding the test images, measured in this job.");
         lines.AddRange(["", ReportWriter.ToMarkdown(table).TrimEnd('\n')]);
         AtomicFile.WriteAllText(Path.Combine(options.OutputDirectory, "report.md"), string.Join('\n', lines) + "\n");
