@@ -23,7 +23,7 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
     private readonly Conv2d? expandConv;
     private readonly BatchNorm2d? expandNorm;
     private readonly ComputeFormat compute;
-    private readonly int lastStride;
+    private readonly int[] stageStrides;
 
     /// <param name="config">The architecture.</param>
     /// <param name="compute">How convolutions compute; shared with the rest of the model. Null: fp32.</param>
@@ -45,12 +45,12 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
 
         int[] blocks = DepthLayout.Blocks(config.Depth);
         bool bottleneck = DepthLayout.UsesBottleneck(config.Depth);
-        lastStride = config.Stem == Stem.Small ? 1 : 2;
+        stageStrides = [1, 2, 2, config.Stem == Stem.Small ? 1 : 2];
         int inPlanes = width;
-        layer1 = MakeStage(ref inPlanes, width, blocks[0], 1, bottleneck, this.compute);
-        layer2 = MakeStage(ref inPlanes, width * 2, blocks[1], 2, bottleneck, this.compute);
-        layer3 = MakeStage(ref inPlanes, width * 4, blocks[2], 2, bottleneck, this.compute);
-        layer4 = MakeStage(ref inPlanes, width * 8, blocks[3], lastStride, bottleneck, this.compute);
+        layer1 = MakeStage(ref inPlanes, width, blocks[0], stageStrides[0], bottleneck, this.compute);
+        layer2 = MakeStage(ref inPlanes, width * 2, blocks[1], stageStrides[1], bottleneck, this.compute);
+        layer3 = MakeStage(ref inPlanes, width * 4, blocks[2], stageStrides[2], bottleneck, this.compute);
+        layer4 = MakeStage(ref inPlanes, width * 8, blocks[3], stageStrides[3], bottleneck, this.compute);
         if (config.ExpandFeatures is { } expanded)
         {
             expandConv = Conv2d(inPlanes, expanded, 1, bias: false);
@@ -79,16 +79,15 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
     /// <summary>
     /// Height and width of the feature map after stage <paramref name="stage"/> (1..4) for an input of the given size:
     /// every strided layer here (3x3 convs with padding 1, the 7x7 stem with padding 3, the 3x3 max-pool with
-    /// padding 1) maps a side S to (S - 1) / stride + 1. For exporters that lay out the embedding's grid.
+    /// padding 1) maps a side S to (S - 1) / stride + 1, with the strides the layers were built with. For exporters
+    /// that lay out the embedding's grid.
     /// </summary>
     public (int Height, int Width) MapSize(int stage, int height, int width)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(stage, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(stage, 4);
-        var strides = new List<int>();
-        if (Stem is Stem.Stl or Stem.ImageNet) strides.Add(2); // the 7x7 stem conv
-        if (maxpool is not null) strides.Add(2);
-        strides.AddRange(new[] { 1, 2, 2, lastStride }.Take(stage));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(stage, stageStrides.Length);
+        long[] stem = [conv1.stride[0], .. maxpool is null ? Array.Empty<long>() : [maxpool.stride[0]]];
+        var strides = stem.Select(s => (int)s).Concat(stageStrides.Take(stage)).ToArray();
         return (strides.Aggregate(height, (side, stride) => (side - 1) / stride + 1),
             strides.Aggregate(width, (side, stride) => (side - 1) / stride + 1));
     }
