@@ -89,13 +89,15 @@ internal static class CliEmbeddingBench
         var c = configuration.Model;
         var ml = new MLContext(0);
         // Every architecture setting of the configuration, so that no recipe choice changes the network (left unset,
-        // the feature expansion would be the recipe's h = 1,024 for a run bounded by epochs).
+        // the feature expansion would be the recipe's h = 1,024 for a run bounded by epochs, and the embedding would
+        // carry the recipe's 2x2 grid, which the PyTorch side of --compare-pytorch does not compute).
         var options = new AavaeEstimator.Options
         {
             Depth = c.Depth,
             Stem = c.Stem,
             WidthMultiplier = c.WidthMultiplier,
             ExpandFeatures = c.ExpandFeatures ?? 0,
+            EmbeddingGrid = c.EmbeddingGrid,
             LatentDim = c.LatentDim,
             Epochs = 1,
             BatchSize = 32,

@@ -7,7 +7,8 @@ public sealed record EncoderExportOptions
     public string InputName { get; init; } = "image";
 
     /// <summary>
-    /// Name of the output with the pooled backbone features, float32 (N, h): the paper's representation.
+    /// Name of the embedding output, float32 (N, EmbeddingDim): the pooled backbone features h (the paper's
+    /// representation), then the encoder's embedding grid when it has one.
     /// </summary>
     public string EmbeddingName { get; init; } = "embedding";
 
@@ -20,8 +21,8 @@ public sealed record EncoderExportOptions
     public string MuName { get; init; } = "mu";
 
     /// <summary>
-    /// One image per call: the batch dimension is fixed at 1 and the outputs are squeezed to rank 1, (h) and
-    /// (latent). This is the form ML.NET's OnnxTransformer maps to plain Vector&lt;Single, h&gt; columns.
+    /// One image per call: the batch dimension is fixed at 1 and the outputs are squeezed to rank 1, (EmbeddingDim)
+    /// and (latent). This is the form ML.NET's OnnxTransformer maps to plain Vector&lt;Single, n&gt; columns.
     /// </summary>
     public bool SingleImage { get; init; } = false;
 
@@ -37,7 +38,8 @@ public sealed record EncoderExportOptions
 
     /// <summary>
     /// Fixed input height; null takes the model's configured height when exporting an <c>AavaeModel</c>, and a
-    /// symbolic "H" when exporting a bare encoder (the encoder itself accepts any size).
+    /// symbolic "H" when exporting a bare encoder (the encoder itself accepts any size). A bare encoder with an
+    /// embedding grid needs both sizes: the grid's regions are laid out for one map size.
     /// </summary>
     public int? Height { get; init; }
 

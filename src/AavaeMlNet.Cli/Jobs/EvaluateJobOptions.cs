@@ -28,7 +28,8 @@ public sealed record EvaluateJobOptions
     public bool Int8 { get; init; }
     /// <summary>
     /// TorchSharp checkpoints (encoder.ckpt of pretrain, encoder-NAME.ckpt of experiment) to embed with, each PATH or
-    /// NAME=PATH: their backbone features h computed by TorchSharp, as the experiment's probes compute them.
+    /// NAME=PATH: their embeddings (h, then the grid they were trained with or each of <see cref="EmbeddingGrids"/>)
+    /// computed by TorchSharp, as the experiment's probes compute them.
     /// </summary>
     public IReadOnlyList<string> Checkpoints { get; init; } = [];
     /// <summary>

@@ -39,7 +39,10 @@ public sealed class AavaeModel : Module<Tensor, Tensor>
     /// </summary>
     public ComputeFormat Compute { get; } = new();
 
-    /// <summary>The backbone; its pooled output is the representation evaluated by linear probes.</summary>
+    /// <summary>
+    /// The backbone; its <see cref="ResNetEncoder.Embed"/> (pooled h, then the grid) is the representation evaluated by
+    /// linear probes, its forward the pooled h alone that the projection head reads.
+    /// </summary>
     public ResNetEncoder Encoder => encoder;
 
     /// <summary>The likelihood, whose log scale may be learned.</summary>
@@ -54,8 +57,8 @@ public sealed class AavaeModel : Module<Tensor, Tensor>
     public ResNetDecoder Decoder => decoder;
 
     /// <summary>
-    /// The representation (the paper's evaluation protocol: backbone features, plus the grid of
-    /// <see cref="AavaeConfig.EmbeddingGrid"/>). Shape: (N, C, H, W) -> (N, <see cref="AavaeConfig.EmbeddingDim"/>).
+    /// The representation: the backbone features h of the paper's evaluation protocol, then this library's grid of
+    /// <see cref="AavaeConfig.EmbeddingGrid"/> (none when it is 0). Shape: (N, C, H, W) -> (N, <see cref="AavaeConfig.EmbeddingDim"/>).
     /// </summary>
     public override Tensor forward(Tensor images) => encoder.Embed(images);
 

@@ -68,7 +68,7 @@ public class AavaeSettings
     public double? WidthMultiplier { get; set; }
 
     /// <summary>
-    /// Size h of the representation through a 1x1 conv + BatchNorm + ReLU after the last stage; 0: no such layer (the
+    /// Size h of the pooled features through a 1x1 conv + BatchNorm + ReLU after the last stage; 0: no such layer (the
     /// paper's ResNet); null: the recipe's (on the CPU 512 for budgets under 10 minutes, 1024 from 10 minutes or
     /// with epochs; none otherwise). See <see cref="AavaeConfig.ExpandFeatures"/>.
     /// </summary>

@@ -16,8 +16,8 @@ namespace AavaeMlNet.MLNet;
 /// <list type="table">
 /// <item><term>Input column</term><description>Image of known size (LoadImages + ResizeImages), or Vector&lt;Single&gt;
 /// of known size in CHW order with values in [0, 1]</description></item>
-/// <item><term>Output column</term><description>Vector&lt;Single&gt; of known size (h backbone features, or latent
-/// size for mu)</description></item>
+/// <item><term>Output column</term><description>Vector&lt;Single&gt; of known size (the backbone embedding:
+/// EmbeddingDim values, h and the grid; or latent size for mu)</description></item>
 /// <item><term>Package</term><description>AavaeMlNet (TorchSharp for training; ONNX Runtime for
 /// saved models)</description></item>
 /// <item><term>Exportable to ONNX</term><description>Yes (the encoder;

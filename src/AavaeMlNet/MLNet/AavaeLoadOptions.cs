@@ -15,7 +15,7 @@ public class AavaeLoadOptions
     /// <summary>The embedding column.</summary>
     public string OutputColumnName { get; set; } = "Embedding";
 
-    /// <summary>Backbone features h (the paper's protocol) or mu.</summary>
+    /// <summary>The backbone embedding (h and the model's grid) or mu.</summary>
     public Representation Representation { get; set; } = Representation.Backbone;
 
     /// <summary>Images per forward pass.</summary>
