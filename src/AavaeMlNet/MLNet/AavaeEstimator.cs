@@ -96,7 +96,7 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
         /// <summary>Rows in the streaming shuffle pool when the data is not cached.</summary>
         public int ShufflePoolSize { get; set; } = 8192;
 
-        /// <summary>Which vector the transformer emits: backbone features (paper protocol) or mu.</summary>
+        /// <summary>Which vector the transformer emits: the backbone's embedding (h and the grid) or mu.</summary>
         public Representation Representation { get; set; } = Representation.Backbone;
         /// <summary>Images per network call when transforming.</summary>
         public int InferenceBatchSize { get; set; } = 256;

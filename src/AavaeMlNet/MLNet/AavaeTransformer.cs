@@ -14,8 +14,8 @@ namespace AavaeMlNet.MLNet;
 
 /// <summary>
 /// A pretrained AAVAE encoder as an ML.NET transformer: adds a fixed-size Vector&lt;Single&gt; embedding column
-/// (backbone features by default, the paper's protocol; or mu). Transform is lazy and batched; the transformer is a
-/// row-to-row mapper (PredictionEngine) and safe for concurrent cursors.
+/// (the backbone's embedding by default: the paper's pooled h, then the grid; or mu). Transform is lazy and batched;
+/// the transformer is a row-to-row mapper (PredictionEngine) and safe for concurrent cursors.
 /// <para>Saving: <c>mlContext.Model.Save</c> stores the encoder as an ONNX model inside ML.NET's own
 /// <c>OnnxTransformer</c> (preceded by the same pixel extraction), so a loaded model needs ONNX Runtime but no
 /// TorchSharp and yields the same column (within 1e-4). <see cref="SaveCheckpoint"/> keeps the TorchSharp weights
