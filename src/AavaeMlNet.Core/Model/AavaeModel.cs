@@ -58,7 +58,8 @@ public sealed class AavaeModel : Module<Tensor, Tensor>
 
     /// <summary>
     /// The representation: the backbone features h of the paper's evaluation protocol, then this library's grid of
-    /// <see cref="AavaeConfig.EmbeddingGrid"/> (none when it is 0). Shape: (N, C, H, W) -> (N, <see cref="AavaeConfig.EmbeddingDim"/>).
+    /// <see cref="AavaeConfig.EmbeddingGrid"/> (none when it is 0).
+    /// Shape: (N, C, H, W) -> (N, <see cref="AavaeConfig.EmbeddingDim"/>).
     /// </summary>
     public override Tensor forward(Tensor images) => encoder.Embed(images);
 
