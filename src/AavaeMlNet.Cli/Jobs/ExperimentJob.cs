@@ -198,6 +198,7 @@ public static class ExperimentJob
             + FormattableString.Invariant($"beta {beta}, log scale {logScale}, batch {t.BatchSize}, ")
             + FormattableString.Invariant($"lr {t.LearningRate:G3}, {t.Decay} rate, warmup {warmup}{epochs}{budget}, ")
             + FormattableString.Invariant($"clean BatchNorm images {t.CleanBatchNormImages}, ")
+            + (t.WeightAverageDecay > 0 ? FormattableString.Invariant($"weight average {t.WeightAverageDecay}, ") : "")
             + $"compute {PrecisionSupport.Describe(t)}";
     }
 

@@ -151,6 +151,7 @@ public static class FashionMnistDemoJob
                 ["decay"] = training.Decay.ToString(),
                 ["view"] = View(settings),
                 ["clean_bn_images"] = training.CleanBatchNormImages.ToString(),
+                ["weight_average"] = training.WeightAverageDecay.ToString("G"),
                 ["recipe"] = string.Join("; ", training.Recipe),
                 ["label_budgets"] = string.Join(",", options.Labels),
                 ["baselines"] = string.Join(",", options.Baselines),

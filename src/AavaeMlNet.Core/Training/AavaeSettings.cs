@@ -228,6 +228,15 @@ public class AavaeSettings
                                   "statistics of the views (default: the recipe's).", Topic = "After training")]
     public int? CleanBatchNormImages { get; set; }
 
+    /// <summary>
+    /// Decay d of an exponential moving average of the encoder's weights, updated after every step; the encoder ends
+    /// the run with the average (then the BatchNorm recomputation). 0: the last step's weights; null: the recipe's (0).
+    /// </summary>
+    [Setting("--weight-average", "Decay of a moving average of the encoder's weights that the run ends with " +
+                                 "(0.999: about the last 1,000 steps; 0: the last step's weights; default: the " +
+                                 "recipe's, 0).")]
+    public double? WeightAverageDecay { get; set; }
+
     // Checkpoints (where they go is the caller's: the estimator's CheckpointDirectory, the CLI's --checkpoint-dir).
 
     /// <summary>

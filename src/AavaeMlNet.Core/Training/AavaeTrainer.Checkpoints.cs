@@ -28,7 +28,15 @@ public sealed partial class AavaeTrainer
         // to the CPU and back instead would, on CUDA, replace its Parameter objects with new ones while the optimizer
         // kept updating the old ones, and the run would silently stop learning after its first checkpoint.
         string latest = Path.Combine(directory, Checkpoint.LatestFileName);
-        Checkpoint.Save(latest, header, Model, optimizer, Generators);
+        // After a Fit the model holds the average: the checkpoint keeps the run's own weights, to resume from.
+        bool handedOver = averageHandedOver;
+        HandBackAverage();
+        Checkpoint.Save(latest, header, Model, optimizer, Generators, average);
+        if (handedOver)
+        {
+            average!.Swap(Model);
+            averageHandedOver = true;
+        }
         if (numbered) File.Copy(latest, Path.Combine(directory, $"epoch-{epoch:D4}.ckpt"), overwrite: true);
         lastCheckpoint = Path.GetFullPath(latest);
         lastCheckpointTimestamp = time.GetTimestamp();

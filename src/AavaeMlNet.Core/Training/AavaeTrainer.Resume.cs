@@ -27,7 +27,7 @@ public sealed partial class AavaeTrainer
         try
         {
             // Loaded in place, on the run's device (see WriteCheckpoint): the optimizer keeps the model's parameters.
-            Checkpoint.Restore(checkpointPath, trainer.Model, trainer.optimizer, trainer.Generators);
+            Checkpoint.Restore(checkpointPath, trainer.Model, trainer.optimizer, trainer.Generators, trainer.average);
         }
         catch
         {

@@ -29,6 +29,9 @@ public sealed partial class AavaeTrainer : IDisposable
     private DataFingerprint? dataTrained;
     private readonly HashSet<string> warned = [];
     private readonly List<LossSpike> lossSpikes = [];
+    private readonly WeightAverage? average;
+    // True once Fit handed the average to the model: the average then holds the last step's weights.
+    private bool averageHandedOver;
 
     /// <summary>
     /// Creates a trainer with freshly initialized weights (seeded by <see cref="TrainingOptions.Seed"/>).
@@ -63,6 +66,7 @@ public sealed partial class AavaeTrainer : IDisposable
         using (var initial = new Generator((ulong)options.Seed)) WeightInitialization.Apply(Model, initial);
         Model.to(device);
         optimizer = new Adam(Model.parameters(), options.LearningRate, options.WeightDecay);
+        if (options.WeightAverageDecay > 0) average = new WeightAverage(Model, options.WeightAverageDecay);
         generator = new Generator((ulong)options.Seed);
         samplingGenerator = device.type == DeviceType.CPU ? generator : new Generator((ulong)options.Seed, device);
     }
@@ -177,6 +181,8 @@ public sealed partial class AavaeTrainer : IDisposable
         double rate = Options.LearningRate;
         int epochs = Options.Epochs ?? int.MaxValue;
 
+        HandBackAverage();
+        var averaged = average is null ? null : WeightAverage.Averaged(Model);
         Model.train();
         StoppedAtBudget = false;
         long fitStart = time.GetTimestamp();
@@ -227,6 +233,7 @@ public sealed partial class AavaeTrainer : IDisposable
                     optimizer.zero_grad();
                     loss.Total.backward();
                     optimizer.step();
+                    average?.Update(averaged!, step);
                     double reconstruction = loss.Reconstruction.item<float>(), kl = loss.Kl.item<float>();
                     double logVariance = loss.LogVariance.item<float>();
                     window.Add(total, reconstruction, kl, logVariance, batch.shape[0]);
@@ -293,10 +300,23 @@ public sealed partial class AavaeTrainer : IDisposable
             }
         }
         if (guard is { PeakRatio: > 0 and var peak }) LargestLossRatio = Math.Max(LargestLossRatio ?? 0, peak);
+        if (average is not null)
+        {
+            average.Swap(Model);
+            averageHandedOver = true;
+        }
         if (Options.CleanBatchNormImages > 0) RecalibrateBatchNorm(data, cancellationToken);
         Model.eval();
         budgetSpent = Elapsed();
         SpentBeforeFit = TimeSpan.Zero;
+    }
+
+    // After a Fit the model holds the average: training goes on from the last step's weights.
+    private void HandBackAverage()
+    {
+        if (!averageHandedOver) return;
+        average!.Swap(Model);
+        averageHandedOver = false;
     }
 
     // Settles the plan from the measured step time (the first time), or moves its end; the warnings that need the
@@ -363,6 +383,7 @@ public sealed partial class AavaeTrainer : IDisposable
 
     public void Dispose()
     {
+        average?.Dispose();
         optimizer.Dispose();
         if (!ReferenceEquals(samplingGenerator, generator)) samplingGenerator.Dispose();
         generator.Dispose();

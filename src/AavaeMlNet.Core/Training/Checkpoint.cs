@@ -6,8 +6,9 @@ using static TorchSharp.torch;
 namespace AavaeMlNet.Training;
 
 /// <summary>
-/// The native checkpoint: header (JSON), random-generator state, model weights and buffers, optimizer state, and
-/// an end marker that exposes truncation. Written through <see cref="AtomicFile"/>, so an interrupted write never
+/// The native checkpoint: header (JSON), random-generator state, model weights and buffers, optimizer state, the
+/// weight average where the run keeps one (<see cref="TrainingOptions.WeightAverageDecay"/>), and an end marker that
+/// exposes truncation. Written through <see cref="AtomicFile"/>, so an interrupted write never
 /// replaces a good checkpoint.
 /// </summary>
 public static class Checkpoint
@@ -20,7 +21,12 @@ public static class Checkpoint
 
     /// <summary>Writes a checkpoint atomically to <paramref name="path"/>.</summary>
     public static void Save(string path, CheckpointHeader header, AavaeModel model,
-        TorchSharp.Modules.OptimizerHelper? optimizer, IEnumerable<Generator> generators)
+        TorchSharp.Modules.OptimizerHelper? optimizer, IEnumerable<Generator> generators) =>
+        Save(path, header, model, optimizer, generators, average: null);
+
+    /// <summary>As the public <c>Save</c>, with the trainer's weight average (none: an empty block).</summary>
+    internal static void Save(string path, CheckpointHeader header, AavaeModel model,
+        TorchSharp.Modules.OptimizerHelper? optimizer, IEnumerable<Generator> generators, WeightAverage? average)
     {
         AtomicFile.Write(path, stream =>
         {
@@ -39,19 +45,9 @@ public static class Checkpoint
                 writer.Write(state);
             }
             model.save(writer);
-            // Length-prefixed, so that a weights-only load can skip it and still reach the end marker.
-            byte[] optimizerState = [];
-            if (optimizer is not null)
-            {
-                using var buffer = new MemoryStream();
-                using (var bufferWriter = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
-                {
-                    optimizer.save_state_dict(bufferWriter);
-                }
-                optimizerState = buffer.ToArray();
-            }
-            writer.Write(optimizerState.Length);
-            writer.Write(optimizerState);
+            // Blocks, so that a weights-only load can skip them and still reach the end marker.
+            WriteBlock(writer, optimizer is null ? null : optimizer.save_state_dict);
+            if (header.Training.WeightAverageDecay > 0) WriteBlock(writer, average is null ? null : average.Save);
             writer.Write(EndMarker);
             writer.Flush();
         });
@@ -94,7 +90,11 @@ public static class Checkpoint
     /// The architecture is re-checked first, so a mismatch is reported by name rather than as a tensor-shape error.
     /// </summary>
     public static CheckpointHeader Restore(string path, AavaeModel model, TorchSharp.Modules.OptimizerHelper? optimizer,
-        IReadOnlyList<Generator> generators)
+        IReadOnlyList<Generator> generators) => Restore(path, model, optimizer, generators, average: null);
+
+    /// <summary>As the public <c>Restore</c>, with the trainer's weight average to load (null: skipped).</summary>
+    internal static CheckpointHeader Restore(string path, AavaeModel model,
+        TorchSharp.Modules.OptimizerHelper? optimizer, IReadOnlyList<Generator> generators, WeightAverage? average)
     {
         using var reader = Open(path);
         var header = ReadHeader(reader, path);
@@ -113,19 +113,26 @@ public static class Checkpoint
                 generators[i].set_state(state);
             }
             model.load(reader);
-            int optimizerLength = reader.ReadInt32();
-            var optimizerState = reader.ReadBytes(optimizerLength);
-            if (optimizerState.Length != optimizerLength) throw new EndOfStreamException();
+            var optimizerState = ReadBlock(reader);
+            byte[] averageState = header.Training.WeightAverageDecay > 0 ? ReadBlock(reader) : [];
             if (!reader.ReadBytes(EndMarker.Length).AsSpan().SequenceEqual(EndMarker))
                 throw new InvalidDataException(
                     $"Checkpoint '{path}' is truncated or corrupt: its end marker is missing.");
             if (optimizer is not null)
             {
-                if (optimizerLength == 0)
+                if (optimizerState.Length == 0)
                     throw new InvalidDataException(
                         $"Checkpoint '{path}' holds no optimizer state, so training cannot resume from it.");
                 using var optimizerReader = new BinaryReader(new MemoryStream(optimizerState), Encoding.UTF8);
                 optimizer.load_state_dict(optimizerReader);
+            }
+            if (average is not null)
+            {
+                if (averageState.Length == 0)
+                    throw new InvalidDataException(
+                        $"Checkpoint '{path}' holds no weight average, so training cannot resume from it.");
+                using var averageReader = new BinaryReader(new MemoryStream(averageState), Encoding.UTF8);
+                average.Load(averageReader, path);
             }
         }
         catch (EndOfStreamException e)
@@ -134,6 +141,27 @@ public static class Checkpoint
                 $"Checkpoint '{path}' is truncated: it ended at byte {reader.BaseStream.Position}.", e);
         }
         return header;
+    }
+
+    // A length-prefixed block, so that a reader that does not need it can skip it; null writes an empty one.
+    private static void WriteBlock(BinaryWriter writer, Action<BinaryWriter>? write)
+    {
+        byte[] bytes = [];
+        if (write is not null)
+        {
+            using var buffer = new MemoryStream();
+            using (var bufferWriter = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) write(bufferWriter);
+            bytes = buffer.ToArray();
+        }
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+    }
+
+    private static byte[] ReadBlock(BinaryReader reader)
+    {
+        int length = reader.ReadInt32();
+        var bytes = reader.ReadBytes(length);
+        return bytes.Length == length ? bytes : throw new EndOfStreamException();
     }
 
     // The settings that decide tensor shapes; the objective (variant, beta) may change when fine-tuning.

@@ -99,6 +99,12 @@ public sealed record TrainingOptions
     /// the augmented views.
     /// </summary>
     public int CleanBatchNormImages { get; init; } = RecipeResolver.PaperCleanBatchNormImages;
+    /// <summary>
+    /// Decay d of an exponential moving average of the encoder's weights and BatchNorm statistics, updated after every
+    /// step; the encoder ends the run with the average (then the clean BatchNorm recomputation, where set). 0 (the
+    /// paper's): the last step's weights. See <see cref="WeightAverage"/>.
+    /// </summary>
+    public double WeightAverageDecay { get; init; } = RecipeResolver.PaperWeightAverageDecay;
     /// <summary>Run convolutions in the channels-last (NHWC) layout, which libtorch's oneDNN kernels prefer.</summary>
     public bool ChannelsLast { get; init; } = AavaeSettings.Default.ChannelsLast;
 
@@ -128,6 +134,8 @@ public sealed record TrainingOptions
             "TimeBudget must be positive.");
         Require(CleanBatchNormImages >= 0, nameof(CleanBatchNormImages), CleanBatchNormImages,
             "CleanBatchNormImages must be >= 0.");
+        Require(WeightAverageDecay is >= 0 and < 1, nameof(WeightAverageDecay), WeightAverageDecay,
+            "WeightAverageDecay must be in [0, 1) (0: no average).");
         Require(Enum.IsDefined(Decay), nameof(Decay), Decay, "Decay must be Constant, Cosine or Linear.");
         Require(Enum.IsDefined(Precision), nameof(Precision), Precision,
             "Precision must be Auto, Float32 or BFloat16Mixed.");
