@@ -231,6 +231,8 @@ public class AavaeSettings
     /// <summary>
     /// Decay d of an exponential moving average of the encoder's weights, updated after every step; the encoder ends
     /// the run with the average (then the BatchNorm recomputation). 0: the last step's weights; null: the recipe's (0).
+    /// What happens during the run (the epoch callbacks, an experiment's online probe, epoch checkpoints and
+    /// last.ckpt's weights) sees the last step's weights; last.ckpt keeps the average beside them, for a resume.
     /// </summary>
     [Setting("--weight-average", "Decay of a moving average of the encoder's weights that the run ends with " +
                                  "(0.999: about the last 1,000 steps; 0: the last step's weights; default: the " +

@@ -126,6 +126,10 @@ public sealed partial class AavaeTrainer : IDisposable
     /// </summary>
     public double? LargestLossRatio { get; private set; }
 
+    /// <summary>The weight average (<see cref="TrainingOptions.WeightAverageDecay"/>), for tests; null without one.
+    /// </summary>
+    internal WeightAverage? Average => average;
+
     /// <summary>Called with the step number before each step's forward pass (tests break the weights there).</summary>
     internal Action<long>? BeforeStep { get; set; }
 
@@ -190,7 +194,9 @@ public sealed partial class AavaeTrainer : IDisposable
         TimeSpan Elapsed() => spentBefore + time.GetElapsedTime(fitStart);
         lastCheckpointTimestamp = fitStart;
         long fitSteps = 0;
-        using var guard = Options.LossSpikeFactor is { } factor ? new LossSpikeGuard(Model, optimizer, factor) : null;
+        using var guard = Options.LossSpikeFactor is { } factor
+            ? new LossSpikeGuard(Model, optimizer, factor, average?.Tensors)
+            : null;
         (long Step, TimeSpan At) measuredFrom = default;
         bool checkpointDue = false;
         while (epoch < epochs && !StoppedAtBudget)

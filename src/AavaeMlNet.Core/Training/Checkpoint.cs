@@ -24,7 +24,7 @@ public static class Checkpoint
         TorchSharp.Modules.OptimizerHelper? optimizer, IEnumerable<Generator> generators) =>
         Save(path, header, model, optimizer, generators, average: null);
 
-    /// <summary>As the public <c>Save</c>, with the trainer's weight average (none: an empty block).</summary>
+    /// <summary>As the public <c>Save</c>, with the trainer's weight average (null: none).</summary>
     internal static void Save(string path, CheckpointHeader header, AavaeModel model,
         TorchSharp.Modules.OptimizerHelper? optimizer, IEnumerable<Generator> generators, WeightAverage? average)
     {
@@ -47,7 +47,8 @@ public static class Checkpoint
             model.save(writer);
             // Blocks, so that a weights-only load can skip them and still reach the end marker.
             WriteBlock(writer, optimizer is null ? null : optimizer.save_state_dict);
-            if (header.Training.WeightAverageDecay > 0) WriteBlock(writer, average is null ? null : average.Save);
+            // Only a trainer's checkpoint carries the average: a weights-only one stays readable by any version.
+            if (average is not null) WriteBlock(writer, average.Save);
             writer.Write(EndMarker);
             writer.Flush();
         });
@@ -114,8 +115,16 @@ public static class Checkpoint
             }
             model.load(reader);
             var optimizerState = ReadBlock(reader);
-            byte[] averageState = header.Training.WeightAverageDecay > 0 ? ReadBlock(reader) : [];
-            if (!reader.ReadBytes(EndMarker.Length).AsSpan().SequenceEqual(EndMarker))
+            // The weight average's block, where there is one, comes before the end marker.
+            byte[] averageState = [];
+            var end = reader.ReadBytes(EndMarker.Length);
+            if (end.Length == EndMarker.Length && !end.AsSpan().SequenceEqual(EndMarker))
+            {
+                reader.BaseStream.Seek(-end.Length, SeekOrigin.Current);
+                averageState = ReadBlock(reader);
+                end = reader.ReadBytes(EndMarker.Length);
+            }
+            if (!end.AsSpan().SequenceEqual(EndMarker))
                 throw new InvalidDataException(
                     $"Checkpoint '{path}' is truncated or corrupt: its end marker is missing.");
             if (optimizer is not null)
@@ -160,6 +169,7 @@ public static class Checkpoint
     private static byte[] ReadBlock(BinaryReader reader)
     {
         int length = reader.ReadInt32();
+        if (length < 0) throw new EndOfStreamException();
         var bytes = reader.ReadBytes(length);
         return bytes.Length == length ? bytes : throw new EndOfStreamException();
     }

@@ -9,9 +9,9 @@ namespace AavaeMlNet.Training;
 /// within an epoch, but its representation lost 8 points for good, and nothing stopped it because no value was NaN.
 /// The remedy is the one large-model training uses (PaLM, Sec. 5.1: restart from a checkpoint before the spike and
 /// skip the batches around it): the guard keeps an in-memory copy of the weights, BatchNorm statistics and Adam's
-/// moments from the last calm stretch of the run, and when a step's loss exceeds <see cref="Factor"/> times the
-/// running mean of the losses before it, that step is not applied and the copy is put back; training goes on with
-/// the next batches and the schedule goes on from the current step.
+/// moments (and the weight average, where the run keeps one) from the last calm stretch of the run, and when a step's
+/// loss exceeds <see cref="Factor"/> times the running mean of the losses before it, that step is not applied and the
+/// copy is put back; training goes on with the next batches and the schedule goes on from the current step.
 /// </summary>
 /// <remarks>
 /// The running mean is an exponential average of the losses the guard accepted (horizon about
@@ -45,6 +45,9 @@ public sealed class LossSpikeGuard : IDisposable
     // written in place), so this only guards against a caller that does.
     private readonly Dictionary<string, Tensor> weights = [];
     private readonly List<(long Step, Tensor Average, Tensor Squares)> moments = [];
+    // Tensors that follow the weights and go back with them (the trainer's weight average), and their copies.
+    private readonly IReadOnlyList<Tensor> followers;
+    private readonly List<Tensor> followerCopies = [];
     private long snapshotStep = -1;
     private long lastRollbackStep = long.MinValue;
     private int consecutiveRollbacks;
@@ -52,10 +55,11 @@ public sealed class LossSpikeGuard : IDisposable
     private double mean;
     private double worstSinceSnapshot;
 
-    internal LossSpikeGuard(AavaeModel model, Adam optimizer, double factor)
+    internal LossSpikeGuard(AavaeModel model, Adam optimizer, double factor, IReadOnlyList<Tensor>? followers = null)
     {
         this.model = model;
         this.optimizer = optimizer;
+        this.followers = followers ?? [];
         Factor = factor;
     }
 
@@ -104,6 +108,7 @@ public sealed class LossSpikeGuard : IDisposable
         using (no_grad())
         {
             foreach (var (name, live) in model.state_dict()) live.copy_(weights[name]);
+            foreach (var (live, saved) in followers.Zip(followerCopies)) live.copy_(saved);
             foreach (var (state, (moment, average, squares)) in optimizer.States().Zip(moments))
             {
                 state.step = moment;
@@ -122,12 +127,14 @@ public sealed class LossSpikeGuard : IDisposable
             // The copies outlive the step's dispose scope that Judge runs in.
             static Tensor Copy(Tensor live) => live.detach().clone().DetachFromDisposeScope();
             foreach (var (name, live) in model.state_dict()) weights.Add(name, Copy(live));
+            followerCopies.AddRange(followers.Select(Copy));
             foreach (var state in optimizer.States())
                 moments.Add((state.step, Copy(state.exp_avg), Copy(state.exp_avg_sq)));
         }
         else
         {
             foreach (var (name, live) in model.state_dict()) weights[name].copy_(live);
+            foreach (var (live, saved) in followers.Zip(followerCopies)) saved.copy_(live);
             int i = 0;
             foreach (var state in optimizer.States())
             {
@@ -143,6 +150,7 @@ public sealed class LossSpikeGuard : IDisposable
     public void Dispose()
     {
         foreach (var saved in weights.Values) saved.Dispose();
+        foreach (var saved in followerCopies) saved.Dispose();
         foreach (var (_, average, squares) in moments)
         {
             average.Dispose();

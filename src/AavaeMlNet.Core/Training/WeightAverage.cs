@@ -25,15 +25,20 @@ internal sealed class WeightAverage : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(decay, 1);
         this.decay = decay;
         using var _ = no_grad();
-        average = [.. Averaged(model).Select(t => t.detach().clone())];
+        // The copies outlive any dispose scope the trainer is built in.
+        average = [.. Averaged(model).Select(t => t.clone().DetachFromDisposeScope())];
     }
+
+    /// <summary>The average's own tensors, in the order of <see cref="Averaged"/> (the loss-spike guard copies them).
+    /// </summary>
+    public IReadOnlyList<Tensor> Tensors => average;
 
     /// <summary>Moves the average toward the model's current weights after step <paramref name="step"/>.</summary>
     public void Update(IReadOnlyList<Tensor> live, long step)
     {
         double d = Math.Min(decay, (1.0 + step) / (10.0 + step));
         using var _ = no_grad();
-        using var weight = tensor((float)(1 - d));
+        using var weight = tensor((float)(1 - d), device: average[0].device);
         for (int i = 0; i < average.Count; i++) average[i].lerp_(live[i], weight);
     }
 

@@ -148,7 +148,7 @@ public class LossSpikeGuardTests
 
     // A hundredfold scale of the decoder's output convolution: the reconstruction grows a hundredfold, the loss about
     // ten thousandfold, and every value stays finite.
-    private static void BreakDecoder(AavaeTrainer trainer)
+    internal static void BreakDecoder(AavaeTrainer trainer)
     {
         using var noGrad = no_grad();
         foreach (var (name, parameter) in trainer.Model.Decoder.named_parameters())

@@ -50,7 +50,11 @@ public class WeightAverageTests
             foreach (var t in live) t.add_(1);
         var moved = Weights(model);
         average.Swap(model);
-        Assert.Equal(before[FirstParameter(model)], Weights(model)[FirstParameter(model)]);
+        var swapped = Weights(model);
+        // Every averaged tensor (the encoder's) holds the average, the rest of the model its own weights.
+        Assert.All(moved.Keys, name => Assert.Equal(
+            name.StartsWith("encoder.", StringComparison.Ordinal) && !name.EndsWith("num_batches_tracked")
+                ? before[name] : moved[name], swapped[name]));
         average.Swap(model);
         Assert.All(moved.Keys, name => Assert.Equal(moved[name], Weights(model)[name]));
     }
@@ -105,18 +109,42 @@ public class WeightAverageTests
     {
         string directory = TempDirectory();
         var options = Options(directory, epochs: 1) with { WeightAverageDecay = 0.9 };
+        Dictionary<string, float[]> averaged;
         using (var trainer = new AavaeTrainer(TinyConfig(), Augmentation, options))
         {
             trainer.Fit(new TensorBatchSource(Squares(16)));
+            averaged = Weights(trainer.Model);
             var header = Checkpoint.ReadHeader(Path.Combine(directory, Checkpoint.LatestFileName));
             Checkpoint.Save(Path.Combine(directory, "weights-only.ckpt"), header, trainer.Model, optimizer: null,
                 generators: []);
         }
         string weightsOnly = Path.Combine(directory, "weights-only.ckpt");
-        var (model, _) = Checkpoint.LoadModel(weightsOnly); // inference reads it
-        model.Dispose();
+        var (model, _) = Checkpoint.LoadModel(weightsOnly); // inference reads the run's final (averaged) weights
+        using (model) Assert.All(averaged.Keys, name => Assert.Equal(averaged[name], Weights(model)[name]));
         var error = Assert.Throws<InvalidDataException>(() => AavaeTrainer.Resume(weightsOnly, epochs: 2));
         Assert.Contains("holds no optimizer state", error.Message);
+    }
+
+    [Fact]
+    public void A_loss_spike_rollback_puts_the_weight_average_back_with_the_weights()
+    {
+        // As LossSpikeGuardTests: 8 steps per epoch, copies at steps 99 and 200, the decoder broken before step 250.
+        using var images = Squares(64);
+        using var trainer = new AavaeTrainer(TinyConfig(), Augmentation,
+            Options(null, epochs: 33) with { WeightAverageDecay = 0.9 });
+        List<float[]>? atCopy = null, afterRollback = null;
+        List<float[]> Average() => [.. trainer.Average!.Tensors.Select(t => t.data<float>().ToArray())];
+        trainer.BeforeStep = step =>
+        {
+            if (step == 200) atCopy = Average();
+            if (step == 250) LossSpikeGuardTests.BreakDecoder(trainer);
+            if (step == 251) afterRollback = Average();
+        };
+        trainer.Fit(new TensorBatchSource(images));
+
+        Assert.Equal(250, Assert.Single(trainer.LossSpikes).Step);
+        Assert.Equal(atCopy!.Count, afterRollback!.Count);
+        for (int i = 0; i < atCopy.Count; i++) Assert.Equal(atCopy[i], afterRollback[i]);
     }
 
     [Theory]
