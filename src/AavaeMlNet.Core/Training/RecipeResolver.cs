@@ -170,8 +170,8 @@ public static class RecipeResolver
                 : "the paper keeps the statistics of the views");
         double average = Choose(nameof(s.WeightAverageDecay), s.WeightAverageDecay,
             cpu ? CpuWeightAverageDecay : PaperWeightAverageDecay, cpu
-                ? "no average: the last step's weights (an average of the whole network with decay 0.999 lost 0.43 " +
-                  "points at 10 minutes)"
+                ? "no average: the last step's weights (an average lost 0.43 points at 10 minutes and was level " +
+                  "over the hour)"
                 : "the paper keeps the last step's weights");
         var augmentation = s.ToAugmentation(channels, height, width);
         bool viewsGiven = s.Augmentation is not null || s.Preset is not null;
