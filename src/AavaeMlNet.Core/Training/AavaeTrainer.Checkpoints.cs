@@ -32,11 +32,7 @@ public sealed partial class AavaeTrainer
         bool handedOver = averageHandedOver;
         HandBackAverage();
         Checkpoint.Save(latest, header, Model, optimizer, Generators, average);
-        if (handedOver)
-        {
-            average!.Swap(Model);
-            averageHandedOver = true;
-        }
+        if (handedOver) HandOverAverage();
         if (numbered) File.Copy(latest, Path.Combine(directory, $"epoch-{epoch:D4}.ckpt"), overwrite: true);
         lastCheckpoint = Path.GetFullPath(latest);
         lastCheckpointTimestamp = time.GetTimestamp();

@@ -306,15 +306,19 @@ public sealed partial class AavaeTrainer : IDisposable
             }
         }
         if (guard is { PeakRatio: > 0 and var peak }) LargestLossRatio = Math.Max(LargestLossRatio ?? 0, peak);
-        if (average is not null)
-        {
-            average.Swap(Model);
-            averageHandedOver = true;
-        }
+        HandOverAverage();
         if (Options.CleanBatchNormImages > 0) RecalibrateBatchNorm(data, cancellationToken);
         Model.eval();
         budgetSpent = Elapsed();
         SpentBeforeFit = TimeSpan.Zero;
+    }
+
+    // At the end of a Fit the model takes the average (the average keeps the last step's weights).
+    private void HandOverAverage()
+    {
+        if (average is null || averageHandedOver) return;
+        average.Swap(Model);
+        averageHandedOver = true;
     }
 
     // After a Fit the model holds the average: training goes on from the last step's weights.
