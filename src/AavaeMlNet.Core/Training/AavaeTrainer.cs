@@ -30,8 +30,6 @@ public sealed partial class AavaeTrainer : IDisposable
     private readonly HashSet<string> warned = [];
     private readonly List<LossSpike> lossSpikes = [];
     private readonly WeightAverage? average;
-    // True once Fit handed the average to the model: the average then holds the last step's weights.
-    private bool averageHandedOver;
 
     /// <summary>
     /// Creates a trainer with freshly initialized weights (seeded by <see cref="TrainingOptions.Seed"/>).
@@ -311,22 +309,6 @@ public sealed partial class AavaeTrainer : IDisposable
         Model.eval();
         budgetSpent = Elapsed();
         SpentBeforeFit = TimeSpan.Zero;
-    }
-
-    // At the end of a Fit the model takes the average (the average keeps the last step's weights).
-    private void HandOverAverage()
-    {
-        if (average is null || averageHandedOver) return;
-        average.Swap(Model);
-        averageHandedOver = true;
-    }
-
-    // After a Fit the model holds the average: training goes on from the last step's weights.
-    private void HandBackAverage()
-    {
-        if (!averageHandedOver) return;
-        average!.Swap(Model);
-        averageHandedOver = false;
     }
 
     // Settles the plan from the measured step time (the first time), or moves its end; the warnings that need the
