@@ -75,7 +75,8 @@ public static class PretrainJob
     /// <summary>
     /// A manifest declares its data set's view preset and normalization; they apply unless the settings hold a whole
     /// view distribution. An explicit preset (--preset) still wins over the manifest's, with the manifest's
-    /// normalization, which belongs to the data, not to the preset.
+    /// normalization, which belongs to the data, not to the preset. Views the manifest chose carry it as their origin,
+    /// so the run header does not count them as the user's.
     /// </summary>
     internal static AavaeSettings WithManifestViews(AavaeSettings settings, DatasetManifest? manifest)
     {
@@ -86,6 +87,9 @@ public static class PretrainJob
         {
             Normalization = new Normalization([.. manifest.Normalization.Mean], [.. manifest.Normalization.Std]),
         };
+        if (settings.Preset is null)
+            views.AugmentationOrigin = (preset.ToString().ToLowerInvariant(),
+                $"declared by the {manifest.Name} manifest, with its normalization");
         return views;
     }
 

@@ -109,6 +109,13 @@ public class AavaeSettings
     public AugmentationOptions? Augmentation { get; set; }
 
     /// <summary>
+    /// The name and origin of <see cref="Augmentation"/> when the user did not give it, in a run header's words: a data
+    /// set's manifest declares its views ("grayscale", "declared by the fashion-mnist manifest, with its
+    /// normalization"). Null: the user gave it. Not a flag.
+    /// </summary>
+    public (string Name, string DeclaredBy)? AugmentationOrigin { get; set; }
+
+    /// <summary>
     /// View preset; null picks by shape: grayscale for 1 channel, CIFAR-10 up to 64 pixels, STL-10 above.
     /// </summary>
     [Setting("--preset", "Augmentation preset (default: by image shape).", Topic = "Views")]

@@ -175,9 +175,11 @@ public static class RecipeResolver
                   "over the hour)"
                 : "the paper keeps the last step's weights");
         var augmentation = s.ToAugmentation(channels, height, width);
-        bool viewsGiven = s.Augmentation is not null || s.Preset is not null;
-        choices.Add(new RecipeChoice("Views", ViewName(s, augmentation), viewsGiven, viewsGiven ? "set by you"
-                : $"the preset for {channels}-channel {height}x{width} images"));
+        var declared = s.Augmentation is null ? null : s.AugmentationOrigin;
+        bool viewsGiven = declared is null && (s.Augmentation is not null || s.Preset is not null);
+        choices.Add(new RecipeChoice("Views", declared?.Name ?? ViewName(s, augmentation), viewsGiven,
+            viewsGiven ? "set by you"
+            : declared?.DeclaredBy ?? $"the preset for {channels}-channel {height}x{width} images"));
 
         var config = new AavaeConfig
         {

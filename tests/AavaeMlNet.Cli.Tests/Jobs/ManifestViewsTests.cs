@@ -63,6 +63,24 @@ public class ManifestViewsTests
     }
 
     [Fact]
+    public void The_header_counts_the_manifest_views_as_the_data_sets_and_an_explicit_preset_as_the_users()
+    {
+        var manifest = ManifestSources.Load("fashion-mnist");
+        RecipeChoice Views(AavaeSettings settings) => PretrainJob.WithManifestViews(settings, manifest)
+            .Resolve(1, 28, 28, 60_000).Choices.Single(choice => choice.Setting == "Views");
+
+        var declared = Views(new AavaeSettings());
+        Assert.False(declared.ByUser);
+        Assert.Equal("Views grayscale (recipe: declared by the fashion-mnist manifest, with its normalization)",
+            declared.ToString());
+        var chosen = Views(new AavaeSettings { Preset = AugmentationPreset.Cifar10 });
+        Assert.True(chosen.ByUser);
+        Assert.Equal("Views custom (yours)", chosen.ToString());
+        var plain = new AavaeSettings().Resolve(1, 28, 28, 60_000).Choices.Single(choice => choice.Setting == "Views");
+        Assert.Equal("Views grayscale preset (recipe: the preset for 1-channel 28x28 images)", plain.ToString());
+    }
+
+    [Fact]
     public void The_built_in_manifests_declare_the_normalization_of_their_presets()
     {
         foreach (var (name, preset) in new[]
