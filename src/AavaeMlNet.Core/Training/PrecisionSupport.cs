@@ -39,12 +39,31 @@ public sealed record CpuBf16Features(string Model, bool Avx512, bool NativeBf16)
         return new CpuBf16Features(model.Length > 0 ? model : "unknown CPU", avx512, avx512 && native);
     }
 
+    /// <summary>
+    /// The features oneDNN may use under its instruction-set cap (the ONEDNN_MAX_CPU_ISA or DNNL_MAX_CPU_ISA
+    /// variable: SSE41, AVX, AVX2, AVX2_VNNI, AVX2_VNNI_2, AVX512_CORE, AVX512_CORE_VNNI, AVX512_CORE_BF16, ...,
+    /// ALL). A cap below AVX512_CORE leaves no AVX-512, one below AVX512_CORE_BF16 no native bf16, so Auto does not
+    /// pick bf16 that oneDNN would run on reference kernels. Null, empty or a value oneDNN does not know: no cap.
+    /// </summary>
+    public CpuBf16Features CappedBy(string? maxIsa)
+    {
+        string cap = (maxIsa ?? "").Trim().ToUpperInvariant();
+        bool belowAvx512 = cap is "SSE41" or "AVX" or "AVX2" or "AVX2_VNNI" or "AVX2_VNNI_2";
+        bool belowBf16 = belowAvx512 || cap is "AVX512_CORE" or "AVX512_CORE_VNNI";
+        bool avx512 = Avx512 && !belowAvx512, native = NativeBf16 && !belowBf16;
+        return avx512 == Avx512 && native == NativeBf16 ? this
+            : new CpuBf16Features($"{Model} (oneDNN capped at {cap})", avx512, native);
+    }
+
     private static CpuBf16Features Detect()
     {
         const string cpuInfo = "/proc/cpuinfo";
-        if (OperatingSystem.IsLinux() && File.Exists(cpuInfo)) return FromCpuInfo(File.ReadAllText(cpuInfo));
+        string? cap = Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA")
+                      ?? Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA");
+        if (OperatingSystem.IsLinux() && File.Exists(cpuInfo))
+            return FromCpuInfo(File.ReadAllText(cpuInfo)).CappedBy(cap);
         bool avx512 = Avx512BW.IsSupported && Avx512BW.VL.IsSupported && Avx512DQ.IsSupported;
-        return new CpuBf16Features("unknown CPU", avx512, NativeBf16: false);
+        return new CpuBf16Features("unknown CPU", avx512, NativeBf16: false).CappedBy(cap);
     }
 }
 

@@ -55,6 +55,20 @@ public class PretrainCommandTests(PretrainedModel model)
     }
 
     [Fact]
+    public void A_oneDNN_cap_at_AVX2_makes_Auto_run_float32_and_the_header_names_the_cap()
+    {
+        string directory = TinyData.NewDirectory("isa-cap");
+        var cap = new Dictionary<string, string> { ["ONEDNN_MAX_CPU_ISA"] = "AVX2" };
+        var result = CliProcess.Run(directory, cap,
+            ["pretrain", "--idx", model.TrainImages, .. PretrainedModel.TinyArguments, "--output", "m.zip"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var header = Checkpoint.ReadHeader(Path.Combine(directory, "encoder.ckpt"));
+        Assert.Equal(AavaeMlNet.Model.Precision.Float32, header.ComputePrecision);
+        if (CpuBf16Features.Current.Avx512)
+            Assert.Contains("(oneDNN capped at AVX2) has no native bf16)", result.Stdout);
+    }
+
+    [Fact]
     public void View_and_schedule_flags_reach_the_checkpoint_and_a_malformed_range_is_a_one_line_error()
     {
         string directory = TinyData.NewDirectory("view");

@@ -199,6 +199,26 @@ public class PrecisionTests
     }
 
     [Fact]
+    public void A_oneDNN_cap_below_AVX512_BF16_takes_native_bf16_away_and_Auto_picks_float32()
+    {
+        var zen4 = new CpuBf16Features("AMD EPYC 9R14", Avx512: true, NativeBf16: true);
+        var avx2 = zen4.CappedBy("avx2");
+        Assert.Equal(new CpuBf16Features("AMD EPYC 9R14 (oneDNN capped at AVX2)", false, false), avx2);
+        Assert.Equal(Precision.Float32, PrecisionSupport.Resolve(Precision.Auto, avx2));
+        Assert.Throws<NotSupportedException>(() => PrecisionSupport.Resolve(Precision.BFloat16Mixed, avx2));
+        var core = zen4.CappedBy(" AVX512_CORE_VNNI ");
+        Assert.Equal(new CpuBf16Features("AMD EPYC 9R14 (oneDNN capped at AVX512_CORE_VNNI)", true, false), core);
+        Assert.Equal(Precision.Float32, PrecisionSupport.Resolve(Precision.Auto, core));
+        Assert.Equal(Precision.BFloat16Mixed, PrecisionSupport.Resolve(Precision.BFloat16Mixed, core));
+        foreach (string noCap in new[] { "AVX512_CORE_BF16", "AVX512_CORE_AMX", "ALL", "", "nonsense" })
+            Assert.Same(zen4, zen4.CappedBy(noCap));
+        Assert.Same(zen4, zen4.CappedBy(null));
+        // A cap above what the CPU has changes nothing: it is still an AVX2-only CPU, under its own name.
+        var zen3 = new CpuBf16Features("AMD EPYC 7B13", Avx512: false, NativeBf16: false);
+        Assert.Same(zen3, zen3.CappedBy("AVX2"));
+    }
+
+    [Fact]
     public void Auto_resolves_on_this_machine_as_its_cpuinfo_flags_say()
     {
         // Off Linux the features come from the runtime's AVX-512 checks, which report no native bf16: Auto is fp32.
