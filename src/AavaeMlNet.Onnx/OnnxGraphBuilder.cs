@@ -147,7 +147,14 @@ internal sealed class OnnxGraphBuilder
         initializers.RemoveAll(i => !used.Contains(i.Name));
     }
 
-    // Per-output-channel symmetric int8 weights (zero point 0) and the DequantizeLinear that restores them.
+    // Per-output-channel symmetric 8-bit weights and the DequantizeLinear that restores them, stored as uint8 with
+    // zero point 128 (values 1..255), not as int8: ONNX Runtime multiplies uint8 activations by int8 weights, on CPUs
+    // without VNNI (AVX2-only), with vpmaddubsw, which saturates a pair of products at 32,767 (2 x 255 x 127 does not
+    // fit), and int8 embeddings agreed with the float ones only to a cosine of 0.68-0.94 there. Its uint8 x uint8
+    // kernels widen to 16 bits first and are exact on every CPU, in any session (a model.zip's OnnxTransformer
+    // included, whose session options cannot ask for ONNX Runtime's exact mode).
+    private const int WeightZero = 128;
+
     private string QuantizedWeight(Initializer weight, List<Node> rewritten)
     {
         float[] values = weight.Floats!;
@@ -162,11 +169,13 @@ internal sealed class OnnxGraphBuilder
             foreach (float v in channel) largest = Math.Max(largest, Math.Abs(v));
             scales[c] = largest > 0 ? largest / 127f : 1e-8f;
             for (int i = 0; i < perChannel; i++)
-                quantized[c * perChannel + i] = (byte)(sbyte)Math.Clamp(MathF.Round(channel[i] / scales[c]), -127, 127);
+                quantized[c * perChannel + i] =
+                    (byte)(WeightZero + Math.Clamp(MathF.Round(channel[i] / scales[c]), -127, 127));
         }
-        string q = AddByteInitializer($"{weight.Name}.int8", weight.Dims, TensorDataType.Int8, quantized);
+        string q = AddByteInitializer($"{weight.Name}.int8", weight.Dims, TensorDataType.UInt8, quantized);
         string s = AddInitializer($"{weight.Name}.scale", [channels], scales);
-        string z = AddByteInitializer($"{weight.Name}.zero", [channels], TensorDataType.Int8, new byte[channels]);
+        string z = AddByteInitializer($"{weight.Name}.zero", [channels], TensorDataType.UInt8,
+            Enumerable.Repeat((byte)WeightZero, channels).ToArray());
         string output = $"{weight.Name}.dq";
         Claim(output);
         rewritten.Add(new Node("DequantizeLinear", $"{output}/DequantizeLinear", [q, s, z], [output],

@@ -14,7 +14,9 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
     // of float32 there), so embeddings larger than 50 get 1e-6 of their largest value.
     private const float Tolerance = 5e-5f;
 
-    private static float ToleranceFor(float[] embedding) => Math.Max(Tolerance, 1e-6f * embedding.Max(Math.Abs));
+    // fp32 rounding through up to 50 layers, summed in another order: 1.05e-6 of the largest value was measured on an
+    // AVX2-only CPU (ResNet-50, 64 px, grid 2); a wrong graph is off by far more.
+    private static float ToleranceFor(float[] embedding) => Math.Max(Tolerance, 2e-6f * embedding.Max(Math.Abs));
 
     public static TheoryData<Depth, Stem, int, int, int?, int> DepthsAndStems()
     {
