@@ -169,11 +169,12 @@ public class AavaeSettings
     public double? WarmupEpochs { get; set; }
 
     /// <summary>
-    /// Rate after warmup: Constant, or Cosine / Linear decay to zero at the end of the run; null: the recipe's
-    /// (constant, as the paper).
+    /// Rate after warmup: Constant, Cosine / Linear decay to zero at the end of the run, or Cooldown (constant, then
+    /// linear to zero over the run's last fifth); null: the recipe's (constant, as the paper).
     /// </summary>
-    [Setting("--decay", "Learning rate after warmup: constant (paper), or cosine / linear decay to zero at the end " +
-                        "of the run (its last step, or its budget when that ends it first).")]
+    [Setting("--decay", "Learning rate after warmup: constant (paper), cosine / linear decay to zero at the end " +
+                        "of the run (its last step, or its budget when that ends it first), or cooldown (constant, " +
+                        "then linear to zero over the run's last fifth).")]
     public LearningRateDecay? Decay { get; set; }
 
     /// <summary>Adam weight decay (paper: 0).</summary>

@@ -9,6 +9,11 @@ public enum LearningRateDecay
     Cosine,
     /// <summary>A straight line from the base rate to zero at the end of the run.</summary>
     Linear,
+    /// <summary>
+    /// Constant, then a straight line to zero over the last <see cref="LearningRateSchedule.CooldownShare"/> of the
+    /// run (warmup-stable-decay): a constant run's end, annealed.
+    /// </summary>
+    Cooldown,
 }
 
 /// <summary>
@@ -16,11 +21,15 @@ public enum LearningRateDecay
 /// </summary>
 public static class LearningRateSchedule
 {
+    /// <summary>The share of the post-warmup run over which <see cref="LearningRateDecay.Cooldown"/> decays.</summary>
+    public const double CooldownShare = 0.2;
+
     /// <summary>
     /// Learning rate for the 0-based optimisation <paramref name="step"/>: baseRate * (step + 1) / warmupSteps during
     /// warmup, then baseRate times the decay factor of <paramref name="progress"/>, the fraction of the post-warmup
     /// run already done (0 at the end of warmup, 1 at the end of the run): 1 (constant),
-    /// (1 + cos(pi * progress)) / 2 (cosine) or 1 - progress (linear).
+    /// (1 + cos(pi * progress)) / 2 (cosine), 1 - progress (linear) or min(1, (1 - progress) / CooldownShare)
+    /// (cooldown).
     /// </summary>
     public static double At(long step, double baseRate, long warmupSteps,
         LearningRateDecay decay = LearningRateDecay.Constant, double progress = 0)
@@ -31,6 +40,7 @@ public static class LearningRateSchedule
         {
             LearningRateDecay.Cosine => baseRate * 0.5 * (1 + Math.Cos(Math.PI * p)),
             LearningRateDecay.Linear => baseRate * (1 - p),
+            LearningRateDecay.Cooldown => baseRate * Math.Min(1, (1 - p) / CooldownShare),
             _ => baseRate,
         };
     }

@@ -136,7 +136,7 @@ public sealed record TrainingOptions
             "CleanBatchNormImages must be >= 0.");
         Require(WeightAverageDecay is >= 0 and < 1, nameof(WeightAverageDecay), WeightAverageDecay,
             "WeightAverageDecay must be in [0, 1) (0: no average).");
-        Require(Enum.IsDefined(Decay), nameof(Decay), Decay, "Decay must be Constant, Cosine or Linear.");
+        Require(Enum.IsDefined(Decay), nameof(Decay), Decay, "Decay must be Constant, Cosine, Linear or Cooldown.");
         Require(Enum.IsDefined(Precision), nameof(Precision), Precision,
             "Precision must be Auto, Float32 or BFloat16Mixed.");
         Require(Threads is not < 1, nameof(Threads), Threads, "Threads must be at least 1.");

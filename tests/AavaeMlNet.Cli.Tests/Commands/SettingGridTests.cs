@@ -51,7 +51,7 @@ public class SettingGridTests
     [InlineData("crop-scale=0.2,1,0.5",
         "--set crop-scale='0.2,1,0.5' must list MIN,MAX pairs, for example 0.2,1,0.35,1.")]
     [InlineData("lr=fast", "--lr 'fast' must be a number.")]
-    [InlineData("decay=sometimes", "--decay 'sometimes' must be one of constant, cosine, linear.")]
+    [InlineData("decay=sometimes", "--decay 'sometimes' must be one of constant, cosine, linear, cooldown.")]
     public void Bad_sets_are_refused_with_what_was_expected(string set, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => SettingGrid.Parse([set]));

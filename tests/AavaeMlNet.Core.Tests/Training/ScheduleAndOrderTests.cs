@@ -57,6 +57,11 @@ public class DecayScheduleTests
     [InlineData(LearningRateDecay.Linear, 0.25, 7.5e-4)]
     [InlineData(LearningRateDecay.Linear, 1.0, 0.0)]
     [InlineData(LearningRateDecay.Constant, 0.9, 1e-3)]
+    [InlineData(LearningRateDecay.Cooldown, 0.5, 1e-3)]     // constant until 80 % of the run
+    [InlineData(LearningRateDecay.Cooldown, 0.8, 1e-3)]
+    [InlineData(LearningRateDecay.Cooldown, 0.9, 5e-4)]     // halfway down the last fifth
+    [InlineData(LearningRateDecay.Cooldown, 0.95, 2.5e-4)]
+    [InlineData(LearningRateDecay.Cooldown, 1.0, 0.0)]
     public void After_warmup_the_rate_follows_the_decay_of_the_progress(
         LearningRateDecay decay, double progress, double expected)
     {
