@@ -89,7 +89,7 @@ public static class PretrainJob
         };
         if (settings.Preset is null)
             views.AugmentationOrigin = (preset.ToString().ToLowerInvariant(),
-                $"declared by the {manifest.Name} manifest, with its normalization");
+                $"declared by the {manifest.Name} manifest, with its normalization", views.Augmentation);
         return views;
     }
 

@@ -111,9 +111,10 @@ public class AavaeSettings
     /// <summary>
     /// The name and origin of <see cref="Augmentation"/> when the user did not give it, in a run header's words: a data
     /// set's manifest declares its views ("grayscale", "declared by the fashion-mnist manifest, with its
-    /// normalization"). Null: the user gave it. Not a flag.
+    /// normalization"). It names <c>Views</c> only while <see cref="Augmentation"/> equals them: views replaced
+    /// afterwards are the user's again. Null: the user gave them. Not a flag.
     /// </summary>
-    public (string Name, string DeclaredBy)? AugmentationOrigin { get; set; }
+    public (string Name, string DeclaredBy, AugmentationOptions Views)? AugmentationOrigin { get; set; }
 
     /// <summary>
     /// View preset; null picks by shape: grayscale for 1 channel, CIFAR-10 up to 64 pixels, STL-10 above.

@@ -175,7 +175,8 @@ public static class RecipeResolver
                   "over the hour)"
                 : "the paper keeps the last step's weights");
         var augmentation = s.ToAugmentation(channels, height, width);
-        var declared = s.Augmentation is null ? null : s.AugmentationOrigin;
+        var declared = s.AugmentationOrigin is { } origin && origin.Views == s.Augmentation
+            ? s.AugmentationOrigin : null;
         bool viewsGiven = declared is null && (s.Augmentation is not null || s.Preset is not null);
         choices.Add(new RecipeChoice("Views", declared?.Name ?? ViewName(s, augmentation), viewsGiven,
             viewsGiven ? "set by you"

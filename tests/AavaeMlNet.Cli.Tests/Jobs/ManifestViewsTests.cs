@@ -78,6 +78,13 @@ public class ManifestViewsTests
         Assert.Equal("Views custom (yours)", chosen.ToString());
         var plain = new AavaeSettings().Resolve(1, 28, 28, 60_000).Choices.Single(choice => choice.Setting == "Views");
         Assert.Equal("Views grayscale preset (recipe: the preset for 1-channel 28x28 images)", plain.ToString());
+
+        // Views replaced after the manifest declared them are the caller's: the origin names the views it came with.
+        var replaced = PretrainJob.WithManifestViews(new AavaeSettings(), manifest);
+        replaced.Augmentation = replaced.Augmentation! with { FlipProbability = 0 };
+        var header = replaced.Resolve(1, 28, 28, 60_000).Choices.Single(choice => choice.Setting == "Views");
+        Assert.True(header.ByUser);
+        Assert.Equal("Views custom (yours)", header.ToString());
     }
 
     [Fact]
