@@ -41,9 +41,10 @@ public static class FashionMnistLocator
 
     /// <summary>
     /// Finds the data, or gets it: when missing and <paramref name="allowAptInstall"/> is set and this
-    /// process runs as root with apt-get available, runs "apt-get install -y dataset-fashion-mnist";
-    /// otherwise (or if that fails) downloads the official files of the built-in manifest into
-    /// <paramref name="downloadDirectory"/>. Every step is reported through <paramref name="log"/>.
+    /// process runs as root with apt-get available, runs "apt-get install -y dataset-fashion-mnist" (after
+    /// "apt-get update" when the package lists do not know it yet); otherwise (or if that fails) downloads the
+    /// official files of the built-in manifest into <paramref name="downloadDirectory"/>. Every step is reported
+    /// through <paramref name="log"/>.
     /// </summary>
     /// <exception cref="InvalidDataException">The download did not verify.</exception>
     public static async Task<FashionMnistFiles> EnsureAsync(string downloadDirectory, Action<string>? log = null,
@@ -62,6 +63,17 @@ public static class FashionMnistLocator
                 $"to install it into {DebianDirectory}.");
             int code = await RunAsync("apt-get", ["install", "-y", DebianPackage], log, cancellationToken)
                 .ConfigureAwait(false);
+            if (code != 0 && FindIn(DebianDirectory) is null)
+            {
+                // A fresh machine's package lists may predate the package: refresh them once and retry.
+                log($"apt-get does not know {DebianPackage} yet; running 'apt-get update' and retrying.");
+                code = await RunAsync("apt-get", ["update"], log, cancellationToken).ConfigureAwait(false);
+                if (code == 0)
+                {
+                    code = await RunAsync("apt-get", ["install", "-y", DebianPackage], log, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+            }
             found = FindIn(DebianDirectory);
             if (found is not null)
             {
