@@ -61,20 +61,17 @@ public static class FashionMnistLocator
         {
             log($"Fashion-MNIST not found; running 'apt-get install -y {DebianPackage}' (root) " +
                 $"to install it into {DebianDirectory}.");
-            int code = await RunAsync("apt-get", ["install", "-y", DebianPackage], log, cancellationToken)
-                .ConfigureAwait(false);
-            if (code != 0 && FindIn(DebianDirectory) is null)
+            Task<int> Apt(params string[] arguments) => RunAsync("apt-get", arguments, log, cancellationToken);
+            int code = await Apt("install", "-y", DebianPackage).ConfigureAwait(false);
+            found = FindIn(DebianDirectory);
+            if (code != 0 && found is null)
             {
                 // A fresh machine's package lists may predate the package: refresh them once and retry.
                 log($"apt-get does not know {DebianPackage} yet; running 'apt-get update' and retrying.");
-                code = await RunAsync("apt-get", ["update"], log, cancellationToken).ConfigureAwait(false);
-                if (code == 0)
-                {
-                    code = await RunAsync("apt-get", ["install", "-y", DebianPackage], log, cancellationToken)
-                        .ConfigureAwait(false);
-                }
+                code = await Apt("update").ConfigureAwait(false);
+                if (code == 0) code = await Apt("install", "-y", DebianPackage).ConfigureAwait(false);
+                found = FindIn(DebianDirectory);
             }
-            found = FindIn(DebianDirectory);
             if (found is not null)
             {
                 log($"Installed {DebianPackage}; using '{found.Directory}'.");
