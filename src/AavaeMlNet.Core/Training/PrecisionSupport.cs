@@ -55,11 +55,14 @@ public sealed record CpuBf16Features(string Model, bool Avx512, bool NativeBf16)
             : new CpuBf16Features($"{Model} (oneDNN capped at {cap})", avx512, native);
     }
 
+    /// <summary>oneDNN's instruction-set cap here: ONEDNN_MAX_CPU_ISA, else DNNL_MAX_CPU_ISA, else null.</summary>
+    public static string? OneDnnIsaCap => Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA")
+                                          ?? Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA");
+
     private static CpuBf16Features Detect()
     {
         const string cpuInfo = "/proc/cpuinfo";
-        string? cap = Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA")
-                      ?? Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA");
+        string? cap = OneDnnIsaCap;
         if (OperatingSystem.IsLinux() && File.Exists(cpuInfo))
             return FromCpuInfo(File.ReadAllText(cpuInfo)).CappedBy(cap);
         bool avx512 = Avx512BW.IsSupported && Avx512BW.VL.IsSupported && Avx512DQ.IsSupported;

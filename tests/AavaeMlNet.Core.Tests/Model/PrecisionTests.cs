@@ -226,8 +226,7 @@ public class PrecisionTests
             ? File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("flags")).Split(' ').ToHashSet()
             : [];
         // A run under oneDNN's instruction-set cap (tested level by level above) has what the cap leaves.
-        string? cap = Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA")
-                      ?? Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA");
+        string? cap = CpuBf16Features.OneDnnIsaCap;
         bool native = flags.Contains("avx512bw") && flags.Contains("avx512vl") && flags.Contains("avx512dq")
                       && (flags.Contains("avx512_bf16") || flags.Contains("amx_bf16"))
                       && new CpuBf16Features("any", Avx512: true, NativeBf16: true).CappedBy(cap).NativeBf16;
