@@ -29,15 +29,17 @@ case "$command" in
     dotnet test AavaeMlNet.sln -c Release "$@" 2>&1 | tee "$log"
     status=${PIPESTATUS[0]}
     set -e
-    # One plain closing line for the whole suite, summed over the test projects.
-    awk '/(Passed|Failed)! +- +Failed: / {
+    # One plain closing line for the whole suite, summed over the test projects; a test host that crashed is named.
+    awk '/Test Run Aborted/ { a++ }
+         /(Passed|Failed)! +- +Failed: / {
            gsub(",", "")
            for (i = 1; i <= NF; i++) {
              if ($i == "Failed:") f += $(i+1)
              if ($i == "Passed:") p += $(i+1)
              if ($i == "Skipped:") s += $(i+1)
            } }
-         END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+         END { printf "%d passed, %d failed, %d skipped%s\n", p, f, s,
+                      a ? sprintf(", %d test run(s) aborted (a test host crashed)", a) : "" }' "$log"
     rm -f "$log"
     exit "$status"
     ;;
