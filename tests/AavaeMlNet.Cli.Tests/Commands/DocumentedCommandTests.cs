@@ -19,6 +19,8 @@ public class DocumentedCommandTests
     private static readonly Regex Invocation = new(
         @"(?:(?<![\w./-])(?<!experiment\s)aavae|src/AavaeMlNet\.Cli --|\./build\.sh)[ \t]+(?<words>[^|;&>\n]*)");
 
+    private static readonly RootCommand Root = AavaeRootCommand.Create();
+
     private static IEnumerable<string> Documents()
     {
         string root = RepositoryRoot.Path;
@@ -46,7 +48,6 @@ public class DocumentedCommandTests
     /// <summary>The command lines of <paramref name="markdown"/>: each one's command and the flags it names.</summary>
     internal static IEnumerable<(string Line, Command? Command, List<string> Flags)> CommandLines(string markdown)
     {
-        var root = AavaeRootCommand.Create();
         foreach (Match code in Code.Matches(markdown))
         {
             string text = code.Groups["block"].Success ? code.Groups["block"].Value.Replace("\\\n", " ")
@@ -59,11 +60,11 @@ public class DocumentedCommandTests
                 // `./build.sh test` is not the tool; `aavae = ...` in C# is a variable.
                 if (words.Count == 0 || (buildScript && words[0] != "demo")
                     || !Regex.IsMatch(words[0], "^(-|[a-z][a-z0-9-]*$)")) continue;
-                Command? command = root;
+                Command? command = Root;
                 int used = 0;
                 while (used < words.Count && command.Subcommands.FirstOrDefault(c => c.Name == words[used]) is { } sub)
                     (command, used) = (sub, used + 1);
-                if (used == 0) command = words[0].StartsWith('-') ? root : null;
+                if (used == 0) command = words[0].StartsWith('-') ? Root : null;
                 var flags = words.Skip(used).Where(w => Regex.IsMatch(w, @"^--?[a-zA-Z?]"))
                     .Select(w => w.Split('=')[0]).ToList();
                 yield return (Regex.Replace(invocation.Value.Trim(), @"\s+", " "), command, flags);
@@ -87,14 +88,14 @@ public class DocumentedCommandTests
     [Fact]
     public void Every_documented_command_line_uses_flags_its_command_takes()
     {
-        var documents = Documents().ToList();
-        var problems = documents.SelectMany(d => Problems(Markdown(d), Path.GetRelativePath(RepositoryRoot.Path, d)))
+        var documents = Documents().Select(d => (Name: Path.GetRelativePath(RepositoryRoot.Path, d), Text: Markdown(d)))
             .ToList();
+        var problems = documents.SelectMany(d => Problems(d.Text, d.Name)).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         // The walk reads the documents it should: every command of the tool is shown somewhere.
-        var shown = documents.SelectMany(d => CommandLines(Markdown(d))).Where(l => l.Command is not null)
+        var shown = documents.SelectMany(d => CommandLines(d.Text)).Where(l => l.Command is not null)
             .SelectMany(l => Ancestry(l.Command!)).Select(c => c.Name).ToHashSet();
-        var missing = AavaeRootCommand.Create().Subcommands.Select(c => c.Name).Where(c => !shown.Contains(c));
+        var missing = Root.Subcommands.Select(c => c.Name).Where(c => !shown.Contains(c));
         Assert.True(!missing.Any(), "no documented command line for: " + string.Join(", ", missing));
     }
 
