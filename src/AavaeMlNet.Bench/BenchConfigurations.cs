@@ -22,6 +22,10 @@ internal sealed record BenchConfiguration(
         new("fmnist-r18-w0.25", FashionMnist, AugmentationOptions.Grayscale, 128),
         // The main job's model: the same network with its last stage expanded to h = 512 before pooling.
         new("fmnist-r18-w0.25-h512", FashionMnist with { ExpandFeatures = 512 }, AugmentationOptions.Grayscale, 128),
+        // The CPU recipe's Fashion-MNIST run from 10 minutes on: h = 1,024 and batch 64, as a budgeted run trains.
+        new("fmnist-recipe", FashionMnist with { ExpandFeatures = 1024 }, AugmentationOptions.Grayscale, 64),
+        new("fmnist-recipe-decoder1", FashionMnist with { ExpandFeatures = 1024, DecoderBlocks = 1 },
+            AugmentationOptions.Grayscale, 64),
         new("cifar-r18-w0.25", new AavaeConfig { Depth = Depth.ResNet18, WidthMultiplier = 0.25 },
             AugmentationOptions.Cifar10, 128),
         new("cifar-r18", new AavaeConfig { Depth = Depth.ResNet18 }, AugmentationOptions.Cifar10, 64),

@@ -193,7 +193,8 @@ public static class ExperimentJob
         string logScale = c.LearnLogScale ? "learned" : "fixed";
         string warmup = t.WarmupEpochs is { } w ? FormattableString.Invariant($"{w} epochs") : $"{t.WarmupShare:P0}";
         return FormattableString.Invariant(
-                $"{c.Variant}, ResNet-{(int)c.Depth} x{c.WidthMultiplier}{expanded}, {c.DescribeEmbedding()}, ")
+                $"{c.Variant}, ResNet-{(int)c.Depth} x{c.WidthMultiplier}{expanded}, {c.DescribeEmbedding()}")
+            + $"{c.DescribeDecoder()}, "
             + FormattableString.Invariant($"latent {c.LatentDim}, ")
             + FormattableString.Invariant($"beta {beta}, log scale {logScale}, batch {t.BatchSize}, ")
             + FormattableString.Invariant($"lr {t.LearningRate:G3}, {t.Decay} rate, warmup {warmup}{epochs}{budget}, ")

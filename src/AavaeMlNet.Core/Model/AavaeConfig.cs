@@ -38,6 +38,12 @@ public sealed record AavaeConfig
     /// lifts the linear probe of a 10-minute model from 88.45 % to 89.40 % (docs/results/fashion-mnist-recipe.md).
     /// </summary>
     public int EmbeddingGrid { get; init; }
+    /// <summary>
+    /// Residual blocks in each of the decoder's four stages; 0 (the reference's): as many as the encoder's stages
+    /// (2, 2, 2, 2 for ResNet-18; 3, 4, 6, 3 for ResNet-34 and -50, mirrored). The encoder and the embedding do not
+    /// change; a lighter decoder makes each step cheaper.
+    /// </summary>
+    public int DecoderBlocks { get; init; }
     /// <summary>Size of z (paper default 128; Fig. 4b: 64..512 makes no difference).</summary>
     public int LatentDim { get; init; } = AavaeSettings.Default.LatentDim;
     /// <summary>Which of the paper's four models (Table 1) this network trains as.</summary>
@@ -85,8 +91,20 @@ public sealed record AavaeConfig
         ? FormattableString.Invariant($"embedding h ({EmbeddingDim:N0} values)")
         : FormattableString.Invariant($"embedding h + {EmbeddingGrid}x{EmbeddingGrid} grid ({EmbeddingDim:N0} values)");
 
+    /// <summary>The decoder in words when it is not the reference's mirror: ", decoder 1 block per stage"; else "".
+    /// </summary>
+    public string DescribeDecoder() => DecoderBlocks switch
+    {
+        0 => "",
+        1 => ", decoder 1 block per stage",
+        _ => FormattableString.Invariant($", decoder {DecoderBlocks} blocks per stage"),
+    };
+
     /// <summary>The largest <see cref="EmbeddingGrid"/>: finer grids than 4x4 outgrow the last stages' maps.</summary>
     public const int MaxEmbeddingGrid = 4;
+
+    /// <summary>The most blocks per decoder stage: the deepest encoder stage (ResNet-50's third) has 6.</summary>
+    public const int MaxDecoderBlocks = 6;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -110,6 +128,9 @@ public sealed record AavaeConfig
         if (EmbeddingGrid is < 0 or > MaxEmbeddingGrid)
             throw new ArgumentOutOfRangeException(nameof(EmbeddingGrid), EmbeddingGrid,
                 $"EmbeddingGrid must be in 0..{MaxEmbeddingGrid} (0: the pooled features alone).");
+        if (DecoderBlocks is < 0 or > MaxDecoderBlocks)
+            throw new ArgumentOutOfRangeException(nameof(DecoderBlocks), DecoderBlocks,
+                $"DecoderBlocks must be in 0..{MaxDecoderBlocks} (0: mirror the encoder's stages).");
         if (LatentDim < 1)
             throw new ArgumentOutOfRangeException(nameof(LatentDim), LatentDim, "LatentDim must be at least 1.");
         if (FeatureDim % 16 != 0)

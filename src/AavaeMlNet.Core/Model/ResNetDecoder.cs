@@ -47,7 +47,8 @@ public sealed class ResNetDecoder : Module<Tensor, Tensor>
         featureDim = config.FeatureDim;
         int width = config.BaseWidth;
         bool bottleneck = DepthLayout.UsesBottleneck(config.Depth);
-        int[] blocks = DepthLayout.Blocks(config.Depth);
+        int[] blocks = config.DecoderBlocks > 0 ? [.. Enumerable.Repeat(config.DecoderBlocks, 4)]
+            : DepthLayout.Blocks(config.Depth);
 
         fc1 = Linear(config.LatentDim, featureDim);
         fc2 = Linear(featureDim, featureDim);

@@ -71,6 +71,10 @@ public static class ReferenceImporter
             throw new NotSupportedException(
                 $"The reference ResNet has no feature expansion layer; this model expands its last stage to " +
                 $"{expanded} features (ExpandFeatures): export needs a model trained without it.");
+        if (config.DecoderBlocks != 0)
+            throw new NotSupportedException(
+                $"The reference decoder mirrors the encoder's stages; this model has {config.DecoderBlocks} block(s) " +
+                "per decoder stage (DecoderBlocks): export needs a model trained with DecoderBlocks = 0.");
         var names = HereNames(model);
         var entries = new List<(string Name, Tensor Value)>(names.Count);
         foreach (var (name, value) in names)

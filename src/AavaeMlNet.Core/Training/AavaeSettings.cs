@@ -85,6 +85,14 @@ public class AavaeSettings
                                  "the embedding; 0: the pooled features alone, the paper's (default: the recipe's).")]
     public int? EmbeddingGrid { get; set; }
 
+    /// <summary>
+    /// Residual blocks in each decoder stage; 0: mirror the encoder's stages (the reference's). See
+    /// <see cref="AavaeConfig.DecoderBlocks"/>.
+    /// </summary>
+    [Setting("--decoder-blocks", "Residual blocks in each of the decoder's four stages; 0: as many as the encoder's " +
+                                 "stages, the reference's.")]
+    public int DecoderBlocks { get; set; }
+
     /// <summary>Size of z (paper: 128; Fig. 4b: 64..512 makes no difference).</summary>
     [Setting("--latent", "Size of z.")]
     public int LatentDim { get; set; } = 128;

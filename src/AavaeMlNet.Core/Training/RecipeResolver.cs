@@ -192,6 +192,7 @@ public static class RecipeResolver
             WidthMultiplier = widthMultiplier,
             ExpandFeatures = expand == 0 ? null : expand,
             EmbeddingGrid = grid,
+            DecoderBlocks = s.DecoderBlocks,
             LatentDim = s.LatentDim,
             Variant = s.Variant,
             Beta = s.Beta,

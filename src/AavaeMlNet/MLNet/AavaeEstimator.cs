@@ -227,7 +227,8 @@ public sealed class AavaeEstimator : IEstimator<AavaeTransformer>
                       "grayscale).");
             Log($"Pretraining {config.Variant} on {source.Count:N0} {image.Channels}x{image.Height}x{image.Width} " +
                 $"images ({config.Depth}, width x{config.WidthMultiplier}, h = {config.FeatureDim}, {config.Stem} " +
-                $"stem, {config.DescribeEmbedding()}); compute {PrecisionSupport.Describe(training, config)}.");
+                $"stem, {config.DescribeEmbedding()}{config.DescribeDecoder()}); " +
+                $"compute {PrecisionSupport.Describe(training, config)}.");
             foreach (var line in resolved.Header()) Log(line);
             Log($"Seed {training.Seed} ({(options.Seed is not null ? "yours"
                 : options.Context is null ? "the default: Options.Seed is not set"

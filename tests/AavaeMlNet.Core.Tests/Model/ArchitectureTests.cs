@@ -64,6 +64,64 @@ public class ArchitectureTests
     }
 
     [Fact]
+    public void A_one_block_decoder_drops_exactly_the_second_block_of_each_stage()
+    {
+        var mirror = new AavaeConfig
+        {
+            Channels = 1, Height = 28, Width = 28, Depth = Depth.ResNet18, WidthMultiplier = 0.25, LatentDim = 16,
+        };
+        var light = mirror with { DecoderBlocks = 1 };
+        using var full = new ResNetDecoder(mirror);
+        using var decoder = new ResNetDecoder(light);
+        using var z = randn(2, 16);
+        using var output = decoder.forward(z);
+        Assert.Equal(new long[] { 2, 1, 28, 28 }, output.shape);
+        // The second block of a stage keeps its planes p (64, 32, 16, 16 at base width 16): two 3x3 convs p -> p with
+        // biases, 2 (9 p^2 + p) parameters each, and no shortcut.
+        long dropped = new long[] { 64, 32, 16, 16 }.Sum(p => 2 * (9 * p * p + p));
+        Assert.Equal(101_632, dropped);
+        Assert.Equal(dropped, Parameters(full) - Parameters(decoder));
+        Assert.Equal(new[] { 1, 1, 1, 1 }, BlocksPerStage(decoder));
+        Assert.Equal(new[] { 2, 2, 2, 2 }, BlocksPerStage(full));
+        Assert.Equal(("", ", decoder 1 block per stage"), (mirror.DescribeDecoder(), light.DescribeDecoder()));
+    }
+
+    [Fact]
+    public void A_decoder_block_count_replaces_the_mirrored_depths_of_a_bottleneck_encoder()
+    {
+        var config = new AavaeConfig { Depth = Depth.ResNet50, WidthMultiplier = 0.125, LatentDim = 16 };
+        using var mirrored = new ResNetDecoder(config);
+        using var decoder = new ResNetDecoder(config with { DecoderBlocks = 2 });
+        Assert.Equal(new[] { 3, 6, 4, 3 }, BlocksPerStage(mirrored));
+        Assert.Equal(new[] { 2, 2, 2, 2 }, BlocksPerStage(decoder));
+        using var output = decoder.forward(randn(2, 16));
+        Assert.Equal(new long[] { 2, 3, 32, 32 }, output.shape);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(7)]
+    public void A_decoder_block_count_out_of_range_is_reported_by_name(int blocks)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => new AavaeConfig { DecoderBlocks = blocks }.Validate());
+        Assert.Equal("DecoderBlocks", error.ParamName);
+        Assert.Contains("DecoderBlocks must be in 0..6 (0: mirror the encoder's stages)", error.Message);
+    }
+
+    private static long Parameters(TorchSharp.torch.nn.Module module) =>
+        module.parameters().Sum(p => p.numel());
+
+    // Blocks per decoder stage, from the parameter names ("layer2.1.conv1.weight": stage 2, block 1).
+    private static int[] BlocksPerStage(ResNetDecoder decoder) =>
+    [
+        .. Enumerable.Range(1, 4).Select(stage => decoder.named_parameters()
+            .Select(p => p.name.Split('.'))
+            .Where(parts => parts[0] == $"layer{stage}")
+            .Select(parts => parts[1]).Distinct().Count()),
+    ];
+
+    [Fact]
     public void Decoder_has_no_batch_norm_and_encoder_does()
     {
         var config = new AavaeConfig { WidthMultiplier = 0.125 };
@@ -262,6 +320,7 @@ public class ArchitectureTests
             Width = 28,
             Stem = Stem.Small,
             ExpandFeatures = 64,
+            DecoderBlocks = 1,
             Variant = Variant.Vae,
             Beta = 0.5,
             LearnLogScale = true,

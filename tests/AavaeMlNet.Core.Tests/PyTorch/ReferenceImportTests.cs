@@ -125,6 +125,19 @@ public class ReferenceImportTests
     }
 
     [Fact]
+    public void A_model_with_a_lighter_decoder_is_not_exported_as_a_reference_checkpoint()
+    {
+        using var model = new AavaeModel(new AavaeConfig
+        {
+            Depth = Depth.ResNet18, WidthMultiplier = 0.125, LatentDim = 16, DecoderBlocks = 1,
+        });
+        string path = ReferenceFixtures.TempFile("light-decoder.pt");
+        var error = Assert.Throws<NotSupportedException>(() => ReferenceImporter.Export(model, path));
+        Assert.Contains("1 block(s) per decoder stage (DecoderBlocks)", error.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void A_model_with_a_feature_expansion_is_not_exported_as_a_reference_checkpoint()
     {
         using var model = new AavaeModel(new AavaeConfig

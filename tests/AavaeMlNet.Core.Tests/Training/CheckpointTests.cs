@@ -102,5 +102,8 @@ public class CheckpointTests
         using var expanded = new AavaeModel(TinyConfig() with { ExpandFeatures = 32 });
         error = Assert.Throws<InvalidDataException>(() => Checkpoint.Restore(path, expanded, null, []));
         Assert.Contains("\"ExpandFeatures\":32", error.Message);
+        using var lighter = new AavaeModel(TinyConfig() with { DecoderBlocks = 1 });
+        error = Assert.Throws<InvalidDataException>(() => Checkpoint.Restore(path, lighter, null, []));
+        Assert.Contains("\"DecoderBlocks\":1", error.Message);
     }
 }
