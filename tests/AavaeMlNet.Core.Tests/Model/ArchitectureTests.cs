@@ -98,17 +98,6 @@ public class ArchitectureTests
         Assert.Equal(new long[] { 2, 3, 32, 32 }, output.shape);
     }
 
-    [Theory]
-    [InlineData(-1)]
-    [InlineData(7)]
-    public void A_decoder_block_count_out_of_range_is_reported_by_name(int blocks)
-    {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(
-            () => new AavaeConfig { DecoderBlocks = blocks }.Validate());
-        Assert.Equal("DecoderBlocks", error.ParamName);
-        Assert.Contains("DecoderBlocks must be in 0..6 (0: mirror the encoder's stages)", error.Message);
-    }
-
     private static long Parameters(TorchSharp.torch.nn.Module module) =>
         module.parameters().Sum(p => p.numel());
 
@@ -259,14 +248,18 @@ public class ArchitectureTests
     }
 
     [Theory]
-    [InlineData(-1)]
-    [InlineData(5)]
-    public void An_embedding_grid_out_of_range_is_reported_by_name(int grid)
+    [InlineData("EmbeddingGrid", -1, "EmbeddingGrid must be in 0..4")]
+    [InlineData("EmbeddingGrid", 5, "EmbeddingGrid must be in 0..4")]
+    [InlineData("DecoderBlocks", -1, "DecoderBlocks must be in 0..6 (0: mirror the encoder's stages)")]
+    [InlineData("DecoderBlocks", 7, "DecoderBlocks must be in 0..6 (0: mirror the encoder's stages)")]
+    public void A_grid_or_decoder_block_count_out_of_range_is_reported_by_name(
+        string setting, int value, string expected)
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(
-            () => new AavaeConfig { EmbeddingGrid = grid }.Validate());
-        Assert.Equal("EmbeddingGrid", error.ParamName);
-        Assert.Contains("EmbeddingGrid must be in 0..4", error.Message);
+        var config = setting == "EmbeddingGrid" ? new AavaeConfig { EmbeddingGrid = value }
+            : new AavaeConfig { DecoderBlocks = value };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(config.Validate);
+        Assert.Equal(setting, error.ParamName);
+        Assert.Contains(expected, error.Message);
     }
 
     [Fact]
