@@ -99,7 +99,7 @@ public class AavaeSettingsTests
         var error = Assert.Throws<ArgumentException>(() => new AavaeSettings().With("learning-rate", "1"));
         Assert.StartsWith(
             "Unknown setting 'learning-rate': expected one of budget, recipe, variant, depth, stem, width, " +
-            "expand-features, embedding-grid, latent,",
+            "expand-features, embedding-grid, decoder-blocks, latent,",
             error.Message);
     }
 
