@@ -153,11 +153,11 @@ def resize(x, size):
 
 
 class Decoder(nn.Module):
-    def __init__(self, channels, height, width_px, depth, stem, width, latent, feature_dim):
+    def __init__(self, channels, height, width_px, depth, stem, width, latent, feature_dim, decoder_blocks=0):
         super().__init__()
         bottleneck = depth == "ResNet50"
         expansion = 4 if bottleneck else 1
-        counts = BLOCKS[depth]
+        counts = [decoder_blocks] * 4 if decoder_blocks else BLOCKS[depth]
         self.feature_dim = feature_dim
         self.fc1 = nn.Linear(latent, feature_dim)
         self.fc2 = nn.Linear(feature_dim, feature_dim)
@@ -190,7 +190,8 @@ class Decoder(nn.Module):
 
 
 class Aavae(nn.Module):
-    def __init__(self, channels, height, width_px, depth, stem, width_multiplier, latent, expand_features=None):
+    def __init__(self, channels, height, width_px, depth, stem, width_multiplier, latent, expand_features=None,
+                 decoder_blocks=0):
         super().__init__()
         width = max(4, int(round(64 * width_multiplier)))
         self.encoder = Encoder(channels, depth, stem, width, expand_features)
@@ -199,7 +200,7 @@ class Aavae(nn.Module):
         self.bn = nn.BatchNorm1d(h)
         self.mu = nn.Linear(h, latent, bias=False)
         self.logvar = nn.Linear(h, latent, bias=False)
-        self.decoder = Decoder(channels, height, width_px, depth, stem, width, latent, h)
+        self.decoder = Decoder(channels, height, width_px, depth, stem, width, latent, h, decoder_blocks)
         self.log_scale = nn.Parameter(torch.zeros(1), requires_grad=False)
 
     def loss(self, view, target):
@@ -295,6 +296,7 @@ def main():
     parser.add_argument("--width-multiplier", type=float, required=True)
     parser.add_argument("--latent", type=int, required=True)
     parser.add_argument("--expand-features", type=int, default=None)
+    parser.add_argument("--decoder-blocks", type=int, default=0)
     parser.add_argument("--batch", type=int, required=True)
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--mean", type=float, nargs="+", required=True)
@@ -305,7 +307,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model = Aavae(args.channels, args.height, args.width, args.depth, args.stem, args.width_multiplier, args.latent,
-                  args.expand_features)
+                  args.expand_features, args.decoder_blocks)
     model.train()
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-4)
     generator = torch.Generator().manual_seed(1)
