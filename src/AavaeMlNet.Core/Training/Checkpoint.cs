@@ -177,8 +177,7 @@ public static class Checkpoint
     // The settings that decide tensor shapes; the objective (variant, beta) may change when fine-tuning.
     private static string ArchitectureOf(AavaeConfig config) =>
         $"{config.Channels}x{config.Height}x{config.Width}/{config.Depth}/{config.Stem}/" +
-        $"{config.BaseWidth}/{config.ExpandFeatures}/{config.LatentDim}/{config.LearnLogScale}" +
-        (config.DecoderBlocks == 0 ? "" : $"/decoder {config.DecoderBlocks}");
+        $"{config.BaseWidth}/{config.ExpandFeatures}/{config.DecoderBlocks}/{config.LatentDim}/{config.LearnLogScale}";
 
     private static BinaryReader Open(string path)
     {
