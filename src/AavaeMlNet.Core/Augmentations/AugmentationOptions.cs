@@ -30,6 +30,15 @@ public sealed record AugmentationOptions
     public double BlurKernelFraction { get; init; } = 0.1;
     /// <summary>Range of the blur sigma in pixels (SimCLR: 0.1 to 2).</summary>
     public (double Min, double Max) BlurSigma { get; init; } = (0.1, 2.0);
+    /// <summary>
+    /// Probability that a rectangle of the normalized view is erased to the data set's mean (random erasing, drawn
+    /// last; 0 keeps every pixel, and then no draws are taken, so runs without it keep their random streams).
+    /// </summary>
+    public double ErasingProbability { get; init; } = 0.0;
+    /// <summary>Range of the erased area as a fraction of the image (torchvision: 0.02 to 0.33).</summary>
+    public (double Min, double Max) ErasingScale { get; init; } = (0.02, 0.33);
+    /// <summary>Range of the erased rectangle's aspect ratio, sampled log-uniformly (torchvision: 0.3 to 3.3).</summary>
+    public (double Min, double Max) ErasingRatio { get; init; } = (0.3, 3.3);
     /// <summary>Normalization applied after the view is drawn (and to the reconstruction target).</summary>
     public required Normalization Normalization { get; init; }
 
@@ -69,6 +78,7 @@ public sealed record AugmentationOptions
         JitterProbability = 0,
         GrayscaleProbability = 0,
         BlurProbability = 0,
+        ErasingProbability = 0,
         Normalization = normalization,
     };
 
@@ -105,6 +115,13 @@ public sealed record AugmentationOptions
         Probability(JitterProbability, nameof(JitterProbability));
         Probability(GrayscaleProbability, nameof(GrayscaleProbability));
         Probability(BlurProbability, nameof(BlurProbability));
+        Probability(ErasingProbability, nameof(ErasingProbability));
+        if (!(ErasingScale.Min > 0 && ErasingScale.Min <= ErasingScale.Max && ErasingScale.Max <= 1))
+            throw new ArgumentOutOfRangeException(
+                nameof(ErasingScale), ErasingScale, "ErasingScale must satisfy 0 < min <= max <= 1.");
+        if (!(ErasingRatio.Min > 0 && ErasingRatio.Min <= ErasingRatio.Max))
+            throw new ArgumentOutOfRangeException(
+                nameof(ErasingRatio), ErasingRatio, "ErasingRatio must satisfy 0 < min <= max.");
         if (!(JitterStrength >= 0 && JitterStrength <= 1.25))
             throw new ArgumentOutOfRangeException(nameof(JitterStrength), JitterStrength,
                 "JitterStrength must be in [0, 1.25] (factors stay positive).");

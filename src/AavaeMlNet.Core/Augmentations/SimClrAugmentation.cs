@@ -5,7 +5,8 @@ namespace AavaeMlNet.Augmentations;
 /// <summary>
 /// Draws augmented views x+ ~ A(x) for a whole batch with one independent draw per sample, reproducibly from a
 /// seeded <see cref="Generator"/> (TorchSharp's own transforms draw one setting per batch and take no generator).
-/// Order as in SimCLR: random resized crop + flip -> colour jitter -> random grayscale -> Gaussian blur -> normalize.
+/// Order as in SimCLR: random resized crop + flip -> colour jitter -> random grayscale -> Gaussian blur -> normalize,
+/// then random erasing where it is on (as torchvision applies it, to the normalized tensor).
 /// Input: (N, C, H, W) in [0, 1]; output: the normalized view, same shape.
 /// </summary>
 public sealed class SimClrAugmentation
@@ -20,8 +21,8 @@ public sealed class SimClrAugmentation
     public AugmentationOptions Options { get; }
 
     /// <summary>
-    /// One augmented, normalized view per sample. The number of uniforms consumed depends only on N, so the stream
-    /// stays aligned whatever the options.
+    /// One augmented, normalized view per sample. The number of uniforms consumed depends only on N and on whether
+    /// erasing is on, so the stream stays aligned whatever the other options.
     /// </summary>
     public Tensor View(Tensor images, Generator? generator)
     {
@@ -35,7 +36,11 @@ public sealed class SimClrAugmentation
         x = ColorJitter.Apply(x, Options.JitterProbability, Options.JitterStrength, Options.JitterChroma, generator);
         x = RandomGrayscale.Apply(x, Options.GrayscaleProbability, generator);
         x = GaussianBlur.Apply(x, Options.BlurProbability, Options.BlurSigma, Options.BlurKernelFraction, generator);
-        return Options.Normalization.Apply(x).MoveToOuterDisposeScope();
+        x = Options.Normalization.Apply(x);
+        if (Options.ErasingProbability > 0)
+            x = RandomErasing.Apply(x, RandomErasing.Draw(n, (int)h, (int)w, Options.ErasingScale,
+                Options.ErasingRatio, Options.ErasingProbability, generator));
+        return x.MoveToOuterDisposeScope();
     }
 
     /// <summary>The reconstruction target: the un-augmented original, normalized.</summary>

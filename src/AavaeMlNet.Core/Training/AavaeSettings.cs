@@ -151,6 +151,15 @@ public class AavaeSettings
     [Setting("--jitter-probability", "Probability that a sample is jittered (preset: 0.8).")]
     public double? JitterProbability { get; set; }
 
+    /// <summary>Probability that a rectangle of the view is erased; null keeps the preset's (0: none).</summary>
+    [Setting("--erasing",
+        "Probability that a rectangle of the view is erased to the mean; the decoder still rebuilds it (preset: 0).")]
+    public double? ErasingProbability { get; set; }
+
+    /// <summary>Range of the erased area as a fraction of the image; null keeps the preset's (0.02..0.33).</summary>
+    [Setting("--erasing-scale", "Erased area range MIN,MAX as fractions of the image (preset: 0.02,0.33).")]
+    public (double Min, double Max)? ErasingScale { get; set; }
+
     // Training (layer 3).
 
     /// <summary>
@@ -329,6 +338,8 @@ public class AavaeSettings
             FlipProbability = FlipProbability ?? preset.FlipProbability,
             JitterStrength = JitterStrength ?? preset.JitterStrength,
             JitterProbability = JitterProbability ?? preset.JitterProbability,
+            ErasingProbability = ErasingProbability ?? preset.ErasingProbability,
+            ErasingScale = ErasingScale ?? preset.ErasingScale,
         };
         view.Validate();
         return view;

@@ -21,7 +21,7 @@ public class AugmentationTests
                 Assert.False(output[i].allclose(output[j]), $"samples {i} and {j} got the same augmentation");
     }
 
-    public static TheoryData<string> Ops() => new() { "crop", "jitter", "grayscale", "blur", "pipeline" };
+    public static TheoryData<string> Ops() => new() { "crop", "jitter", "grayscale", "blur", "erasing", "pipeline" };
 
     private static Tensor Run(string op, Tensor images, Generator g) => op switch
     {
@@ -30,6 +30,8 @@ public class AugmentationTests
         "jitter" => ColorJitter.Apply(images, 1.0, 1.0, chroma: true, g),
         "grayscale" => RandomGrayscale.Apply(images, 0.5, g),
         "blur" => GaussianBlur.Apply(images, 1.0, (0.1, 2.0), 0.2, g),
+        "erasing" => RandomErasing.Apply(images,
+            RandomErasing.Draw(images.shape[0], 16, 16, (0.02, 0.33), (0.3, 3.3), 1.0, g)),
         _ => new SimClrAugmentation(AugmentationOptions.Stl10).View(images, g),
     };
 
@@ -154,5 +156,75 @@ public class AugmentationTests
         var error = Assert.Throws<ArgumentException>(
             () => new SimClrAugmentation(AugmentationOptions.Grayscale).View(images, g));
         Assert.Contains("(N, 1, H, W)", error.Message);
+    }
+
+    [Fact]
+    public void Erasing_a_quarter_square_sets_exactly_one_four_by_four_block_of_every_channel()
+    {
+        // Area 0.25 of 8x8 at ratio 1: sqrt(16) = 4 pixels a side, placed anywhere it fits.
+        using var images = rand(6, 3, 8, 8) + 1; // no pixel is 0 before erasing
+        using var g = new Generator(3);
+        var boxes = RandomErasing.Draw(6, 8, 8, (0.25, 0.25), (1, 1), 1.0, g);
+        using var erased = RandomErasing.Apply(images, boxes);
+        for (int i = 0; i < 6; i++)
+        {
+            var box = Assert.NotNull(boxes[i]);
+            Assert.Equal((4, 4), (box.Height, box.Width));
+            Assert.True(box.Top is >= 0 and <= 4 && box.Left is >= 0 and <= 4);
+            using var zero = erased[i].eq(0);
+            Assert.Equal(3 * 16, zero.sum().item<long>());
+            Assert.True(erased[i, .., box.Top..(box.Top + 4), box.Left..(box.Left + 4)].eq(0).all().item<bool>());
+            using var kept = erased[i].ne(0);
+            Assert.True(erased[i].masked_select(kept).eq(images[i].masked_select(kept)).all().item<bool>());
+        }
+    }
+
+    [Fact]
+    public void Erasing_draws_respect_the_area_ratio_and_probability()
+    {
+        using var g = new Generator(8);
+        var boxes = RandomErasing.Draw(1000, 32, 32, (0.02, 0.33), (0.3, 3.3), 0.5, g);
+        var drawn = boxes.OfType<RandomErasing.EraseBox>().ToArray();
+        Assert.InRange(drawn.Length, 440, 560);
+        foreach (var box in drawn)
+        {
+            Assert.InRange(box.Height * box.Width / (32.0 * 32), 0.01, 0.36); // rounding of sides
+            Assert.True(box.Top >= 0 && box.Top + box.Height <= 32 && box.Left >= 0 && box.Left + box.Width <= 32);
+        }
+        // Ratio 3.3 at area 0.33 of 32x32 asks for 33 rows: clipped to the image rather than redrawn.
+        Assert.Contains(drawn, b => b.Height == 32 || b.Width == 32);
+    }
+
+    [Fact]
+    public void The_view_erases_last_and_without_erasing_takes_the_same_draws()
+    {
+        using var images = RepeatedImage(8, 1, 8);
+        var plain = AugmentationOptions.Grayscale;
+        var square = plain with { ErasingScale = (0.25, 0.25), ErasingRatio = (1, 1) };
+        using var g1 = new Generator(21);
+        using var g2 = new Generator(21);
+        using var g3 = new Generator(21);
+        using var a = new SimClrAugmentation(plain).View(images, g1);
+        using var b = new SimClrAugmentation(square).View(images, g2); // probability 0: the same view, same draws
+        using var c = new SimClrAugmentation(square with { ErasingProbability = 1 }).View(images, g3);
+        Assert.True(a.eq(b).all().item<bool>());
+        Assert.Equal(g1.get_state().data<byte>().ToArray(), g2.get_state().data<byte>().ToArray());
+        using var changed = a.ne(c);
+        for (int i = 0; i < 8; i++)
+        {
+            Assert.InRange(changed[i].sum().item<long>(), 12, 16); // the 4x4 block, less pixels already at the mean
+            Assert.True(c[i].masked_select(changed[i]).eq(0).all().item<bool>());
+        }
+    }
+
+    [Theory]
+    [InlineData(1.5, 0.02, 0.33, "ErasingProbability")]
+    [InlineData(0.5, 0.0, 0.33, "ErasingScale")]
+    [InlineData(0.5, 0.4, 0.2, "ErasingScale")]
+    public void An_impossible_erasing_is_refused_naming_the_setting(double p, double min, double max, string name)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SimClrAugmentation(
+            AugmentationOptions.Grayscale with { ErasingProbability = p, ErasingScale = (min, max) }));
+        Assert.Equal(name, error.ParamName);
     }
 }

@@ -61,6 +61,8 @@ public class AavaeSettingsTests
             .With("precision", "bf16")
             .With("depth", "50")
             .With("crop-scale", "0.2,1")
+            .With("erasing", "0.5")
+            .With("erasing-scale", "0.1,0.2")
             .With("budget", "1.5m")
             .With("stem", "imagenet")
             .With("learn-log-scale", "true");
@@ -70,6 +72,9 @@ public class AavaeSettingsTests
         Assert.Equal(Precision.BFloat16Mixed, changed.Precision);
         Assert.Equal(Depth.ResNet50, changed.Depth);
         Assert.Equal((0.2, 1.0), changed.CropScale);
+        var view = changed.ToAugmentation(1, 28, 28);
+        Assert.Equal((0.5, (0.1, 0.2)), (view.ErasingProbability, view.ErasingScale));
+        Assert.Equal(0.0, settings.ToAugmentation(1, 28, 28).ErasingProbability);
         Assert.Equal(TimeSpan.FromSeconds(90), changed.TimeBudget);
         Assert.Equal(Stem.ImageNet, changed.Stem);
         Assert.True(changed.LearnLogScale);
