@@ -37,7 +37,7 @@ public sealed record AugmentationOptions
     public double ErasingProbability { get; init; } = 0.0;
     /// <summary>Range of the erased area as a fraction of the image (torchvision: 0.02 to 0.33).</summary>
     public (double Min, double Max) ErasingScale { get; init; } = (0.02, 0.33);
-    /// <summary>Range of the erased rectangle's aspect ratio, sampled log-uniformly (torchvision: 0.3 to 3.3).</summary>
+    /// <summary>Range of the erased rectangle's aspect ratio, drawn log-uniformly (torchvision: 0.3 to 3.3).</summary>
     public (double Min, double Max) ErasingRatio { get; init; } = (0.3, 3.3);
     /// <summary>Normalization applied after the view is drawn (and to the reconstruction target).</summary>
     public required Normalization Normalization { get; init; }
