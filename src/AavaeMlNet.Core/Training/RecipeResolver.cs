@@ -178,7 +178,13 @@ public static class RecipeResolver
         var declared = s.AugmentationOrigin is { } origin && origin.Views == s.Augmentation
             ? s.AugmentationOrigin : null;
         bool viewsGiven = declared is null && (s.Augmentation is not null || s.Preset is not null);
-        choices.Add(new RecipeChoice("Views", declared?.Name ?? ViewName(s, augmentation), viewsGiven,
+        var tuned = AavaeSettings.All.Where(v => v.Topic == ViewsTopic && v.PropertyName != nameof(s.Preset))
+            .Select(v => (v.Name, Text: v.Format(v.Get(s)))).Where(v => v.Text is not null)
+            .Select(v => $"{v.Name} {v.Text}").ToList();
+        string viewName = declared?.Name ?? ViewName(s, augmentation);
+        if (tuned.Count > 0) viewName += " with " + string.Join(", ", tuned);
+        viewsGiven |= tuned.Count > 0;
+        choices.Add(new RecipeChoice("Views", viewName, viewsGiven,
             viewsGiven ? "set by you"
             : declared?.DeclaredBy ?? $"the preset for {channels}-channel {height}x{width} images"));
 
@@ -238,6 +244,9 @@ public static class RecipeResolver
     // 64, or a quarter of a small data set (at least 2: BatchNorm needs two samples).
     private static int CpuBatch(long images) =>
         images >= 4L * CpuBatchSize ? CpuBatchSize : (int)Math.Clamp(images / 4, 2, CpuBatchSize);
+
+    // The help topic of the view settings, which name the preset's values they replace in the header.
+    private const string ViewsTopic = "Views";
 
     private static string ViewName(AavaeSettings s, AugmentationOptions view) =>
         s.Augmentation is not null ? "custom"

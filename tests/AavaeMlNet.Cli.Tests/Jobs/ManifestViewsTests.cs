@@ -78,6 +78,9 @@ public class ManifestViewsTests
         Assert.Equal("Views custom (yours)", chosen.ToString());
         var plain = new AavaeSettings().Resolve(1, 28, 28, 60_000).Choices.Single(choice => choice.Setting == "Views");
         Assert.Equal("Views grayscale preset (recipe: the preset for 1-channel 28x28 images)", plain.ToString());
+        var tuned = new AavaeSettings { ErasingProbability = 0.5, CropScale = (0.2, 1) }
+            .Resolve(1, 28, 28, 60_000).Choices.Single(choice => choice.Setting == "Views");
+        Assert.Equal("Views grayscale preset with crop-scale 0.2,1, erasing 0.5 (yours)", tuned.ToString());
 
         // Views replaced after the manifest declared them are the caller's: the origin names the views it came with.
         var replaced = PretrainJob.WithManifestViews(new AavaeSettings(), manifest);
