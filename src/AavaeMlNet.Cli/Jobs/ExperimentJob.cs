@@ -192,6 +192,7 @@ public static class ExperimentJob
         string beta = c.Beta?.ToString(CultureInfo.InvariantCulture) ?? "default";
         string logScale = c.LearnLogScale ? "learned" : "fixed";
         string warmup = t.WarmupEpochs is { } w ? FormattableString.Invariant($"{w} epochs") : $"{t.WarmupShare:P0}";
+        string views = t.Recipe.FirstOrDefault(r => r.Setting == "Views") is { } v ? $"views {v.Value}, " : "";
         return FormattableString.Invariant(
                 $"{c.Variant}, ResNet-{(int)c.Depth} x{c.WidthMultiplier}{expanded}, {c.DescribeEmbedding()}")
             + $"{c.DescribeDecoder()}, "
@@ -200,6 +201,7 @@ public static class ExperimentJob
             + FormattableString.Invariant($"lr {t.LearningRate:G3}, {t.Decay} rate, warmup {warmup}{epochs}{budget}, ")
             + FormattableString.Invariant($"clean BatchNorm images {t.CleanBatchNormImages}, ")
             + (t.WeightAverageDecay > 0 ? FormattableString.Invariant($"weight average {t.WeightAverageDecay}, ") : "")
+            + views
             + $"compute {PrecisionSupport.Describe(t)}";
     }
 

@@ -2,7 +2,8 @@ namespace AavaeMlNet.Augmentations;
 
 /// <summary>
 /// The SimCLR view distribution A(x) of the paper (Sec. 4), as data: random resized crop -> horizontal flip ->
-/// colour jitter with probability -> random grayscale -> Gaussian blur with probability. Presets give the values
+/// colour jitter with probability -> random grayscale -> Gaussian blur with probability (-> random erasing, off in
+/// every preset). Presets give the values
 /// used per data set ("for CIFAR-10 the jitter strength s is 0.5, for STL-10 1.0, and blur is off for CIFAR-10").
 /// </summary>
 public sealed record AugmentationOptions

@@ -56,7 +56,8 @@ public static class RandomErasing
             for (int y = box.Top; y < box.Top + box.Height; y++)
                 Array.Fill(mask, true, (int)((i * h + y) * w + box.Left), box.Width);
         }
-        using var erased = tensor(mask, device: images.device).view(n, 1, h, w);
-        return images.masked_fill(erased, value);
+        using var scope = NewDisposeScope();
+        var erased = tensor(mask, device: images.device).view(n, 1, h, w);
+        return images.masked_fill(erased, value).MoveToOuterDisposeScope();
     }
 }

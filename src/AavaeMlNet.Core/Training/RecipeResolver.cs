@@ -178,9 +178,9 @@ public static class RecipeResolver
         var declared = s.AugmentationOrigin is { } origin && origin.Views == s.Augmentation
             ? s.AugmentationOrigin : null;
         bool viewsGiven = declared is null && (s.Augmentation is not null || s.Preset is not null);
-        var tuned = AavaeSettings.All.Where(v => v.Topic == ViewsTopic && v.PropertyName != nameof(s.Preset))
-            .Select(v => (v.Name, Text: v.Format(v.Get(s)))).Where(v => v.Text is not null)
-            .Select(v => $"{v.Name} {v.Text}").ToList();
+        var tuned = AavaeSettings.All
+            .Where(v => v.Topic == ViewsTopic && v.PropertyName != nameof(s.Preset) && v.Get(s) is not null)
+            .Select(v => $"{v.Name} {v.Format(v.Get(s))}").ToList();
         string viewName = declared?.Name ?? ViewName(s, augmentation);
         if (tuned.Count > 0) viewName += " with " + string.Join(", ", tuned);
         viewsGiven |= tuned.Count > 0;

@@ -70,7 +70,7 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
     public void Experiment_runs_one_aavae_run_and_writes_results_the_report_table_figures_and_the_models()
     {
         var result = CliProcess.Succeed(directory, ["experiment", "aavae", .. data.TinyJob,
-            "--online-probe-images", "20", "--label-budgets", "2/class", "--probe-l2", "0.1,10",
+            "--online-probe-images", "20", "--label-budgets", "2/class", "--probe-l2", "0.1,10", "--erasing", "0.1",
             "--output", "experiment"]);
 
         string output = Path.Combine(directory, "experiment");
@@ -100,6 +100,9 @@ public sealed class FashionMnistJobTests(FashionMnistLike data) : IDisposable
         Assert.Contains(report, line => line.StartsWith($"| raw pixels (baseline, same run) | {raw:P2} |",
             StringComparison.Ordinal));
         Assert.Contains(report, line => line.StartsWith($"| AAVAE | {linear:P2} |", StringComparison.Ordinal));
+        // The model line names the views, with the view settings the command changed.
+        Assert.Contains(report, line => line.StartsWith("- AAVAE: ", StringComparison.Ordinal)
+            && line.Contains(", views grayscale preset with erasing 0.1, compute ", StringComparison.Ordinal));
         foreach (string figure in new[] { "accuracy.png", "label-efficiency.png" })
             Assert.Equal(PngSignature.Bytes, File.ReadAllBytes(Path.Combine(output, figure))[..8]);
         Assert.Contains(report, line => line.Contains("chooses its L2 weight from 0.1, 10 on a stratified 10% held out",

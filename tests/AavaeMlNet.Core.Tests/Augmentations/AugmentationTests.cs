@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using AavaeMlNet.Augmentations;
+using AavaeMlNet.Training;
 using static TorchSharp.torch;
 
 namespace AavaeMlNet.Core.Tests.Augmentations;
@@ -180,7 +183,7 @@ public class AugmentationTests
     }
 
     [Fact]
-    public void Erasing_draws_respect_the_area_ratio_and_probability()
+    public void Erasing_draws_respect_the_area_and_probability_and_favour_no_orientation()
     {
         using var g = new Generator(8);
         var boxes = RandomErasing.Draw(1000, 32, 32, (0.02, 0.33), (0.3, 3.3), 0.5, g);
@@ -191,8 +194,21 @@ public class AugmentationTests
             Assert.InRange(box.Height * box.Width / (32.0 * 32), 0.01, 0.36); // rounding of sides
             Assert.True(box.Top >= 0 && box.Top + box.Height <= 32 && box.Left >= 0 && box.Left + box.Width <= 32);
         }
-        // Ratio 3.3 at area 0.33 of 32x32 asks for 33 rows: clipped to the image rather than redrawn.
-        Assert.Contains(drawn, b => b.Height == 32 || b.Width == 32);
+        // The ratio is log-uniform over 0.3..3.3, symmetric around 1: as many tall rectangles as wide ones.
+        int tall = drawn.Count(b => b.Height > b.Width), wide = drawn.Count(b => b.Width > b.Height);
+        Assert.InRange(tall / (double)(tall + wide), 0.4, 0.6);
+    }
+
+    [Fact]
+    public void An_erased_rectangle_too_tall_for_the_image_is_clipped_not_redrawn()
+    {
+        // Area 0.33 of 32x32 (337.92 pixels) at ratio 3.3: sqrt(337.92 * 3.3) = 33.4 rows, clipped to 32;
+        // sqrt(337.92 / 3.3) = 10.1 columns, rounded to 10; only top 0 fits.
+        using var g = new Generator(2);
+        var boxes = RandomErasing.Draw(20, 32, 32, (0.33, 0.33), (3.3, 3.3), 1.0, g);
+        Assert.All(boxes, b => Assert.Equal(new RandomErasing.EraseBox(0, b!.Value.Left, 32, 10), b));
+        Assert.All(boxes, b => Assert.InRange(b!.Value.Left, 0, 22));
+        Assert.True(boxes.Select(b => b!.Value.Left).Distinct().Count() > 1);
     }
 
     [Fact]
@@ -208,7 +224,17 @@ public class AugmentationTests
         using var b = new SimClrAugmentation(square).View(images, g2); // probability 0: the same view, same draws
         using var c = new SimClrAugmentation(square with { ErasingProbability = 1 }).View(images, g3);
         Assert.True(a.eq(b).all().item<bool>());
-        Assert.Equal(g1.get_state().data<byte>().ToArray(), g2.get_state().data<byte>().ToArray());
+        // Off, the view takes exactly the draws of the four ops before it; on, 5 more per sample.
+        using var g4 = new Generator(21);
+        var boxes = RandomResizedCrop.Draw(8, 8, 8, plain.CropScale, plain.CropRatio, plain.FlipProbability, g4);
+        using var cropped = RandomResizedCrop.Apply(images, boxes, 8, 8);
+        using var jittered = ColorJitter.Apply(cropped, plain.JitterProbability, plain.JitterStrength, false, g4);
+        using var gray = RandomGrayscale.Apply(jittered, plain.GrayscaleProbability, g4);
+        using var blurred = GaussianBlur.Apply(gray, plain.BlurProbability, plain.BlurSigma, plain.BlurKernelFraction,
+            g4);
+        Assert.Equal(g4.get_state().data<byte>().ToArray(), g2.get_state().data<byte>().ToArray());
+        using var erasingDraws = rand([5 * 8], generator: g4);
+        Assert.Equal(g4.get_state().data<byte>().ToArray(), g3.get_state().data<byte>().ToArray());
         using var changed = a.ne(c);
         for (int i = 0; i < 8; i++)
         {
@@ -218,13 +244,41 @@ public class AugmentationTests
     }
 
     [Theory]
-    [InlineData(1.5, 0.02, 0.33, "ErasingProbability")]
-    [InlineData(0.5, 0.0, 0.33, "ErasingScale")]
-    [InlineData(0.5, 0.4, 0.2, "ErasingScale")]
-    public void An_impossible_erasing_is_refused_naming_the_setting(double p, double min, double max, string name)
+    [InlineData(1.5, 0.02, 0.33, 0.3, "ErasingProbability")]
+    [InlineData(0.5, 0.0, 0.33, 0.3, "ErasingScale")]
+    [InlineData(0.5, 0.4, 0.2, 0.3, "ErasingScale")]
+    [InlineData(0.5, 0.1, 1.5, 0.3, "ErasingScale")]
+    [InlineData(0.5, 0.02, 0.33, 4.0, "ErasingRatio")]
+    public void An_impossible_erasing_is_refused_naming_the_setting(double p, double min, double max, double ratioMin,
+        string name)
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SimClrAugmentation(
-            AugmentationOptions.Grayscale with { ErasingProbability = p, ErasingScale = (min, max) }));
+            AugmentationOptions.Grayscale with
+            {
+                ErasingProbability = p, ErasingScale = (min, max), ErasingRatio = (ratioMin, 3.3),
+            }));
         Assert.Equal(name, error.ParamName);
+    }
+
+    [Fact]
+    public void Views_stored_before_erasing_existed_read_back_with_erasing_off()
+    {
+        var views = AugmentationOptions.Grayscale with { ErasingProbability = 0.5, ErasingScale = (0.1, 0.2) };
+        string json = JsonSerializer.Serialize(views, CheckpointHeader.JsonOptions);
+        Assert.Equal(views, Read(json));
+        var older = JsonNode.Parse(json)!.AsObject();
+        foreach (string key in new[] { "ErasingProbability", "ErasingScale", "ErasingRatio" })
+            Assert.True(older.Remove(key), key);
+        Assert.Equal(AugmentationOptions.Grayscale, Read(older.ToJsonString()));
+
+        // The normalization's arrays compare by reference in the record: checked by value, then shared.
+        static AugmentationOptions Read(string text)
+        {
+            var read = JsonSerializer.Deserialize<AugmentationOptions>(text, CheckpointHeader.JsonOptions)!;
+            var expected = AugmentationOptions.Grayscale.Normalization;
+            Assert.Equal(expected.Mean, read.Normalization.Mean);
+            Assert.Equal(expected.Std, read.Normalization.Std);
+            return read with { Normalization = expected };
+        }
     }
 }
