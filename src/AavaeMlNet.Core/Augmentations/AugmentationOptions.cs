@@ -106,29 +106,26 @@ public sealed record AugmentationOptions
             if (!(p >= 0 && p <= 1))
                 throw new ArgumentOutOfRangeException(name, p, $"{name} must be a probability in [0, 1].");
         }
-        if (!(CropScale.Min > 0 && CropScale.Min <= CropScale.Max && CropScale.Max <= 1))
-            throw new ArgumentOutOfRangeException(
-                nameof(CropScale), CropScale, "CropScale must satisfy 0 < min <= max <= 1.");
-        if (!(CropRatio.Min > 0 && CropRatio.Min <= CropRatio.Max))
-            throw new ArgumentOutOfRangeException(
-                nameof(CropRatio), CropRatio, "CropRatio must satisfy 0 < min <= max.");
+        // A positive range MIN..MAX, at most 1 where it is a share of the image.
+        static void Range((double Min, double Max) range, string name, bool share)
+        {
+            if (!(range.Min > 0 && range.Min <= range.Max && (!share || range.Max <= 1)))
+                throw new ArgumentOutOfRangeException(
+                    name, range, $"{name} must satisfy 0 < min <= max{(share ? " <= 1" : "")}.");
+        }
+        Range(CropScale, nameof(CropScale), share: true);
+        Range(CropRatio, nameof(CropRatio), share: false);
         Probability(FlipProbability, nameof(FlipProbability));
         Probability(JitterProbability, nameof(JitterProbability));
         Probability(GrayscaleProbability, nameof(GrayscaleProbability));
         Probability(BlurProbability, nameof(BlurProbability));
         Probability(ErasingProbability, nameof(ErasingProbability));
-        if (!(ErasingScale.Min > 0 && ErasingScale.Min <= ErasingScale.Max && ErasingScale.Max <= 1))
-            throw new ArgumentOutOfRangeException(
-                nameof(ErasingScale), ErasingScale, "ErasingScale must satisfy 0 < min <= max <= 1.");
-        if (!(ErasingRatio.Min > 0 && ErasingRatio.Min <= ErasingRatio.Max))
-            throw new ArgumentOutOfRangeException(
-                nameof(ErasingRatio), ErasingRatio, "ErasingRatio must satisfy 0 < min <= max.");
+        Range(ErasingScale, nameof(ErasingScale), share: true);
+        Range(ErasingRatio, nameof(ErasingRatio), share: false);
         if (!(JitterStrength >= 0 && JitterStrength <= 1.25))
             throw new ArgumentOutOfRangeException(nameof(JitterStrength), JitterStrength,
                 "JitterStrength must be in [0, 1.25] (factors stay positive).");
-        if (!(BlurSigma.Min > 0 && BlurSigma.Min <= BlurSigma.Max))
-            throw new ArgumentOutOfRangeException(
-                nameof(BlurSigma), BlurSigma, "BlurSigma must satisfy 0 < min <= max.");
+        Range(BlurSigma, nameof(BlurSigma), share: false);
         if (!(BlurKernelFraction > 0 && BlurKernelFraction < 1))
             throw new ArgumentOutOfRangeException(
                 nameof(BlurKernelFraction), BlurKernelFraction, "BlurKernelFraction must be in (0, 1).");
