@@ -183,6 +183,7 @@ public static class RecipeResolver
             .Select(v => $"{v.Name} {v.Format(v.Get(s))}").ToList();
         string viewName = declared?.Name ?? ViewName(s, augmentation);
         if (tuned.Count > 0) viewName += " with " + string.Join(", ", tuned);
+        if (!s.Variant.AugmentsInput()) viewName += $", unused: {s.Variant} encodes the original";
         viewsGiven |= tuned.Count > 0;
         choices.Add(new RecipeChoice("Views", viewName, viewsGiven,
             viewsGiven ? "set by you"

@@ -1,6 +1,7 @@
 using AavaeMlNet.Augmentations;
 using AavaeMlNet.Cli.Jobs;
 using AavaeMlNet.Data.Manifests;
+using AavaeMlNet.Model;
 using AavaeMlNet.Training;
 
 namespace AavaeMlNet.Cli.Tests.Jobs;
@@ -81,6 +82,10 @@ public class ManifestViewsTests
         var tuned = new AavaeSettings { ErasingProbability = 0.5, CropScale = (0.2, 1) }
             .Resolve(1, 28, 28, 60_000).Choices.Single(choice => choice.Setting == "Views");
         Assert.Equal("Views grayscale preset with crop-scale 0.2,1, erasing 0.5 (yours)", tuned.ToString());
+        var unused = new AavaeSettings { Variant = Variant.Vae, ErasingProbability = 0.5 }
+            .Resolve(1, 28, 28, 60_000).Choices.Single(choice => choice.Setting == "Views");
+        Assert.Equal("Views grayscale preset with erasing 0.5, unused: Vae encodes the original (yours)",
+            unused.ToString());
 
         // Views replaced after the manifest declared them are the caller's: the origin names the views it came with.
         var replaced = PretrainJob.WithManifestViews(new AavaeSettings(), manifest);
