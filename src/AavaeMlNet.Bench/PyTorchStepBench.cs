@@ -66,7 +66,7 @@ internal sealed class PyTorchStepBench : IDisposable
             script!, "--channels", c.Channels, "--height", c.Height, "--width", c.Width, "--depth", c.Depth,
             "--stem", c.Stem, "--width-multiplier", c.WidthMultiplier.ToString(CultureInfo.InvariantCulture),
             "--latent", c.LatentDim, c.ExpandFeatures is { } expand ? $"--expand-features {expand}" : "",
-            c.DecoderBlocks != 0 ? $"--decoder-blocks {c.DecoderBlocks}" : "",
+            "--decoder-blocks", c.DecoderBlocks,
             "--batch", configuration.BatchSize, "--threads", threads,
             "--mean", Floats(norm.Mean), "--std", Floats(norm.Std),
             "--jitter-strength", configuration.Augmentation.JitterStrength.ToString(CultureInfo.InvariantCulture));

@@ -127,7 +127,7 @@ public class AavaeSettings
     /// <summary>
     /// View preset; null picks by shape: grayscale for 1 channel, CIFAR-10 up to 64 pixels, STL-10 above.
     /// </summary>
-    [Setting("--preset", "Augmentation preset (default: by image shape).", Topic = "Views")]
+    [Setting("--preset", "Augmentation preset (default: by image shape).", Topic = RecipeResolver.Views)]
     public AugmentationPreset? Preset { get; set; }
 
     /// <summary>Range of the crop area as a fraction of the image; null keeps the preset's (0.08..1).</summary>

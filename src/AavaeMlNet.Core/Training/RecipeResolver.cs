@@ -179,13 +179,13 @@ public static class RecipeResolver
             ? s.AugmentationOrigin : null;
         bool viewsGiven = declared is null && (s.Augmentation is not null || s.Preset is not null);
         var tuned = AavaeSettings.All
-            .Where(v => v.Topic == ViewsTopic && v.PropertyName != nameof(s.Preset) && v.Get(s) is not null)
+            .Where(v => v.Topic == Views && v.PropertyName != nameof(s.Preset) && v.Get(s) is not null)
             .Select(v => $"{v.Name} {v.Format(v.Get(s))}").ToList();
         string viewName = declared?.Name ?? ViewName(s, augmentation);
         if (tuned.Count > 0) viewName += " with " + string.Join(", ", tuned);
         if (!s.Variant.AugmentsInput()) viewName += $", unused: {s.Variant} encodes the original";
         viewsGiven |= tuned.Count > 0;
-        choices.Add(new RecipeChoice("Views", viewName, viewsGiven,
+        choices.Add(new RecipeChoice(Views, viewName, viewsGiven,
             viewsGiven ? "set by you"
             : declared?.DeclaredBy ?? $"the preset for {channels}-channel {height}x{width} images"));
 
@@ -246,8 +246,11 @@ public static class RecipeResolver
     private static int CpuBatch(long images) =>
         images >= 4L * CpuBatchSize ? CpuBatchSize : (int)Math.Clamp(images / 4, 2, CpuBatchSize);
 
-    // The help topic of the view settings, which name the preset's values they replace in the header.
-    private const string ViewsTopic = "Views";
+    /// <summary>
+    /// The name of the views' <see cref="RecipeChoice"/>, and the help topic of the view settings (which the choice
+    /// lists where a user changed them).
+    /// </summary>
+    public const string Views = "Views";
 
     private static string ViewName(AavaeSettings s, AugmentationOptions view) =>
         s.Augmentation is not null ? "custom"
