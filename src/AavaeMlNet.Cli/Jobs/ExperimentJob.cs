@@ -192,7 +192,8 @@ public static class ExperimentJob
         string beta = c.Beta?.ToString(CultureInfo.InvariantCulture) ?? "default";
         string logScale = c.LearnLogScale ? "learned" : "fixed";
         string warmup = t.WarmupEpochs is { } w ? FormattableString.Invariant($"{w} epochs") : $"{t.WarmupShare:P0}";
-        string views = t.Recipe.FirstOrDefault(r => r.Setting == RecipeResolver.Views) is { } v ? $"views {v.Value}, " : "";
+        string views = t.Recipe.FirstOrDefault(r => r.Setting == RecipeResolver.Views) is { } v
+            ? $"views {v.Value}, " : "";
         return FormattableString.Invariant(
                 $"{c.Variant}, ResNet-{(int)c.Depth} x{c.WidthMultiplier}{expanded}, {c.DescribeEmbedding()}")
             + $"{c.DescribeDecoder()}, "
